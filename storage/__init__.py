@@ -1,0 +1,25 @@
+"""Storage: SQLite through repositories that return frozen records. SQL lives here only."""
+
+from storage.chats import ChatRepository
+from storage.credentials import CredentialRepository
+from storage.database import Database
+from storage.errors import MigrationError, StorageError
+from storage.records import ChatRecord, CredentialRecord, RenderRecord, TurnRecord
+from storage.renders import RenderRepository
+from storage.turns import TurnRepository
+from storage.uploads import UploadRepository
+
+__all__ = [
+    "ChatRecord",
+    "ChatRepository",
+    "CredentialRecord",
+    "CredentialRepository",
+    "Database",
+    "MigrationError",
+    "RenderRecord",
+    "RenderRepository",
+    "StorageError",
+    "TurnRecord",
+    "TurnRepository",
+    "UploadRepository",
+]

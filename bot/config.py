@@ -1,0 +1,205 @@
+"""Configuration, read once from the environment and handed down as a frozen Settings.
+
+`Settings.from_env(os.environ)` is the only place the environment is read. It checks every
+variable before failing, so one ConfigError lists everything to fix. An empty variable counts
+as unset. Secret values (the bot token, NEMO_TOKEN, WEBHOOK_SECRET) appear neither in the
+error nor in `repr(settings)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_BOT_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]+")
+_SECRET_FIELDS = ("telegram_token", "nemo_token", "webhook_secret")
+
+
+class ConfigError(Exception):
+    """The environment does not make a valid configuration; `.problems` says each reason."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("invalid configuration: " + "; ".join(problems))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything the bot is configured with; the defaults are product.md's."""
+
+    telegram_token: str
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_local_mode: bool = False
+    nemo_api_url: str = "https://mega-api-prod.nemovideo.ai"
+    nemo_web_url: str = "https://nemovideo.com"
+    nemo_token: str | None = None
+    nemo_client_id: str | None = None
+    database_url: str = "sqlite:///bot.sqlite3"
+    still_working_seconds: float = 120.0
+    render_poll_seconds: float = 30.0
+    allowed_chats: frozenset[int] = frozenset()
+    webhook_url: str | None = None
+    port: int = 8080
+    webhook_secret: str | None = None
+    skill_platform: str = "telegram"
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build the settings from `env`. Raises ConfigError naming every bad variable."""
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for name, field_name, parse in _VARIABLES:
+            raw = env.get(name, "").strip()
+            if not raw:
+                continue
+            try:
+                values[field_name] = parse(raw)
+            except ValueError as exc:
+                problems.append(f"{name} {exc}")
+        if not env.get("TELEGRAM_BOT_TOKEN", "").strip():
+            problems.insert(0, "TELEGRAM_BOT_TOKEN is not set")
+        if problems:
+            raise ConfigError(problems)
+        return cls(**values)
+
+    @property
+    def telegram_base_url(self) -> str:
+        """The Bot API root for methods; the library appends the token and the method."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def telegram_base_file_url(self) -> str:
+        """The Bot API root for file downloads; the library appends the token and the path."""
+        return f"{self.telegram_api_url}/file/bot"
+
+    def secrets(self) -> tuple[str, ...]:
+        """Return the secret values that are set, for the log redactor."""
+        return tuple(value for name in _SECRET_FIELDS if (value := getattr(self, name)))
+
+    def __repr__(self) -> str:
+        shown = (
+            f"{field.name}={_masked(field.name, getattr(self, field.name))!r}"
+            for field in dataclasses.fields(self)
+        )
+        return f"Settings({', '.join(shown)})"
+
+
+def _masked(name: str, value: object) -> object:
+    return "***" if name in _SECRET_FIELDS and value is not None else value
+
+
+# Parsers: each takes the stripped, non-empty value and returns it typed, or raises
+# ValueError completing the sentence "<NAME> ...". Secret values are never quoted back.
+
+
+def _bot_token(raw: str) -> str:
+    if not _BOT_TOKEN.fullmatch(raw):
+        raise ValueError("does not look like a bot token (digits, a colon, then letters)")
+    return raw
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _header_value(raw: str) -> str:
+    # It goes into an HTTP header, where a space or a newline would break the request.
+    if not _HEADER_VALUE.fullmatch(raw):
+        raise ValueError("must be printable ASCII without spaces")
+    return raw
+
+
+def _flag(raw: str) -> bool:
+    if raw not in ("0", "1"):
+        raise ValueError(f"must be 0 or 1, got {raw!r}")
+    return raw == "1"
+
+
+def _base_url(raw: str) -> str:
+    # URLs are not quoted back: one may carry credentials (https://user:pass@host).
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL")
+    return raw.rstrip("/")
+
+
+def _webhook_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    local_http = parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS
+    if not (parts.scheme == "https" or local_http) or not parts.hostname:
+        raise ValueError("must start with https:// (http:// only for localhost)")
+    return raw
+
+
+def _seconds(raw: str) -> float:
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"must be a number of seconds greater than 0, got {raw!r}")
+    return seconds
+
+
+def _port(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 65535):
+        raise ValueError(f"must be an integer between 1 and 65535, got {raw!r}")
+    return int(raw)
+
+
+def _chat_ids(raw: str) -> frozenset[int]:
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    bad = [item for item in items if not re.fullmatch(r"-?\d+", item)]
+    if bad:
+        raise ValueError(f"must be comma-separated chat ids, got {', '.join(map(repr, bad))}")
+    return frozenset(int(item) for item in items)
+
+
+def _client_id(raw: str) -> str:
+    if len(raw) > 64:
+        raise ValueError(f"must be at most 64 characters, got {len(raw)}")
+    return _header_value(raw)
+
+
+def _webhook_secret(raw: str) -> str:
+    if not _WEBHOOK_SECRET.fullmatch(raw):
+        raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return raw
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in _LOG_LEVELS:
+        raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}, got {raw!r}")
+    return level
+
+
+# Variable, Settings field, parser: the whole mapping from environment to settings.
+_VARIABLES: tuple[tuple[str, str, Callable[[str], object]], ...] = (
+    ("TELEGRAM_BOT_TOKEN", "telegram_token", _bot_token),
+    ("TELEGRAM_API_URL", "telegram_api_url", _base_url),
+    ("TELEGRAM_LOCAL_MODE", "telegram_local_mode", _flag),
+    ("NEMO_API_URL", "nemo_api_url", _base_url),
+    ("NEMO_WEB_URL", "nemo_web_url", _base_url),
+    ("NEMO_TOKEN", "nemo_token", _header_value),
+    ("NEMO_CLIENT_ID", "nemo_client_id", _client_id),
+    ("DATABASE_URL", "database_url", _text),
+    ("STILL_WORKING_SECONDS", "still_working_seconds", _seconds),
+    ("RENDER_POLL_SECONDS", "render_poll_seconds", _seconds),
+    ("ALLOWED_CHATS", "allowed_chats", _chat_ids),
+    ("WEBHOOK_URL", "webhook_url", _webhook_url),
+    ("PORT", "port", _port),
+    ("WEBHOOK_SECRET", "webhook_secret", _webhook_secret),
+    ("SKILL_PLATFORM", "skill_platform", _header_value),
+    ("LOG_LEVEL", "log_level", _log_level),
+)

@@ -1,0 +1,73 @@
+"""The bot's database: one SQLite file, migrated at start-up, reached through repositories."""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+
+from storage.chats import ChatRepository
+from storage.connection import Connection
+from storage.credentials import CredentialRepository
+from storage.location import MEMORY, create_private_file, sqlite_path
+from storage.migrator import apply_migrations
+from storage.rekey import rekey_chat
+from storage.renders import RenderRepository
+from storage.turns import TurnRepository
+from storage.uploads import UploadRepository
+
+log = logging.getLogger(__name__)
+
+
+class Database:
+    """Open with `await Database.open(url)`, or `async with await Database.open(url) as db`."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self.credentials = CredentialRepository(connection)
+        self.chats = ChatRepository(connection)
+        self.renders = RenderRepository(connection)
+        self.turns = TurnRepository(connection)
+        self.uploads = UploadRepository(connection)
+
+    @classmethod
+    async def open(cls, url: str) -> Database:
+        """Open the database `url` names, creating it private (0600) and migrating it.
+
+        Raises StorageError for a URL that is not SQLite or a file that cannot be opened,
+        MigrationError if the schema cannot be brought up to date.
+        """
+        path = sqlite_path(url)
+        if path != MEMORY:
+            create_private_file(path)
+        connection = await Connection.open(path)
+        try:
+            applied = await apply_migrations(connection)
+        except BaseException:
+            await connection.close()
+            raise
+        log.info("database ready, %d migration(s) applied", len(applied))
+        return cls(connection)
+
+    async def close(self) -> None:
+        """Close the database; the repositories fail with StorageError afterwards."""
+        await self._connection.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Move everything stored for a chat to its new id, in one transaction.
+
+        When both ids have a row, the old chat's project wins (see `storage.rekey`).
+        Calling it again for the same pair changes nothing.
+        """
+        async with self._connection.transaction() as statements:
+            await rekey_chat(statements, old_chat_id, new_chat_id)

@@ -1,0 +1,117 @@
+"""Numbered schema migrations: `migrations/NNNN_name.sql`, applied once each, in numeric order.
+
+Each file runs in its own transaction together with its row in `schema_migrations`, so a
+failing file leaves no trace and the next start-up tries it again. Applied files are never
+edited: a schema change is a new file with the next number.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+from storage.connection import Connection
+from storage.errors import MigrationError, StorageError
+from storage.timestamps import to_text, utc_now
+
+log = logging.getLogger(__name__)
+
+PACKAGED = resources.files("storage") / "migrations"
+
+_NAME = re.compile(r"(?P<version>\d+)_[a-z0-9_]+\.sql")
+
+_CREATE_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    applied_at TEXT NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered `.sql` file."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def discover(directory: Traversable) -> list[Migration]:
+    """Return the migrations in `directory`, lowest number first. Raises MigrationError."""
+    migrations: dict[int, Migration] = {}
+    for entry in directory.iterdir():
+        if not entry.name.endswith(".sql"):
+            continue
+        match = _NAME.fullmatch(entry.name)
+        if match is None:
+            raise MigrationError(f"migration {entry.name} is not named NNNN_lowercase_name.sql")
+        version = int(match["version"])
+        if version in migrations:
+            raise MigrationError(
+                f"migrations {migrations[version].name} and {entry.name} share a number",
+                version=version,
+            )
+        migrations[version] = Migration(version, entry.name, entry.read_text(encoding="utf-8"))
+    return [migrations[version] for version in sorted(migrations)]
+
+
+async def apply_migrations(connection: Connection, directory: Traversable = PACKAGED) -> list[int]:
+    """Apply the migrations not yet recorded and return their versions, in order applied.
+
+    Raises MigrationError if a file fails or the database is newer than this code.
+    """
+    migrations = discover(directory)
+    await connection.execute(_CREATE_TABLE)
+    rows = await connection.fetch_all("SELECT version FROM schema_migrations")
+    applied = {row["version"] for row in rows}
+    known = {migration.version for migration in migrations}
+    if unknown := applied - known:
+        raise MigrationError(
+            f"the database has migration {max(unknown)}, which this code does not know: "
+            "it was written by a newer version",
+            version=max(unknown),
+        )
+    pending = [migration for migration in migrations if migration.version not in applied]
+    for migration in pending:
+        await _apply(connection, migration)
+        log.info("applied migration %s", migration.name)
+    return [migration.version for migration in pending]
+
+
+async def _apply(connection: Connection, migration: Migration) -> None:
+    try:
+        async with connection.transaction() as statements:
+            for statement in _split(migration.sql):
+                await statements.execute(statement)
+            await statements.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                (migration.version, to_text(utc_now())),
+            )
+    except StorageError as exc:
+        raise MigrationError(
+            f"migration {migration.name} failed: {exc}", version=migration.version
+        ) from exc
+
+
+def _split(script: str) -> list[str]:
+    """Cut a script into statements at the `;` that end them.
+
+    `complete_statement` tells a statement's end from a `;` in a string or inside a trigger.
+    `executescript` would split too, but it commits first and so cannot run inside the
+    transaction that also records the version.
+    """
+    statements: list[str] = []
+    pending = ""
+    for piece in re.split(r"(?<=;)", script):
+        pending += piece
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements

@@ -1,0 +1,243 @@
+"""Settings.from_env: defaults, typing, and one error naming every bad variable."""
+
+import pytest
+
+from bot.config import ConfigError, Settings
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+NEMO_TOKEN = "nmv_usr_0123456789abcdef"
+WEBHOOK_SECRET = "s3cret_webhook-value"
+
+
+def env(**overrides: str) -> dict[str, str]:
+    return {"TELEGRAM_BOT_TOKEN": TOKEN, **overrides}
+
+
+def test_defaults_are_the_product_table() -> None:
+    settings = Settings.from_env(env())
+    assert settings == Settings(
+        telegram_token=TOKEN,
+        telegram_api_url="https://api.telegram.org",
+        telegram_local_mode=False,
+        nemo_api_url="https://mega-api-prod.nemovideo.ai",
+        nemo_web_url="https://nemovideo.com",
+        nemo_token=None,
+        nemo_client_id=None,
+        database_url="sqlite:///bot.sqlite3",
+        still_working_seconds=120.0,
+        render_poll_seconds=30.0,
+        allowed_chats=frozenset(),
+        webhook_url=None,
+        port=8080,
+        webhook_secret=None,
+        skill_platform="telegram",
+        log_level="INFO",
+    )
+
+
+def test_every_variable_is_read_and_typed() -> None:
+    settings = Settings.from_env(
+        env(
+            TELEGRAM_API_URL="http://bot-api:8081/",
+            TELEGRAM_LOCAL_MODE="1",
+            NEMO_API_URL="http://127.0.0.1:9000/",
+            NEMO_WEB_URL="https://example.com/",
+            NEMO_TOKEN=NEMO_TOKEN,
+            NEMO_CLIENT_ID="6f1c2f1e-4a57-4bb8-9d4e-3b9e2a7f0c11",
+            DATABASE_URL="sqlite:////data/bot.sqlite3",
+            STILL_WORKING_SECONDS="0.5",
+            RENDER_POLL_SECONDS="2",
+            ALLOWED_CHATS=" -1001234567890, 42 ,",
+            WEBHOOK_URL="https://bot.example.com/telegram",
+            PORT="8443",
+            WEBHOOK_SECRET=WEBHOOK_SECRET,
+            SKILL_PLATFORM="telegram-test",
+            LOG_LEVEL="debug",
+        )
+    )
+    assert settings.telegram_api_url == "http://bot-api:8081"
+    assert settings.telegram_local_mode is True
+    assert settings.nemo_api_url == "http://127.0.0.1:9000"
+    assert settings.nemo_web_url == "https://example.com"
+    assert settings.nemo_token == NEMO_TOKEN
+    assert settings.nemo_client_id == "6f1c2f1e-4a57-4bb8-9d4e-3b9e2a7f0c11"
+    assert settings.database_url == "sqlite:////data/bot.sqlite3"
+    assert settings.still_working_seconds == 0.5
+    assert settings.render_poll_seconds == 2.0
+    assert settings.allowed_chats == frozenset({-1001234567890, 42})
+    assert settings.webhook_url == "https://bot.example.com/telegram"
+    assert settings.port == 8443
+    assert settings.webhook_secret == WEBHOOK_SECRET
+    assert settings.skill_platform == "telegram-test"
+    assert settings.log_level == "DEBUG"
+
+
+def test_empty_variables_count_as_unset() -> None:
+    settings = Settings.from_env(env(PORT="", NEMO_TOKEN="  ", WEBHOOK_URL=""))
+    assert (settings.port, settings.nemo_token, settings.webhook_url) == (8080, None, None)
+
+
+def test_telegram_urls_for_the_library() -> None:
+    settings = Settings.from_env(env(TELEGRAM_API_URL="http://localhost:8081/"))
+    assert settings.telegram_base_url == "http://localhost:8081/bot"
+    assert settings.telegram_base_file_url == "http://localhost:8081/file/bot"
+
+
+def test_a_missing_token_is_named() -> None:
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN is not set"):
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": "  "})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        pytest.param("TELEGRAM_BOT_TOKEN", "bot123:abc", "does not look like", id="bad-token"),
+        pytest.param(
+            "PORT", "abc", "must be an integer between 1 and 65535, got 'abc'", id="bad-port"
+        ),
+        pytest.param(
+            "PORT", "0", "must be an integer between 1 and 65535, got '0'", id="port-zero"
+        ),
+        pytest.param("PORT", "65536", "must be an integer between 1 and 65535", id="port-too-big"),
+        pytest.param(
+            "WEBHOOK_URL", "http://bot.example.com/h", "must start with https://", id="plain-http"
+        ),
+        pytest.param(
+            "WEBHOOK_URL", "bot.example.com", "must start with https://", id="webhook-no-scheme"
+        ),
+        pytest.param(
+            "LOG_LEVEL",
+            "LOUD",
+            "must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'",
+            id="bad-log-level",
+        ),
+        pytest.param(
+            "STILL_WORKING_SECONDS",
+            "0",
+            "must be a number of seconds greater than 0, got '0'",
+            id="zero-seconds",
+        ),
+        pytest.param(
+            "STILL_WORKING_SECONDS", "-5", "must be a number of seconds", id="negative-seconds"
+        ),
+        pytest.param(
+            "RENDER_POLL_SECONDS", "soon", "must be a number of seconds", id="words-seconds"
+        ),
+        pytest.param(
+            "RENDER_POLL_SECONDS", "inf", "must be a number of seconds", id="infinite-seconds"
+        ),
+        pytest.param(
+            "NEMO_CLIENT_ID",
+            "x" * 65,
+            "must be at most 64 characters, got 65",
+            id="long-client-id",
+        ),
+        pytest.param(
+            "NEMO_CLIENT_ID", "has space", "must be printable ASCII", id="client-id-space"
+        ),
+        pytest.param(
+            "TELEGRAM_LOCAL_MODE", "yes", "must be 0 or 1, got 'yes'", id="bad-local-mode"
+        ),
+        pytest.param(
+            "ALLOWED_CHATS",
+            "12,abc,-3,4.5",
+            "must be comma-separated chat ids, got 'abc', '4.5'",
+            id="bad-allowed-chats",
+        ),
+        pytest.param(
+            "WEBHOOK_SECRET", "has space", "must be 1-256 characters", id="secret-bad-chars"
+        ),
+        pytest.param(
+            "WEBHOOK_SECRET", "x" * 257, "must be 1-256 characters", id="secret-too-long"
+        ),
+        pytest.param(
+            "TELEGRAM_API_URL",
+            "api.telegram.org",
+            "must be an http:// or https:// URL",
+            id="api-url-no-scheme",
+        ),
+        pytest.param(
+            "NEMO_API_URL",
+            "ftp://example.com",
+            "must be an http:// or https:// URL",
+            id="nemo-url-ftp",
+        ),
+        pytest.param(
+            "NEMO_WEB_URL", "https://", "must be an http:// or https:// URL", id="web-url-no-host"
+        ),
+        pytest.param(
+            "SKILL_PLATFORM", "tele gram", "must be printable ASCII", id="platform-space"
+        ),
+    ],
+)
+def test_a_bad_variable_is_named_with_what_is_wrong(name: str, value: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(env(**{name: value}))
+    [problem] = caught.value.problems
+    assert problem.startswith(f"{name} {expected}")
+    assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("http://127.0.0.1:8443/hook", id="loopback-ip"),
+        pytest.param("http://localhost/hook", id="localhost"),
+        pytest.param("https://bot.example.com/hook", id="https"),
+    ],
+)
+def test_webhook_urls_that_are_allowed(url: str) -> None:
+    assert Settings.from_env(env(WEBHOOK_URL=url)).webhook_url == url
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"PORT": "abc", "LOG_LEVEL": "LOUD", "TELEGRAM_LOCAL_MODE": "2"})
+    assert [problem.split()[0] for problem in caught.value.problems] == [
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_LOCAL_MODE",
+        "PORT",
+        "LOG_LEVEL",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variables", "secret"),
+    [
+        pytest.param({"TELEGRAM_BOT_TOKEN": "bot" + TOKEN}, TOKEN, id="malformed-bot-token"),
+        pytest.param(env(WEBHOOK_SECRET="secret value!"), "secret value!", id="webhook-secret"),
+        pytest.param(
+            env(NEMO_TOKEN="nmv_usr_ with space"), "nmv_usr_ with space", id="nemo-token"
+        ),
+        pytest.param(env(NEMO_API_URL="ftp://user:hunter2@host"), "hunter2", id="url-credentials"),
+    ],
+)
+def test_errors_never_quote_a_secret(variables: dict[str, str], secret: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(variables)
+    assert secret not in str(caught.value)
+
+
+def test_repr_masks_secrets() -> None:
+    settings = Settings.from_env(env(NEMO_TOKEN=NEMO_TOKEN, WEBHOOK_SECRET=WEBHOOK_SECRET))
+    text = repr(settings)
+    for secret in (TOKEN, NEMO_TOKEN, WEBHOOK_SECRET):
+        assert secret not in text
+    assert "telegram_token='***'" in text
+    assert "port=8080" in text
+
+
+def test_repr_shows_unset_secrets_as_none() -> None:
+    assert "nemo_token=None" in repr(Settings.from_env(env()))
+
+
+def test_secrets_lists_the_values_that_are_set() -> None:
+    assert Settings.from_env(env()).secrets() == (TOKEN,)
+    settings = Settings.from_env(env(NEMO_TOKEN=NEMO_TOKEN, WEBHOOK_SECRET=WEBHOOK_SECRET))
+    assert set(settings.secrets()) == {TOKEN, NEMO_TOKEN, WEBHOOK_SECRET}
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings.from_env(env())
+    with pytest.raises(AttributeError):
+        settings.port = 1  # type: ignore[misc]

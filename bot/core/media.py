@@ -1,0 +1,268 @@
+"""What a file is, judged by its first bytes, and whether the cloud will take it.
+
+Names and MIME types that Telegram reports come from the sender's device and can lie
+(an iPhone "Send as File" JPEG arrives as ``application/octet-stream``), so a file is
+judged by content. The cloud accepts mp4 mov avi webm mkv jpg png gif webp mp3 wav m4a
+aac; HEIC/HEIF photos are accepted here too and converted to JPEG before upload.
+
+Telegram voice notes are OGG Opus, which the cloud does not list: ``sniff`` names them
+``ogg`` (a known, unsupported format) rather than ``None``, so a caller can tell a voice
+note from an unknown file and refuse it, or transcode it, with the right words.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import PurePosixPath
+
+import pillow_heif
+from PIL import Image, ImageOps
+
+PRODUCT_MAX_BYTES = 200 * 1024 * 1024
+BOT_API_DOWNLOAD_MAX = 20 * 1000 * 1000  # getFile on the cloud Bot API; PTB uses int(20e6)
+LOCAL_MODE_DOWNLOAD_MAX = 2000 * 1000 * 1000
+BOT_API_UPLOAD_MAX = 50 * 1000 * 1000
+
+CLOUD_EXTENSIONS = frozenset(
+    {"mp4", "mov", "avi", "webm", "mkv", "jpg", "png", "gif", "webp"}
+    | {"mp3", "wav", "m4a", "aac"}
+)
+SUPPORTED_EXTENSIONS = CLOUD_EXTENSIONS | {"heic", "heif"}
+SUPPORTED_FORMAT_NAMES: tuple[str, ...] = (
+    *("JPG", "PNG", "HEIC", "WEBP", "GIF"),
+    *("MP4", "MOV", "AVI", "WEBM", "MKV"),
+    *("MP3", "WAV", "M4A", "AAC"),
+)
+
+# Other spellings of a supported extension, as they appear in file names and links.
+_EXTENSION_ALIASES = {"jpeg": "jpg", "jpe": "jpg", "m4v": "mp4", "hif": "heif"}
+
+
+class MediaKind(StrEnum):
+    """The broad family of a file, as the cloud reports it back (``file_type``)."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    AUDIO = "audio"
+
+
+@dataclass(frozen=True)
+class MediaFormat:
+    """A file format: the extension the cloud expects in the file name, and its MIME type."""
+
+    extension: str
+    mime: str
+    kind: MediaKind
+
+    @property
+    def uploadable(self) -> bool:
+        """True when the format is accepted, as is or after conversion to JPEG."""
+        return self.extension in SUPPORTED_EXTENSIONS
+
+
+JPEG = MediaFormat("jpg", "image/jpeg", MediaKind.IMAGE)
+PNG = MediaFormat("png", "image/png", MediaKind.IMAGE)
+GIF = MediaFormat("gif", "image/gif", MediaKind.IMAGE)
+WEBP = MediaFormat("webp", "image/webp", MediaKind.IMAGE)
+HEIC = MediaFormat("heic", "image/heic", MediaKind.IMAGE)
+HEIF = MediaFormat("heif", "image/heif", MediaKind.IMAGE)
+MP4 = MediaFormat("mp4", "video/mp4", MediaKind.VIDEO)
+MOV = MediaFormat("mov", "video/quicktime", MediaKind.VIDEO)
+AVI = MediaFormat("avi", "video/x-msvideo", MediaKind.VIDEO)
+WEBM = MediaFormat("webm", "video/webm", MediaKind.VIDEO)
+MKV = MediaFormat("mkv", "video/x-matroska", MediaKind.VIDEO)
+MP3 = MediaFormat("mp3", "audio/mpeg", MediaKind.AUDIO)
+WAV = MediaFormat("wav", "audio/wav", MediaKind.AUDIO)
+M4A = MediaFormat("m4a", "audio/mp4", MediaKind.AUDIO)
+AAC = MediaFormat("aac", "audio/aac", MediaKind.AUDIO)
+OGG = MediaFormat("ogg", "audio/ogg", MediaKind.AUDIO)
+
+# ISO base media ("ftyp") brands. HEIF's structural brands mif1/msf1 are also used by
+# AVIF, so they count as HEIF only when no AVIF brand is listed beside them.
+_HEIC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"})
+_HEIF_BRANDS = frozenset({b"mif1", b"msf1"})
+_AVIF_BRANDS = frozenset({b"avif", b"avis"})
+_M4A_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P "})
+_MP4_BRANDS = frozenset(
+    {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"mp71", b"avc1"}
+    | {b"dash", b"M4V ", b"M4VH", b"M4VP", b"f4v ", b"XAVC", b"MSNV", b"mmp4"}
+)
+# A QuickTime file without "ftyp" (older cameras) starts with one of these atoms.
+_QUICKTIME_ATOMS = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
+_RIFF_FORMS = {b"WEBP": WEBP, b"AVI ": AVI, b"WAVE": WAV}
+
+
+def sniff(head: bytes) -> MediaFormat | None:
+    """Identify a file by its first bytes (64 or more); None when the content is unknown."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return GIF
+    if head.startswith(b"RIFF"):
+        return _RIFF_FORMS.get(head[8:12])
+    if head.startswith(b"OggS"):
+        return OGG
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return _matroska(head)
+    if head[4:8] == b"ftyp":
+        return _iso_media(head)
+    if head[4:8] in _QUICKTIME_ATOMS:
+        return MOV
+    return _audio_stream(head)
+
+
+def _matroska(head: bytes) -> MediaFormat:
+    """WebM is Matroska with DocType "webm"; the DocType sits in the EBML header."""
+    return WEBM if b"webm" in head[:64] else MKV
+
+
+def _iso_media(head: bytes) -> MediaFormat | None:
+    """Tell the ISO base media family apart by the brands of its "ftyp" box."""
+    major = head[8:12]
+    box_end = min(int.from_bytes(head[:4], "big"), len(head))
+    compatible = {head[i : i + 4] for i in range(16, box_end - 3, 4)}
+    if major in _HEIC_BRANDS:
+        return HEIC
+    if major in _HEIF_BRANDS:
+        if compatible & _HEIC_BRANDS:
+            return HEIC
+        return None if compatible & _AVIF_BRANDS else HEIF
+    if major == b"qt  ":
+        return MOV
+    if major in _M4A_BRANDS:
+        return M4A
+    if major in _MP4_BRANDS or compatible & _MP4_BRANDS:
+        return MP4
+    return None
+
+
+def _audio_stream(head: bytes) -> MediaFormat | None:
+    """Raw audio streams: MP3 (ID3 tag or an MPEG Layer III frame) or AAC in ADTS frames."""
+    if head.startswith(b"ID3"):
+        return MP3
+    if len(head) < 3 or head[0] != 0xFF:
+        return None
+    second, third = head[1], head[2]
+    # ADTS: 12 sync bits, then the layer field, always 00 (ISO/IEC 13818-7).
+    if second & 0xF6 == 0xF0:
+        return AAC
+    # MPEG audio frame: 11 sync bits, a version that is not "reserved" (01), layer III
+    # (01), and a bitrate index and sample rate that are not "bad"/"reserved".
+    version, layer = (second >> 3) & 0b11, (second >> 1) & 0b11
+    bitrate, rate = third >> 4, (third >> 2) & 0b11
+    layer_3 = second & 0xE0 == 0xE0 and version != 0b01 and layer == 0b01
+    return MP3 if layer_3 and bitrate != 0b1111 and rate != 0b11 else None
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """The file is not a format we accept; ``format_name`` is what to call it, if known.
+
+    It names the sniffed format ("ogg") when the content is recognised, else the claimed
+    file's extension when that is not one we support ("pdf"), else None: a supported
+    extension on unknown content would name the very format we accept.
+    """
+
+    format_name: str | None
+
+
+@dataclass(frozen=True)
+class TooLarge:
+    """The file is over the limit the caller gave (the product's, or a download limit)."""
+
+    size: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Empty:
+    """The file has no content."""
+
+
+Rejection = Unsupported | TooLarge | Empty
+
+
+@dataclass(frozen=True)
+class MediaCheck:
+    """The verdict on one file: ``format`` is what the content is (None when unknown),
+    ``reason`` why it is refused (None when accepted)."""
+
+    format: MediaFormat | None
+    reason: Rejection | None
+
+    @property
+    def ok(self) -> bool:
+        """True when the file can be uploaded."""
+        return self.reason is None
+
+
+def check(
+    head: bytes, size: int | None, *, claimed_name: str | None, max_bytes: int
+) -> MediaCheck:
+    """Judge a file before uploading it: emptiness, then size, then content.
+
+    Size comes before content so that a caller can refuse a file that is too large
+    before downloading a byte of it (Telegram will not serve it anyway); ``size`` is
+    None when unknown (a link), and then only content is judged.
+    """
+    media = sniff(head)
+    if size == 0 or (size is None and not head):
+        return MediaCheck(media, Empty())
+    if size is not None and size > max_bytes:
+        return MediaCheck(media, TooLarge(size, max_bytes))
+    if media is None or not media.uploadable:
+        return MediaCheck(media, Unsupported(_unsupported_name(media, claimed_name)))
+    return MediaCheck(media, None)
+
+
+def canonical_extension(name: str) -> str | None:
+    """The extension of a file name or URL path, lower case, with aliases folded ("jpeg")."""
+    suffix = PurePosixPath(name).suffix.lower().removeprefix(".")
+    return _EXTENSION_ALIASES.get(suffix, suffix) or None
+
+
+def _unsupported_name(media: MediaFormat | None, claimed_name: str | None) -> str | None:
+    if media is not None:
+        return media.extension
+    claimed = canonical_extension(claimed_name) if claimed_name else None
+    return claimed if claimed not in SUPPORTED_EXTENSIONS else None
+
+
+class CorruptMedia(Exception):
+    """The file claims a format but cannot be decoded."""
+
+
+def heic_to_jpeg(data: bytes, *, quality: int = 92) -> bytes:
+    """Convert a HEIC/HEIF photo to JPEG, upright, keeping its colour profile.
+
+    libheif applies the container's rotation and mirroring (``irot``/``imir``, which is
+    where iPhones record orientation) while decoding, and pillow-heif then resets the
+    EXIF orientation to 1; ``exif_transpose`` covers any orientation left in EXIF, so
+    the picture stands the right way whichever of the two carried it.
+
+    Raises CorruptMedia when the data cannot be decoded, or would decode to more pixels
+    than Pillow's decompression-bomb limit (a small file can claim a huge picture).
+    """
+    try:
+        image = _decode_heif(data)
+        upright = ImageOps.exif_transpose(image)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise CorruptMedia(str(exc)) from exc
+    output = io.BytesIO()
+    icc_profile = image.info.get("icc_profile")
+    upright.convert("RGB").save(output, format="JPEG", quality=quality, icc_profile=icc_profile)
+    return output.getvalue()
+
+
+def _decode_heif(data: bytes) -> Image.Image:
+    """Decode the primary image, checking its size first: decoding is what costs memory."""
+    heif = pillow_heif.open_heif(data)
+    width, height = heif.size
+    limit = Image.MAX_IMAGE_PIXELS
+    if limit is not None and width * height > limit:
+        raise CorruptMedia(f"{width}x{height} pixels is over the decoding limit")
+    return heif.to_pillow()

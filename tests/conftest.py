@@ -1,0 +1,15 @@
+"""Fixtures shared by every test package."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakes.nemo_server import NemoFake
+
+
+@pytest.fixture
+def nemo() -> Iterator[NemoFake]:
+    """A running NemoVideo fake; the test fails if the client broke the contract."""
+    with NemoFake() as fake:
+        yield fake
+        assert fake.violations == [], "requests broke the NemoVideo contract"

@@ -24,6 +24,7 @@ PRODUCT_MAX_BYTES = 200 * 1024 * 1024
 BOT_API_DOWNLOAD_MAX = 20 * 1000 * 1000  # getFile on the cloud Bot API; PTB uses int(20e6)
 LOCAL_MODE_DOWNLOAD_MAX = 2000 * 1000 * 1000
 BOT_API_UPLOAD_MAX = 50 * 1000 * 1000
+LOCAL_MODE_UPLOAD_MAX = 2000 * 1000 * 1000  # sendVideo through a self-hosted Bot API server
 
 CLOUD_EXTENSIONS = frozenset(
     {"mp4", "mov", "avi", "webm", "mkv", "jpg", "png", "gif", "webp"}

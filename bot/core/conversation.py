@@ -1,0 +1,220 @@
+"""The conversation with one chat, whatever messenger carries it.
+
+Every entry point takes a ChatRef and a ChatOutput: what a person wrote or sent goes
+in, notices come out. Cloud errors end here as a ``Failed`` notice, so nothing raw
+reaches the chat, and a chat runs one agent turn or export at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+
+from bot.core.exports import Exporter
+from bot.core.gate import ChatGate
+from bot.core.gui import GuiAction
+from bot.core.notices import (
+    Activity,
+    AgentReply,
+    CreditsShown,
+    Failed,
+    NextStep,
+    NothingToUpload,
+    ProjectStarted,
+    StillWorking,
+    TimelineShown,
+    TurnCutShort,
+    TurnInterrupted,
+    UploadAcknowledged,
+    Uploading,
+)
+from bot.core.ports import ChatOutput, ChatRef, OutputFactory
+from bot.core.projects import Projects
+from bot.core.router import Intent, classify, extract_links
+from bot.core.summary import Timeline, summarize
+from bot.core.turns import TurnRunner
+from bot.core.uploads import IncomingFile, Uploader, UploadReport
+from bot.nemo import NemoClient, NemoError, OutOfCredits, SessionNotFound
+from storage import Database, RenderRecord
+
+log = logging.getLogger(__name__)
+
+AGENT_NEXT_STEPS = (NextStep.EXPORT, NextStep.STATE, NextStep.CREDITS)
+
+
+class Conversation:
+    """Routes what a chat sends to uploads, credits, state, export or the agent."""
+
+    def __init__(
+        self,
+        *,
+        nemo: NemoClient,
+        db: Database,
+        projects: Projects,
+        turns: TurnRunner,
+        uploader: Uploader,
+        exporter: Exporter,
+    ) -> None:
+        self._nemo = nemo
+        self._db = db
+        self._projects = projects
+        self._turns = turns
+        self._uploader = uploader
+        self._exporter = exporter
+        self._gate = ChatGate()
+
+    async def chat(self, chat_id: int, language_code: str | None, *, is_group: bool) -> ChatRef:
+        """Identify the chat and the language to answer it in."""
+        return await self._projects.chat(chat_id, language_code, is_group=is_group)
+
+    async def text(self, chat: ChatRef, text: str, out: ChatOutput) -> None:
+        """Route a text message by intent."""
+        match classify(text):
+            case Intent.EXPORT:
+                await self.export(chat, out)
+            case Intent.CREDITS:
+                await self.credits(chat, out)
+            case Intent.STATE:
+                await self.state(chat, out)
+            case Intent.UPLOAD:
+                await self.links(chat, extract_links(text), out)
+            case Intent.CHAT:
+                await self.ask_agent(chat, text, out)
+
+    async def media(
+        self, chat: ChatRef, files: Sequence[IncomingFile], caption: str | None, out: ChatOutput
+    ) -> None:
+        """Upload a batch (one file or a whole album), then run its caption as an instruction."""
+        report = UploadReport()
+        async with self._failures(chat, out):
+            async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
+                await progress.update(Uploading(count=len(files)))
+                report = await self._uploader.upload(chat, files)
+            await self._acknowledge(report, out)
+        if caption and caption.strip() and report.uploaded:
+            await self.text(chat, caption, out)
+
+    async def links(self, chat: ChatRef, urls: Sequence[str], out: ChatOutput) -> None:
+        """Upload media by link; the cloud fetches it."""
+        if not urls:
+            await out.show(NothingToUpload())
+            return
+        async with self._failures(chat, out):
+            async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
+                await progress.update(Uploading(count=len(urls)))
+                report = await self._uploader.upload_links(chat, urls)
+            await self._acknowledge(report, out)
+
+    async def ask_agent(self, chat: ChatRef, text: str, out: ChatOutput) -> None:
+        """Send the text to the editing agent, one turn at a time per chat."""
+        async with self._one_at_a_time(chat, out), self._failures(chat, out):
+            async with out.working(Activity.TYPING) as progress:
+                outcome = await self._turns.run(chat, text, progress)
+            if outcome.text:
+                await out.show(AgentReply(outcome.text), AGENT_NEXT_STEPS)
+            if not outcome.complete:
+                await out.show(TurnCutShort(await self._timeline(chat)))
+            elif not outcome.text and not outcome.actions:
+                timeline = await self._timeline(chat) or Timeline(())
+                await out.show(TimelineShown(timeline, after_silent_turn=True), AGENT_NEXT_STEPS)
+            for action in outcome.actions:
+                await self._act(chat, action, out)
+
+    async def export(self, chat: ChatRef, out: ChatOutput) -> None:
+        """Render and deliver the project's video."""
+        async with self._one_at_a_time(chat, out), self._failures(chat, out):
+            await self._exporter.export(chat, out)
+
+    async def credits(self, chat: ChatRef, out: ChatOutput) -> None:
+        """Show the credit balance."""
+        async with self._failures(chat, out):
+            await out.show(CreditsShown(await self._nemo.credits()))
+
+    async def state(self, chat: ChatRef, out: ChatOutput) -> None:
+        """Show the project's tracks."""
+        async with self._failures(chat, out):
+            timeline = await self._timeline(chat) or Timeline(())
+            await out.show(TimelineShown(timeline), (NextStep.EXPORT,))
+
+    async def new_project(self, chat: ChatRef, out: ChatOutput) -> None:
+        """Start a fresh project; the old one is forgotten only once the new one exists."""
+        async with self._one_at_a_time(chat, out), self._failures(chat, out):
+            await self._projects.renew(chat)
+            await out.show(ProjectStarted())
+
+    async def set_language(self, chat: ChatRef, locale: str) -> ChatRef:
+        """Remember the chat's language."""
+        return await self._projects.set_locale(chat, locale)
+
+    async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The chat has a new id; its project, language and renders go with it."""
+        await self._projects.moved(old_chat_id, new_chat_id)
+
+    async def resume(self, outputs: OutputFactory) -> None:
+        """After a restart: tell chats whose turn was cut, and finish every render in flight."""
+        for turn in await self._db.turns.in_flight():
+            chat = await self._projects.chat(turn.chat_id, None, is_group=turn.chat_id < 0)
+            out = outputs(chat)
+            await self._db.turns.finish(turn.chat_id)
+            async with self._failures(chat, out):
+                await out.show(TurnInterrupted(await self._timeline(chat)))
+        renders = await self._db.renders.undelivered()
+        await asyncio.gather(*(self._resume_render(record, outputs) for record in renders))
+
+    async def _resume_render(self, record: RenderRecord, outputs: OutputFactory) -> None:
+        chat = await self._projects.chat(record.chat_id, None, is_group=record.chat_id < 0)
+        out = outputs(chat)
+        log.info("resuming render %s for chat %s", record.render_id, chat.chat_id)
+        async with self._one_at_a_time(chat, out, quiet=True), self._failures(chat, out):
+            await self._exporter.resume(record, chat, out)
+
+    async def _act(self, chat: ChatRef, action: GuiAction, out: ChatOutput) -> None:
+        """Do what the agent's GUI instruction stood for (the chat's lock is already held)."""
+        if action is GuiAction.EXPORT:
+            await self._exporter.export(chat, out)
+        elif action is GuiAction.SHOW_STATE:
+            await out.show(TimelineShown(await self._timeline(chat) or Timeline(())))
+
+    async def _timeline(self, chat: ChatRef) -> Timeline | None:
+        """The project's timeline, or None when the cloud cannot tell right now."""
+        session = await self._projects.session(chat)
+        try:
+            state = await self._nemo.state(session.session_id)
+        except SessionNotFound:
+            return Timeline(())
+        except NemoError as error:
+            log.warning("state of chat %s unavailable: %s", chat.chat_id, type(error).__name__)
+            return None
+        return summarize(state.draft)
+
+    async def _acknowledge(self, report: UploadReport, out: ChatOutput) -> None:
+        for refusal in report.refused:
+            await out.show(refusal)
+        if report.uploaded:
+            await out.show(UploadAcknowledged(added=report.uploaded, total=report.total))
+
+    @contextlib.asynccontextmanager
+    async def _one_at_a_time(
+        self, chat: ChatRef, out: ChatOutput, *, quiet: bool = False
+    ) -> AsyncIterator[None]:
+        if self._gate.busy(chat.chat_id) and not quiet:
+            await out.show(StillWorking())
+        async with self._gate.hold(chat.chat_id):
+            yield
+
+    @contextlib.asynccontextmanager
+    async def _failures(self, chat: ChatRef, out: ChatOutput) -> AsyncIterator[None]:
+        """Turn a cloud error into a notice; the recovery it needs is in the notice."""
+        try:
+            yield
+        except NemoError as error:
+            log.warning("chat %s: %s", chat.chat_id, type(error).__name__)
+            link = await self._register_link() if isinstance(error, OutOfCredits) else None
+            await out.show(Failed(error, register_link=link))
+
+    async def _register_link(self) -> str | None:
+        with contextlib.suppress(NemoError):
+            return await self._projects.register_link()
+        return None

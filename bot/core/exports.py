@@ -1,0 +1,140 @@
+"""Export: render the chat's draft, follow the job, deliver the MP4.
+
+A render is recorded in storage from submission to delivery, so a restart in the
+middle picks it up again and the video still reaches the chat. Delivery happens once:
+the job is marked delivered only after the messenger accepted the video.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import tempfile
+from pathlib import Path
+
+from bot.core.mp4 import probe
+from bot.core.notices import (
+    Activity,
+    Downloading,
+    NothingToExport,
+    Rendering,
+    VideoReady,
+    VideoTooBig,
+)
+from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
+from bot.core.projects import Projects
+from bot.nemo import NemoClient, NemoError, RenderStatus, Session, SessionNotFound
+from storage import Database, RenderRecord
+
+log = logging.getLogger(__name__)
+
+
+class Exporter:
+    """Renders drafts and delivers the videos, surviving restarts in between."""
+
+    def __init__(
+        self,
+        nemo: NemoClient,
+        projects: Projects,
+        db: Database,
+        *,
+        upload_limit: int,
+        workdir: Path | None = None,
+    ) -> None:
+        self._nemo = nemo
+        self._projects = projects
+        self._db = db
+        self._upload_limit = upload_limit
+        self._workdir = workdir
+
+    async def export(self, chat: ChatRef, out: ChatOutput) -> None:
+        """Render the chat's project and send the video; say so when there is nothing yet.
+
+        Raises NemoError for the caller to explain.
+        """
+        session = await self._projects.session(chat)
+        try:
+            state = await self._nemo.state(session.session_id)
+        except SessionNotFound:
+            await out.show(NothingToExport())
+            return
+        if not state.has_segments:
+            await out.show(NothingToExport())
+            return
+        async with out.working(Activity.UPLOADING_VIDEO) as progress:
+            await progress.update(Rendering(progress=None))
+            render_id = await self._nemo.submit_render(session.session_id, state.draft)
+            await self._db.renders.add(render_id, chat.chat_id, session.session_id)
+            log.info("chat %s: render %s submitted", chat.chat_id, render_id)
+            await self._follow(render_id, chat, session, out, progress)
+
+    async def resume(self, record: RenderRecord, chat: ChatRef, out: ChatOutput) -> None:
+        """Pick up a render that was in flight when the bot stopped, and deliver it."""
+        session = Session(session_id=record.session_id, task_id="")
+        async with out.working(Activity.UPLOADING_VIDEO) as progress:
+            await progress.update(Rendering(progress=record.progress))
+            await self._follow(record.render_id, chat, session, out, progress)
+
+    async def _follow(
+        self,
+        render_id: str,
+        chat: ChatRef,
+        session: Session,
+        out: ChatOutput,
+        progress: ProgressReporter,
+    ) -> None:
+        async def on_progress(status: RenderStatus) -> None:
+            await self._db.renders.update(
+                render_id, status=status.phase.value, progress=status.progress
+            )
+            await progress.update(Rendering(progress=status.progress))
+
+        try:
+            status = await self._nemo.wait_for_render(render_id, on_progress=on_progress)
+        except NemoError as error:
+            await self._db.renders.update(render_id, status="failed", error=type(error).__name__)
+            raise
+        await self._db.renders.update(
+            render_id, status=status.phase.value, progress=100, output_url=status.output_url
+        )
+        link = await self._project_link(chat, session)
+        if status.size is not None and status.size > self._upload_limit and status.output_url:
+            await out.show(VideoTooBig(status.output_url, status.size, link))
+        else:
+            await progress.update(Downloading())
+            await self._deliver_file(render_id, status, out, link)
+        await self._db.renders.mark_delivered(render_id)
+        log.info("chat %s: render %s delivered", chat.chat_id, render_id)
+
+    async def _deliver_file(
+        self, render_id: str, status: RenderStatus, out: ChatOutput, link: str | None
+    ) -> None:
+        with tempfile.TemporaryDirectory(dir=self._workdir, prefix="render-") as folder:
+            path = Path(folder) / f"{render_id}.mp4"
+            size = await self._nemo.download(status.output_url, render_id, path)
+            if size > self._upload_limit and status.output_url:
+                await out.show(VideoTooBig(status.output_url, size, link))
+                return
+            info = probe(path)
+            await out.show(
+                VideoReady(
+                    path=path,
+                    size=size,
+                    width=info.width,
+                    height=info.height,
+                    duration=info.duration or status.duration,
+                    project_link=link,
+                    download_url=status.output_url,
+                )
+            )
+
+    async def _project_link(self, chat: ChatRef, session: Session) -> str | None:
+        """The link to the project is a courtesy: its failure must not block the video."""
+        if not session.task_id:
+            record = await self._db.chats.get(chat.chat_id)
+            if record is None or record.session_id != session.session_id or not record.task_id:
+                return None
+            session = Session(session_id=session.session_id, task_id=record.task_id)
+        with contextlib.suppress(NemoError):
+            return await self._projects.link(session)
+        return None

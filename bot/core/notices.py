@@ -1,0 +1,191 @@
+"""What the conversation tells a person, as data.
+
+The core never writes prose: it emits these notices and the messenger layer renders
+them in the chat's language. That keeps every user-facing string in the catalogs and
+lets the core be tested without Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from bot.core.summary import Timeline
+from bot.nemo import Credits, NemoError
+
+
+class NextStep(StrEnum):
+    """Actions a person can take with one tap after the agent answers."""
+
+    EXPORT = "export"
+    STATE = "state"
+    CREDITS = "credits"
+
+
+@dataclass(frozen=True)
+class AgentReply:
+    """Text the editing agent wrote, with its GUI instructions already removed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class TimelineShown:
+    """The project's tracks, shown on request or after a turn that produced no text."""
+
+    timeline: Timeline
+    after_silent_turn: bool = False
+
+
+@dataclass(frozen=True)
+class CreditsShown:
+    """The balance of the NemoVideo account the bot uses."""
+
+    credits: Credits
+
+
+@dataclass(frozen=True)
+class UploadAcknowledged:
+    """Files reached the project; ``total`` is how many items the project now has."""
+
+    added: int
+    total: int
+
+
+class RefusalReason(StrEnum):
+    """Why a file was not uploaded."""
+
+    UNSUPPORTED = "unsupported"
+    TOO_LARGE = "too_large"
+    TOO_BIG_FOR_TELEGRAM = "too_big_for_telegram"
+    EMPTY = "empty"
+    CORRUPT = "corrupt"
+
+
+@dataclass(frozen=True)
+class UploadRefused:
+    """A file was refused before anything was uploaded."""
+
+    reason: RefusalReason
+    file_name: str | None = None
+    limit_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class NothingToUpload:
+    """The person asked to upload but sent neither a file nor a link."""
+
+
+@dataclass(frozen=True)
+class StillWorking:
+    """A message arrived while the chat's previous request is running; it waits its turn."""
+
+
+@dataclass(frozen=True)
+class NothingToExport:
+    """The project has no track with content yet."""
+
+
+@dataclass(frozen=True)
+class VideoReady:
+    """A rendered MP4 on disk, to be sent as a streamable video."""
+
+    path: Path
+    size: int
+    width: int | None
+    height: int | None
+    duration: float | None
+    project_link: str | None
+    download_url: str | None
+
+
+@dataclass(frozen=True)
+class VideoTooBig:
+    """The render is over the messenger's upload limit: offer the link instead."""
+
+    download_url: str
+    size: int
+    project_link: str | None
+
+
+@dataclass(frozen=True)
+class TurnInterrupted:
+    """The bot restarted while the agent was working on this chat's request."""
+
+    timeline: Timeline | None
+
+
+@dataclass(frozen=True)
+class TurnCutShort:
+    """The agent's stream ended early; the timeline shows what was done."""
+
+    timeline: Timeline | None
+
+
+@dataclass(frozen=True)
+class ProjectStarted:
+    """A new, empty project now belongs to the chat."""
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A cloud error the person needs to hear about, with its recovery."""
+
+    error: NemoError
+    register_link: str | None = None
+
+
+Notice = (
+    AgentReply
+    | TimelineShown
+    | CreditsShown
+    | UploadAcknowledged
+    | UploadRefused
+    | NothingToUpload
+    | StillWorking
+    | NothingToExport
+    | VideoReady
+    | VideoTooBig
+    | TurnInterrupted
+    | TurnCutShort
+    | ProjectStarted
+    | Failed
+)
+
+
+class Activity(StrEnum):
+    """What the chat should show the bot as doing while a notice is awaited."""
+
+    TYPING = "typing"
+    UPLOADING_VIDEO = "upload_video"
+    UPLOADING_DOCUMENT = "upload_document"
+
+
+@dataclass(frozen=True)
+class Working:
+    """The agent is still working; ``elapsed`` seconds have passed."""
+
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class Uploading:
+    """Files are being uploaded to the project."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """The export is rendering; ``progress`` is 0–100 when the cloud says."""
+
+    progress: float | None
+
+
+@dataclass(frozen=True)
+class Downloading:
+    """The finished video is being fetched for delivery."""
+
+
+Progress = Working | Uploading | Rendering | Downloading

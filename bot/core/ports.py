@@ -1,0 +1,43 @@
+"""What the conversation needs from a messenger, as protocols.
+
+The Telegram layer implements these; tests can implement them with a list. Keeping the
+core on this side of the line is what lets it run without Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.core.notices import Activity, NextStep, Notice, Progress
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    """A chat as the core knows it: its id and the language it is spoken to in."""
+
+    chat_id: int
+    locale: str
+    is_group: bool = False
+
+
+class ProgressReporter(Protocol):
+    """The one status message of a long operation, updated in place."""
+
+    async def update(self, progress: Progress) -> None:
+        """Show the latest progress; the messenger decides how often it really edits."""
+
+
+class ChatOutput(Protocol):
+    """How the core speaks to one chat."""
+
+    async def show(self, notice: Notice, next_steps: Sequence[NextStep] = ()) -> None:
+        """Tell the person something, optionally offering one-tap next steps."""
+
+    def working(self, activity: Activity) -> AbstractAsyncContextManager[ProgressReporter]:
+        """Keep a status message and a chat action alive while the body runs."""
+
+
+OutputFactory = Callable[[ChatRef], ChatOutput]

@@ -1,0 +1,129 @@
+"""One agent turn: send the message, relay the stream, make sense of how it ended.
+
+The agent streams events over SSE for up to fifteen minutes. Only its text reaches the
+chat; heartbeats become a "⏳" status every ``still_working_seconds``; a turn that ends
+without text is answered with the timeline; a stream that breaks is never re-sent
+(the message was accepted, and a resend would charge twice) — the state tells what
+happened instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from bot.core.gui import GuiAction, translate
+from bot.core.notices import Working
+from bot.core.ports import ChatRef, ProgressReporter
+from bot.core.projects import Projects
+from bot.nemo import (
+    AgentText,
+    NemoClient,
+    NemoError,
+    Session,
+    SessionNotFound,
+    StreamDropped,
+    TurnTimedOut,
+)
+from storage import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """How a turn ended: the agent's text (GUI instructions removed) and what to do next.
+
+    ``complete`` is False when the stream broke or timed out before the agent finished.
+    """
+
+    text: str
+    actions: tuple[GuiAction, ...]
+    complete: bool = True
+
+
+class TurnRunner:
+    """Runs agent turns; the caller makes sure a chat has one in flight at a time."""
+
+    def __init__(
+        self,
+        nemo: NemoClient,
+        projects: Projects,
+        db: Database,
+        *,
+        still_working_seconds: float,
+    ) -> None:
+        self._nemo = nemo
+        self._projects = projects
+        self._db = db
+        self._still_working = still_working_seconds
+
+    async def run(self, chat: ChatRef, text: str, progress: ProgressReporter) -> TurnOutcome:
+        """Send ``text`` to the chat's session and collect the agent's answer.
+
+        A session the cloud no longer knows is replaced and the message sent once more:
+        the server refused it, so nothing was charged. Raises NemoError for everything
+        else the caller must explain.
+        """
+        session = await self._projects.session(chat)
+        try:
+            return await self._relay(chat, session, text, progress)
+        except SessionNotFound:
+            log.info("session of chat %s is gone; starting a new one", chat.chat_id)
+            session = await self._projects.renew(chat, stale=session)
+            return await self._relay(chat, session, text, progress)
+
+    async def _relay(
+        self, chat: ChatRef, session: Session, text: str, progress: ProgressReporter
+    ) -> TurnOutcome:
+        await self._db.turns.start(chat.chat_id, session.session_id, text)
+        texts: list[str] = []
+        try:
+            stream = self._nemo.chat(session.session_id, text)
+            async with (
+                _ticking(progress, self._still_working),
+                contextlib.aclosing(stream) as events,
+            ):
+                async for event in events:
+                    if isinstance(event, AgentText):
+                        texts.append(event.text)
+        except NemoError as error:
+            if not _cut_short(error):
+                raise
+            log.warning("turn of chat %s ended early: %s", chat.chat_id, type(error).__name__)
+            return _outcome(texts, complete=False)
+        finally:
+            await self._db.turns.finish(chat.chat_id)
+        return _outcome(texts, complete=True)
+
+
+def _cut_short(error: NemoError) -> bool:
+    return isinstance(error, StreamDropped | TurnTimedOut)
+
+
+def _outcome(texts: list[str], *, complete: bool) -> TurnOutcome:
+    translated = translate("\n\n".join(part.strip() for part in texts if part.strip()))
+    return TurnOutcome(text=translated.text, actions=translated.actions, complete=complete)
+
+
+@contextlib.asynccontextmanager
+async def _ticking(progress: ProgressReporter, every: float) -> AsyncIterator[None]:
+    """Report "still working" every ``every`` seconds until the body finishes."""
+    started = time.monotonic()
+
+    async def tick() -> None:
+        while True:
+            await asyncio.sleep(every)
+            await progress.update(Working(elapsed=time.monotonic() - started))
+
+    task = asyncio.create_task(tick())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

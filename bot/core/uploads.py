@@ -1,0 +1,220 @@
+"""Files from the chat into the project: checked first, streamed, acknowledged once.
+
+Nothing is uploaded that the cloud would refuse or the person did not mean: size is
+checked before downloading (the messenger's own download limit comes first), type is
+checked by content once the first bytes arrive, and HEIC — which the cloud does not
+take — is converted to JPEG keeping its orientation. Files stream from the messenger
+to the cloud chunk by chunk; only HEIC photos, which are small, are read whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from bot.core.media import PRODUCT_MAX_BYTES, CorruptMedia, MediaFormat, heic_to_jpeg, sniff
+from bot.core.notices import RefusalReason, UploadRefused
+from bot.core.ports import ChatRef
+from bot.core.projects import Projects
+from bot.nemo import (
+    FileTooLarge,
+    NemoClient,
+    Session,
+    SessionNotFound,
+    UnsupportedFile,
+    UploadSource,
+)
+
+log = logging.getLogger(__name__)
+
+_HEAD_BYTES = 512
+_PARALLEL_UPLOADS = 4
+_CONVERTED = {"heic", "heif"}
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file a person sent, not yet downloaded.
+
+    ``open`` starts a fresh download each time it is called, so an upload can be
+    retried without keeping the file in memory.
+    """
+
+    unique_id: str
+    file_name: str | None
+    size: int | None
+    open: Callable[[], AsyncIterator[bytes]]
+
+
+@dataclass
+class UploadReport:
+    """What became of a batch: how many files reached the project and which were refused."""
+
+    uploaded: int = 0
+    total: int = 0
+    refused: list[UploadRefused] = field(default_factory=list)
+
+
+class Uploader:
+    """Checks and uploads batches of files into a chat's project."""
+
+    def __init__(self, nemo: NemoClient, projects: Projects, *, download_limit: int) -> None:
+        self._nemo = nemo
+        self._projects = projects
+        self._download_limit = download_limit
+
+    async def upload(self, chat: ChatRef, files: Sequence[IncomingFile]) -> UploadReport:
+        """Upload every acceptable file of a batch, a few at a time, and count them.
+
+        Raises NemoError when the cloud fails for a reason other than the file itself.
+        """
+        report = UploadReport()
+        session = await self._projects.session(chat)
+        limit = asyncio.Semaphore(_PARALLEL_UPLOADS)
+
+        async def one(incoming: IncomingFile) -> None:
+            async with limit:
+                refusal = await self._upload_one(chat, session, incoming)
+            if refusal is None:
+                report.uploaded += 1
+            else:
+                report.refused.append(refusal)
+
+        async with asyncio.TaskGroup() as group:
+            for incoming in files:
+                group.create_task(one(incoming))
+        if report.uploaded:
+            report.total = await self._projects.add_items(chat, report.uploaded)
+        return report
+
+    async def upload_links(self, chat: ChatRef, urls: Sequence[str]) -> UploadReport:
+        """Have the cloud fetch media by URL: the way round Telegram's download limit."""
+        session = await self._projects.session(chat)
+        try:
+            result = await self._nemo.upload_urls(session.session_id, urls)
+        except SessionNotFound:
+            session = await self._projects.renew(chat, stale=session)
+            result = await self._nemo.upload_urls(session.session_id, urls)
+        uploaded = len(result.files) or len(urls)
+        total = await self._projects.add_items(chat, uploaded)
+        return UploadReport(uploaded=uploaded, total=total)
+
+    async def _upload_one(
+        self, chat: ChatRef, session: Session, incoming: IncomingFile
+    ) -> UploadRefused | None:
+        refusal = self._refuse_by_size(incoming)
+        if refusal is not None:
+            return refusal
+        prepared = await _prepare(incoming)
+        if isinstance(prepared, UploadRefused):
+            return prepared
+        try:
+            await self._send(chat, session, prepared)
+        except UnsupportedFile:
+            return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
+        except FileTooLarge:
+            return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
+        return None
+
+    async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> None:
+        try:
+            await self._nemo.upload_files(session.session_id, [source])
+        except SessionNotFound:
+            session = await self._projects.renew(chat, stale=session)
+            await self._nemo.upload_files(session.session_id, [source])
+
+    def _refuse_by_size(self, incoming: IncomingFile) -> UploadRefused | None:
+        if incoming.size is None:
+            return None
+        if incoming.size > PRODUCT_MAX_BYTES:
+            return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
+        if incoming.size > self._download_limit:
+            return UploadRefused(
+                RefusalReason.TOO_BIG_FOR_TELEGRAM, incoming.file_name, self._download_limit
+            )
+        if incoming.size == 0:
+            return UploadRefused(RefusalReason.EMPTY, incoming.file_name)
+        return None
+
+
+async def _prepare(incoming: IncomingFile) -> UploadSource | UploadRefused:
+    """Open the download, judge the file by its first bytes, and build the upload source."""
+    stream = incoming.open()
+    head = await _read_head(stream)
+    if not head:
+        await _close(stream)
+        return UploadRefused(RefusalReason.EMPTY, incoming.file_name)
+    media = sniff(head)
+    if media is None or not media.uploadable:
+        await _close(stream)
+        return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
+    if media.extension in _CONVERTED:
+        return await _converted(incoming, head, stream)
+    return UploadSource(
+        filename=_file_name(incoming, media),
+        content_type=media.mime,
+        open=_reopenable(incoming, _chain(head, stream)),
+        size=incoming.size,
+    )
+
+
+async def _converted(
+    incoming: IncomingFile, head: bytes, stream: AsyncIterator[bytes]
+) -> UploadSource | UploadRefused:
+    data = bytearray(head)
+    async for chunk in stream:
+        data.extend(chunk)
+    try:
+        jpeg = await asyncio.to_thread(heic_to_jpeg, bytes(data))
+    except CorruptMedia:
+        return UploadRefused(RefusalReason.CORRUPT, incoming.file_name)
+
+    async def replay() -> AsyncIterator[bytes]:
+        yield jpeg
+
+    stem = PurePath(incoming.file_name or f"photo_{incoming.unique_id}").stem
+    return UploadSource(
+        filename=f"{stem}.jpg", content_type="image/jpeg", open=replay, size=len(jpeg)
+    )
+
+
+async def _read_head(stream: AsyncIterator[bytes]) -> bytes:
+    head = b""
+    async for chunk in stream:
+        head += chunk
+        if len(head) >= _HEAD_BYTES:
+            break
+    return head
+
+
+async def _chain(head: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    yield head
+    async for chunk in rest:
+        yield chunk
+
+
+def _reopenable(
+    incoming: IncomingFile, first: AsyncIterator[bytes]
+) -> Callable[[], AsyncIterator[bytes]]:
+    """Hand out the already-started download once, then fresh downloads for retries."""
+    pending = [first]
+
+    def open_stream() -> AsyncIterator[bytes]:
+        return pending.pop() if pending else incoming.open()
+
+    return open_stream
+
+
+async def _close(stream: AsyncIterator[bytes]) -> None:
+    aclose = getattr(stream, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
+def _file_name(incoming: IncomingFile, media: MediaFormat) -> str:
+    """Name the file by its content: the cloud checks extensions, and names can lie."""
+    stem = PurePath(incoming.file_name).stem if incoming.file_name else None
+    return f"{stem or f'file_{incoming.unique_id}'}.{media.extension}"

@@ -1,0 +1,240 @@
+"""The transport-free conversation against the real NemoVideo fake and a real database.
+
+The output records notices instead of sending them, so these tests read what a person
+would be told, without Telegram in the way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.core.conversation import Conversation
+from bot.core.exports import Exporter
+from bot.core.notices import (
+    AgentReply,
+    CreditsShown,
+    Failed,
+    NextStep,
+    NothingToExport,
+    Notice,
+    Progress,
+    StillWorking,
+    TimelineShown,
+    TurnCutShort,
+    UploadAcknowledged,
+    UploadRefused,
+    VideoReady,
+    Working,
+)
+from bot.core.ports import ChatRef
+from bot.core.projects import Projects
+from bot.core.turns import TurnRunner
+from bot.core.uploads import IncomingFile, Uploader
+from bot.nemo import ExportNotAllowed, NemoClient, NemoTimeouts, OutOfCredits, StoredCredentials
+from storage import Database
+from tests.fakes import nemo_server as steps
+from tests.fakes.nemo_server import NemoFake
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 600
+
+
+@dataclass
+class RecordingOutput:
+    """A ChatOutput that remembers what it was asked to show."""
+
+    notices: list[Notice] = field(default_factory=list)
+    steps: list[Sequence[NextStep]] = field(default_factory=list)
+    progress: list[Progress] = field(default_factory=list)
+    videos: list[bytes] = field(default_factory=list)
+
+    async def show(self, notice: Notice, next_steps: Sequence[NextStep] = ()) -> None:
+        if isinstance(notice, VideoReady):
+            self.videos.append(notice.path.read_bytes())
+        self.notices.append(notice)
+        self.steps.append(next_steps)
+
+    @asynccontextmanager
+    async def working(self, activity: object) -> AsyncIterator[RecordingOutput]:
+        yield self
+
+    async def update(self, progress: Progress) -> None:
+        self.progress.append(progress)
+
+    def of(self, kind: type) -> list:
+        return [notice for notice in self.notices if isinstance(notice, kind)]
+
+
+class MemoryCredentials:
+    def __init__(self) -> None:
+        self.saved: StoredCredentials | None = None
+
+    async def load(self) -> StoredCredentials | None:
+        return self.saved
+
+    async def save(self, credentials: StoredCredentials) -> None:
+        self.saved = credentials
+
+
+@pytest.fixture
+async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[Conversation]:
+    db = await Database.open(str(tmp_path / "bot.sqlite3"))
+    timeouts = NemoTimeouts(render_poll_first=0.05, render_poll_max=0.2, retry_backoff=0.01)
+    client = NemoClient(
+        base_url=nemo.url,
+        skill_version="0.1.0",
+        credentials=MemoryCredentials(),
+        timeouts=timeouts,
+    )
+    projects = Projects(db, client, "https://nemovideo.example")
+    yield Conversation(
+        nemo=client,
+        db=db,
+        projects=projects,
+        turns=TurnRunner(client, projects, db, still_working_seconds=0.05),
+        uploader=Uploader(client, projects, download_limit=20_000_000),
+        exporter=Exporter(client, projects, db, upload_limit=50_000_000, workdir=tmp_path),
+    )
+    await client.aclose()
+    await db.close()
+
+
+CHAT = ChatRef(chat_id=42, locale="it")
+
+
+def jpeg_file(unique_id: str, data: bytes = JPEG, name: str | None = None) -> IncomingFile:
+    async def stream() -> AsyncIterator[bytes]:
+        yield data
+
+    return IncomingFile(unique_id=unique_id, file_name=name, size=len(data), open=stream)
+
+
+async def test_chat_turn_relays_text_without_tool_events(conversation, nemo):
+    nemo.script_turn(
+        steps.tool_call("generate_video", {"style": "slideshow"}),
+        steps.tool_result("generate_video", {"ok": True}),
+        steps.text("Ecco il tuo slideshow con musica italiana."),
+    )
+    out = RecordingOutput()
+    await conversation.text(CHAT, "crea uno slideshow con musica italiana", out)
+    replies = out.of(AgentReply)
+    assert [reply.text for reply in replies] == ["Ecco il tuo slideshow con musica italiana."]
+    assert "generate_video" not in replies[0].text
+    assert NextStep.EXPORT in out.steps[out.notices.index(replies[0])]
+    assert nemo.count("POST", "/run_sse") == 1
+
+
+async def test_heartbeat_only_wait_reports_still_working(conversation, nemo):
+    nemo.script_turn(steps.heartbeats(6, interval=0.05), steps.text("Fatto."))
+    out = RecordingOutput()
+    await conversation.text(CHAT, "aggiungi transizioni morbide", out)
+    assert any(isinstance(progress, Working) for progress in out.progress)
+    assert [reply.text for reply in out.of(AgentReply)] == ["Fatto."]
+
+
+async def test_silent_turn_is_answered_with_the_timeline(conversation, nemo):
+    nemo.script_turn(steps.add_video_track("city timelapse", 10_000), steps.heartbeats(1))
+    out = RecordingOutput()
+    await conversation.text(CHAT, "metti il timelapse della città", out)
+    [shown] = out.of(TimelineShown)
+    assert shown.after_silent_turn
+    assert [track.name for track in shown.timeline.tracks] == ["city timelapse"]
+
+
+async def test_export_button_in_reply_runs_the_export(conversation, nemo):
+    nemo.script_turn(
+        steps.add_video_track("vacanze"),
+        steps.text("Il video è pronto! Clicca il pulsante Esporta per scaricarlo."),
+    )
+    out = RecordingOutput()
+    await conversation.text(CHAT, "fai un video delle vacanze", out)
+    assert [reply.text for reply in out.of(AgentReply)] == ["Il video è pronto!"]
+    sample = (Path(__file__).parents[1] / "fakes" / "assets" / "sample.mp4").read_bytes()
+    assert out.videos == [sample]
+    assert nemo.count("POST", "/api/render/proxy/lambda") == 1
+
+
+async def test_export_with_empty_draft_says_nothing_to_export(conversation, nemo):
+    out = RecordingOutput()
+    await conversation.text(CHAT, "esporta", out)
+    assert out.of(NothingToExport)
+    assert nemo.count("POST", "/api/render/proxy/lambda") == 0
+
+
+async def test_dropped_stream_is_not_resent_and_reports_the_timeline(conversation, nemo):
+    nemo.script_turn(steps.add_video_track("mare"), steps.text("Sto lavor"), steps.drop())
+    out = RecordingOutput()
+    await conversation.text(CHAT, "crea un video del mare", out)
+    [cut] = out.of(TurnCutShort)
+    assert cut.timeline is not None and cut.timeline.tracks[0].name == "mare"
+    assert nemo.count("POST", "/run_sse") == 1
+
+
+async def test_second_message_during_a_turn_waits_and_is_answered_after(conversation, nemo):
+    nemo.script_turn(steps.heartbeats(4, interval=0.1), steps.text("primo"))
+    nemo.script_turn(steps.text("secondo"))
+    out = RecordingOutput()
+    first = asyncio.create_task(conversation.text(CHAT, "crea un video", out))
+    while nemo.count("POST", "/run_sse") == 0:
+        await asyncio.sleep(0.01)
+    await conversation.text(CHAT, "e aggiungi un titolo", out)
+    await first
+    assert isinstance(out.notices[0], StillWorking)
+    assert [reply.text for reply in out.of(AgentReply)] == ["primo", "secondo"]
+
+
+async def test_album_is_one_batch_with_one_acknowledgement(conversation, nemo):
+    out = RecordingOutput()
+    files = [jpeg_file(f"u{index}") for index in range(3)]
+    await conversation.media(CHAT, files, None, out)
+    assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(3, 3)]
+    assert nemo.count("POST", "/api/upload-video") == 3
+
+
+async def test_caption_runs_as_an_instruction_after_the_upload(conversation, nemo):
+    nemo.script_turn(steps.text("Slideshow pronto."))
+    out = RecordingOutput()
+    await conversation.media(CHAT, [jpeg_file("a"), jpeg_file("b")], "crea uno slideshow", out)
+    assert isinstance(out.notices[0], UploadAcknowledged)
+    assert [reply.text for reply in out.of(AgentReply)] == ["Slideshow pronto."]
+    [session] = nemo.sessions.values()
+    assert session.messages == ["crea uno slideshow"]
+
+
+async def test_unsupported_file_is_refused_before_any_upload(conversation, nemo):
+    out = RecordingOutput()
+    await conversation.media(
+        CHAT, [jpeg_file("pdf", b"%PDF-1.7\n" + b"x" * 600, "cv.pdf")], None, out
+    )
+    assert [refusal.reason for refusal in out.of(UploadRefused)] == ["unsupported"]
+    assert nemo.count("POST", "/api/upload-video") == 0
+
+
+async def test_credits_show_the_balance(conversation, nemo):
+    out = RecordingOutput()
+    await conversation.text(CHAT, "quanti crediti ho?", out)
+    [shown] = out.of(CreditsShown)
+    assert shown.credits.available == nemo.initial_credits
+
+
+async def test_out_of_credits_on_anonymous_token_offers_the_register_link(conversation, nemo):
+    nemo.fail_next("POST", "/run_sse", status=200, code=2001, message="no credits")
+    out = RecordingOutput()
+    await conversation.text(CHAT, "crea un video", out)
+    [failed] = out.of(Failed)
+    assert isinstance(failed.error, OutOfCredits)
+    assert failed.register_link and "/register?bind=anon_" in failed.register_link
+
+
+async def test_export_not_allowed_is_explained(conversation, nemo):
+    nemo.script_turn(steps.add_video_track("x"), steps.text("ok"))
+    await conversation.text(CHAT, "crea un video", RecordingOutput())
+    nemo.fail_next("POST", "/api/render/proxy/lambda", status=402, message="plan")
+    out = RecordingOutput()
+    await conversation.export(CHAT, out)
+    assert [type(failed.error) for failed in out.of(Failed)] == [ExportNotAllowed]

@@ -7,7 +7,7 @@ would be told, without Telegram in the way.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +104,14 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[Conversa
     await db.close()
 
 
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition never became true")
+
+
 CHAT = ChatRef(chat_id=42, locale="it")
 
 
@@ -180,8 +188,7 @@ async def test_second_message_during_a_turn_waits_and_is_answered_after(conversa
     nemo.script_turn(steps.text("secondo"))
     out = RecordingOutput()
     first = asyncio.create_task(conversation.text(CHAT, "crea un video", out))
-    while nemo.count("POST", "/run_sse") == 0:
-        await asyncio.sleep(0.01)
+    await until(lambda: nemo.count("POST", "/run_sse") == 1)
     await conversation.text(CHAT, "e aggiungi un titolo", out)
     await first
     assert isinstance(out.notices[0], StillWorking)

@@ -97,7 +97,7 @@ def _dimensions(moov: bytes) -> tuple[int | None, int | None]:
         for child_kind, child in _children(body):
             if child_kind != b"tkhd":
                 continue
-            offset = 84 if child[0] == 1 else 72
+            offset = 88 if child[0] == 1 else 76
             width, height = struct.unpack_from(">II", child, offset)
             if width and height:
                 return width >> 16, height >> 16

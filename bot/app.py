@@ -1,0 +1,69 @@
+"""Builds the Telegram Application and runs it; decides nothing about behaviour."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from urllib.parse import urlparse
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.config import ConfigError, Settings
+from bot.logging_setup import configure_logging
+from bot.services import SETTINGS_KEY, close_services, open_services
+from bot.telegram import handlers
+from bot.telegram.context import BotContext
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings) -> Application:
+    """An Application pointed at the configured Bot API server, with every handler."""
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .local_mode(settings.telegram_local_mode)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .read_timeout(30)
+        .write_timeout(30)
+        .media_write_timeout(300)
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(open_services)
+        .post_shutdown(close_services)
+        .build()
+    )
+    application.bot_data[SETTINGS_KEY] = settings
+    handlers.register(application)
+    return application
+
+
+def run(settings: Settings) -> None:
+    """Poll, or serve the webhook when WEBHOOK_URL is set. Pending updates are never dropped."""
+    application = build_application(settings)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen="0.0.0.0",
+            port=settings.port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def main() -> None:
+    """Entry point of ``python -m bot``."""
+    try:
+        settings = Settings.from_env(os.environ)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    configure_logging(settings.log_level, settings.secrets())
+    run(settings)

@@ -1,0 +1,160 @@
+"""Opening and closing the bot's long-lived services around the Application's life."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+from telegram import BotCommandScopeDefault
+from telegram.ext import Application
+
+from bot import __version__
+from bot.config import Settings
+from bot.core.conversation import Conversation
+from bot.core.exports import Exporter
+from bot.core.media import (
+    BOT_API_DOWNLOAD_MAX,
+    BOT_API_UPLOAD_MAX,
+    LOCAL_MODE_DOWNLOAD_MAX,
+    LOCAL_MODE_UPLOAD_MAX,
+)
+from bot.core.ports import ChatRef
+from bot.core.projects import Projects
+from bot.core.turns import TurnRunner
+from bot.core.uploads import Uploader
+from bot.i18n import SUPPORTED_LOCALES, Catalogs
+from bot.logging_setup import register_secret
+from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
+from bot.telegram import commands, handlers
+from bot.telegram.albums import AlbumCollector
+from bot.telegram.context import SERVICES_KEY, Services, services_of
+from bot.telegram.output import TelegramOutput
+from storage import CredentialRecord, Database
+
+log = logging.getLogger(__name__)
+
+SETTINGS_KEY = "settings"
+_RESUME_TASK_KEY = "resume_task"
+
+
+class StoredNemoCredentials:
+    """The NemoVideo credential store, kept in the bot's database so tokens survive restarts."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def load(self) -> StoredCredentials | None:
+        """The stored credentials, if the bot has any yet."""
+        record = await self._db.credentials.get()
+        if record is None:
+            return None
+        if record.token:
+            register_secret(record.token)
+        return StoredCredentials(
+            client_id=record.client_id,
+            token=record.token,
+            user_id=record.user_id,
+            expires_at=record.expires_at,
+        )
+
+    async def save(self, credentials: StoredCredentials) -> None:
+        """Remember new credentials; the token is redacted from logs from now on."""
+        if credentials.token:
+            register_secret(credentials.token)
+        await self._db.credentials.save(
+            CredentialRecord(
+                client_id=credentials.client_id,
+                token=credentials.token,
+                user_id=credentials.user_id,
+                expires_at=credentials.expires_at,
+            )
+        )
+
+
+async def open_services(application: Application) -> None:
+    """post_init: open the database and clients, register commands, resume work in flight."""
+    settings: Settings = application.bot_data[SETTINGS_KEY]
+    db = await Database.open(settings.database_url)
+    nemo = NemoClient(
+        base_url=settings.nemo_api_url,
+        skill_version=__version__,
+        skill_platform=settings.skill_platform,
+        credentials=StoredNemoCredentials(db),
+        static_token=settings.nemo_token,
+        client_id=settings.nemo_client_id,
+        timeouts=NemoTimeouts(render_poll_max=settings.render_poll_seconds),
+    )
+    local = settings.telegram_local_mode
+    projects = Projects(db, nemo, settings.nemo_web_url)
+    conversation = Conversation(
+        nemo=nemo,
+        db=db,
+        projects=projects,
+        turns=TurnRunner(nemo, projects, db, still_working_seconds=settings.still_working_seconds),
+        uploader=Uploader(
+            nemo,
+            projects,
+            download_limit=LOCAL_MODE_DOWNLOAD_MAX if local else BOT_API_DOWNLOAD_MAX,
+        ),
+        exporter=Exporter(
+            nemo,
+            projects,
+            db,
+            upload_limit=LOCAL_MODE_UPLOAD_MAX if local else BOT_API_UPLOAD_MAX,
+        ),
+    )
+    services = Services(
+        settings=settings,
+        db=db,
+        nemo=nemo,
+        conversation=conversation,
+        catalogs=Catalogs(),
+        downloads=httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0)),
+        albums=AlbumCollector(
+            application.job_queue, lambda album: handlers.on_album(services, album)
+        ),
+    )
+    application.bot_data[SERVICES_KEY] = services
+    await _introduce(application, services)
+    application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(
+        conversation.resume(lambda chat: _output(application, services, chat))
+    )
+
+
+async def close_services(application: Application) -> None:
+    """post_shutdown: close what open_services opened. Renders in flight stay resumable."""
+    task = application.bot_data.get(_RESUME_TASK_KEY)
+    if task is not None:
+        task.cancel()
+    services = application.bot_data.get(SERVICES_KEY)
+    if services is None:
+        return
+    await services.downloads.aclose()
+    await services.nemo.aclose()
+    await services.db.close()
+
+
+async def _introduce(application: Application, services: Services) -> None:
+    """Register the command menus and note whether the bot sees every group message."""
+    me = await application.bot.get_me()
+    log.info(
+        "running as @%s; can_read_all_group_messages=%s",
+        me.username,
+        me.can_read_all_group_messages,
+    )
+    for locale in SUPPORTED_LOCALES:
+        menu = commands.menu(services.catalogs.translator(locale))
+        await application.bot.set_my_commands(
+            menu, scope=BotCommandScopeDefault(), language_code=locale
+        )
+    default_menu = commands.menu(services.catalogs.translator("it"))
+    await application.bot.set_my_commands(default_menu, scope=BotCommandScopeDefault())
+
+
+def _output(application: Application, services: Services, chat: ChatRef) -> TelegramOutput:
+    tr = services.catalogs.translator(chat.locale)
+    return TelegramOutput(application.bot, chat.chat_id, tr, is_group=chat.is_group)
+
+
+__all__ = ["SETTINGS_KEY", "close_services", "open_services", "services_of"]

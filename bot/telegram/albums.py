@@ -1,0 +1,62 @@
+"""Albums: several updates sharing a media_group_id become one upload batch.
+
+Telegram sends no item count and no end marker, so the batch closes after a short
+quiet period (debounced on every item) or at a hard cap, whichever comes first. The
+caption, usually on one item only, is taken from whichever item has it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from telegram import Message
+from telegram.ext import ContextTypes, JobQueue
+
+QUIET_SECONDS = 1.5
+MAX_WAIT_SECONDS = 5.0
+
+
+@dataclass
+class Album:
+    """The items of one album collected so far."""
+
+    chat_id: int
+    messages: list[Message] = field(default_factory=list)
+    first_seen: float = field(default_factory=time.monotonic)
+
+    @property
+    def caption(self) -> str | None:
+        """The album's caption, from whichever item carries it."""
+        return next((m.caption for m in self.messages if m.caption), None)
+
+
+AlbumHandler = Callable[[Album], Awaitable[None]]
+
+
+class AlbumCollector:
+    """Groups album items and hands each finished album to ``on_album`` once."""
+
+    def __init__(self, job_queue: JobQueue, on_album: AlbumHandler) -> None:
+        self._job_queue = job_queue
+        self._on_album = on_album
+        self._albums: dict[str, Album] = {}
+
+    def add(self, message: Message) -> None:
+        """Add an item; (re)start the album's quiet-period timer."""
+        key = f"album:{message.chat_id}:{message.media_group_id}"
+        album = self._albums.setdefault(key, Album(chat_id=message.chat_id))
+        album.messages.append(message)
+        for job in self._job_queue.get_jobs_by_name(key):
+            job.schedule_removal()
+        waited = time.monotonic() - album.first_seen
+        delay = max(0.0, min(QUIET_SECONDS, MAX_WAIT_SECONDS - waited))
+        self._job_queue.run_once(self._flush, delay, data=key, name=key, chat_id=message.chat_id)
+
+    async def _flush(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        key = context.job.data if context.job else None
+        album = self._albums.pop(str(key), None)
+        if album is not None:
+            album.messages.sort(key=lambda m: m.message_id)
+            await self._on_album(album)

@@ -1,0 +1,63 @@
+"""Telegram media as files the core can check and stream.
+
+Nothing is downloaded here: each IncomingFile carries an opener that asks Telegram for
+the file only when the core decides to upload it, then streams it chunk by chunk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+from telegram import Bot, Message
+
+from bot.core.uploads import IncomingFile
+
+_CHUNK = 256 * 1024
+
+
+def incoming_file(message: Message, bot: Bot, http: httpx.AsyncClient) -> IncomingFile | None:
+    """The file a message carries, or None when it carries no media we handle."""
+    media = (
+        message.photo[-1]
+        if message.photo
+        else message.video
+        or message.document
+        or message.audio
+        or message.voice
+        or message.animation
+        or message.video_note
+    )
+    if media is None:
+        return None
+    return IncomingFile(
+        unique_id=media.file_unique_id,
+        file_name=getattr(media, "file_name", None),
+        size=media.file_size,
+        open=_opener(bot, http, media.file_id),
+    )
+
+
+def _opener(bot: Bot, http: httpx.AsyncClient, file_id: str) -> Callable[[], AsyncIterator[bytes]]:
+    async def stream() -> AsyncIterator[bytes]:
+        telegram_file = await bot.get_file(file_id)
+        path = telegram_file.file_path or ""
+        if path.startswith(("http://", "https://")):
+            async with http.stream("GET", path) as response:
+                response.raise_for_status()
+                async for chunk in response.aiter_bytes(_CHUNK):
+                    yield chunk
+        else:
+            # A local Bot API server hands out paths on its own disk (local mode).
+            async for chunk in _read_local(Path(path)):
+                yield chunk
+
+    return stream
+
+
+async def _read_local(path: Path) -> AsyncIterator[bytes]:
+    with path.open("rb") as file:
+        while chunk := await asyncio.to_thread(file.read, _CHUNK):
+            yield chunk

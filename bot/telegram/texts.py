@@ -1,0 +1,196 @@
+"""Notices and progress rendered as chat text in the chat's language.
+
+Every user-facing sentence lives here or in ``errors.py`` and goes through the
+catalogs with named placeholders; numbers go through Babel.
+"""
+
+from __future__ import annotations
+
+from bot.core.notices import (
+    AgentReply,
+    CreditsShown,
+    Downloading,
+    Failed,
+    NothingToExport,
+    NothingToUpload,
+    Notice,
+    Progress,
+    ProjectStarted,
+    RefusalReason,
+    Rendering,
+    StillWorking,
+    TimelineShown,
+    TurnCutShort,
+    TurnInterrupted,
+    UploadAcknowledged,
+    Uploading,
+    UploadRefused,
+    VideoReady,
+    VideoTooBig,
+    Working,
+)
+from bot.core.summary import Timeline, TrackKind, TrackSummary
+from bot.i18n import Translator
+from bot.telegram.errors import explain, supported_formats
+
+_MB = 1_000_000
+
+
+def notice_text(notice: Notice, tr: Translator) -> str:
+    """The message text for a notice (a video's caption for VideoReady)."""
+    _ = tr.gettext
+    match notice:
+        case AgentReply(text=text):
+            return text
+        case TimelineShown(timeline=timeline, after_silent_turn=True):
+            return _("Done! Here is the project now:") + "\n" + timeline_text(timeline, tr)
+        case TimelineShown(timeline=timeline):
+            return timeline_text(timeline, tr)
+        case CreditsShown(credits=credits):
+            return _(
+                "💳 Credits: {available} available, {frozen} reserved, {total} in total."
+            ).format(
+                available=tr.number(credits.available),
+                frozen=tr.number(credits.frozen),
+                total=tr.number(credits.total),
+            )
+        case UploadAcknowledged(added=added, total=total):
+            return (
+                tr.ngettext("✅ {added} file added.", "✅ {added} files added.", added).format(
+                    added=tr.number(added)
+                )
+                + " "
+                + tr.ngettext(
+                    "The project now has {total} item.",
+                    "The project now has {total} items.",
+                    total,
+                ).format(total=tr.number(total))
+            )
+        case UploadRefused():
+            return _refusal_text(notice, tr)
+        case NothingToUpload():
+            return _("Send me photos, clips or music, or a link to them, and I will add them.")
+        case StillWorking():
+            return _("⏳ I am still working on your previous request; this one comes right after.")
+        case NothingToExport():
+            return _(
+                "There is nothing to export yet. Send some photos or clips, then tell me what "
+                "video you would like, for example “make a slideshow with music”."
+            )
+        case VideoReady(project_link=link):
+            return _video_caption(_("✅ Your video is ready!"), link, tr)
+        case VideoTooBig(download_url=url, size=size, project_link=link):
+            ready = _(
+                "✅ Your video is ready, but at {size} MB it is too big to send on Telegram. "
+                "Download it here: {url}"
+            ).format(size=tr.number(round(size / _MB)), url=url)
+            return _video_caption(ready, link, tr)
+        case TurnInterrupted(timeline=timeline):
+            lead = _("⚠️ I was restarted while working on your last request.")
+            return _with_timeline(lead, timeline, tr)
+        case TurnCutShort(timeline=timeline):
+            lead = _("⚠️ The editor stopped before finishing.")
+            return _with_timeline(lead, timeline, tr)
+        case ProjectStarted():
+            return _("🆕 New project started. Send photos or clips to begin.")
+        case Failed(error=error, register_link=link):
+            return explain(error, tr, link)
+
+
+def progress_text(progress: Progress, tr: Translator) -> str:
+    """The text of the status message for a stage of a long operation."""
+    _ = tr.gettext
+    match progress:
+        case Working(elapsed=elapsed):
+            minutes = max(1, round(elapsed / 60))
+            return tr.ngettext(
+                "⏳ Still working… ({minutes} minute so far)",
+                "⏳ Still working… ({minutes} minutes so far)",
+                minutes,
+            ).format(minutes=tr.number(minutes))
+        case Uploading(count=count):
+            return tr.ngettext(
+                "⏳ Uploading {count} file…", "⏳ Uploading {count} files…", count
+            ).format(count=tr.number(count))
+        case Rendering(progress=None):
+            return _("⏳ Rendering…")
+        case Rendering(progress=percent):
+            return _("⏳ Rendering… {percent}").format(percent=tr.percent((percent or 0) / 100))
+        case Downloading():
+            return _("⏳ Almost there: fetching the video…")
+
+
+def timeline_text(timeline: Timeline, tr: Translator) -> str:
+    """`Timeline (3 tracks): 1. Video: … (0–10s) 2. Music: Lo-fi (0–10s, 35%) …`"""
+    if timeline.is_empty:
+        return tr.gettext("The project is still empty: send photos or clips to start.")
+    count = len(timeline.tracks)
+    head = tr.ngettext("Timeline ({count} track):", "Timeline ({count} tracks):", count).format(
+        count=tr.number(count)
+    )
+    lines = [
+        f"{index}. {_track_text(track, tr)}" for index, track in enumerate(timeline.tracks, 1)
+    ]
+    return "\n".join([head, *lines])
+
+
+def _track_text(track: TrackSummary, tr: Translator) -> str:
+    _ = tr.gettext
+    label = {
+        TrackKind.VIDEO: _("Video"),
+        TrackKind.AUDIO: _("Music"),
+        TrackKind.TEXT: _("Title"),
+        TrackKind.OTHER: _("Track"),
+    }[track.kind]
+    if track.kind is TrackKind.TEXT and track.text:
+        name = f"“{track.text}”"
+    else:
+        name = track.name or tr.ngettext("{count} clip", "{count} clips", track.segments).format(
+            count=tr.number(track.segments)
+        )
+    span = f"{_seconds(track.start_ms, tr)}–{_seconds(track.end_ms, tr)}s"
+    if track.volume is not None:
+        span += f", {tr.percent(track.volume)}"
+    return f"{label}: {name} ({span})"
+
+
+def _seconds(milliseconds: int, tr: Translator) -> str:
+    return tr.number(round(milliseconds / 1000, 1))
+
+
+def _with_timeline(lead: str, timeline: Timeline | None, tr: Translator) -> str:
+    if timeline is None:
+        return lead + " " + tr.gettext("Please try again in a moment.")
+    return lead + " " + tr.gettext("Here is the project now:") + "\n" + timeline_text(timeline, tr)
+
+
+def _video_caption(text: str, link: str | None, tr: Translator) -> str:
+    if not link:
+        return text
+    return text + "\n" + tr.gettext("Open the project in NemoVideo: {link}").format(link=link)
+
+
+def _refusal_text(refusal: UploadRefused, tr: Translator) -> str:
+    _ = tr.gettext
+    name = refusal.file_name or _("This file")
+    limit = tr.number(round((refusal.limit_bytes or 0) / _MB))
+    match refusal.reason:
+        case RefusalReason.UNSUPPORTED:
+            return (
+                _("I cannot use {name}: that format is not supported.").format(name=name)
+                + " "
+                + supported_formats(tr)
+            )
+        case RefusalReason.TOO_LARGE:
+            return _("{name} is over {limit} MB. Compress or trim it and send it again.").format(
+                name=name, limit=limit
+            )
+        case RefusalReason.TOO_BIG_FOR_TELEGRAM:
+            return _(
+                "{name} is over {limit} MB, the most Telegram lets a bot download. Upload it to "
+                "a cloud drive and send me the link: I will fetch it from there."
+            ).format(name=name, limit=limit)
+        case RefusalReason.EMPTY:
+            return _("{name} is empty: nothing to upload.").format(name=name)
+        case RefusalReason.CORRUPT:
+            return _("I could not read {name}: the file looks damaged.").format(name=name)

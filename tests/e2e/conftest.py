@@ -1,0 +1,36 @@
+"""Fixtures that start the real bot against both fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import RunningBot, bot_env
+from tests.fakes.nemo_server import NemoFake
+from tests.fakes.telegram_server import TelegramFake
+
+
+@pytest.fixture
+def start_bot(
+    telegram_fake: TelegramFake, nemo: NemoFake, tmp_path: Path
+) -> Iterator[Callable[..., RunningBot]]:
+    """Start the bot (once per call, e.g. again after a restart) with optional env overrides."""
+    running: list[RunningBot] = []
+
+    def start(**overrides: str) -> RunningBot:
+        env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", **overrides)
+        bot = RunningBot(env, telegram_fake).__enter__()
+        running.append(bot)
+        return bot
+
+    yield start
+    for bot in running:
+        bot.stop()
+
+
+@pytest.fixture
+def bot(start_bot: Callable[..., RunningBot]) -> RunningBot:
+    """The bot, running with the default test settings."""
+    return start_bot()

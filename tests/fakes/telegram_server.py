@@ -43,7 +43,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
@@ -374,6 +374,9 @@ class TelegramFake:
         except ApiError as error:
             self._state.violate(f"{method}: {error.violation or error.description}")
             status, body = error.status, error.body()
+        except ClientDisconnect:
+            # The bot hung up mid-request, as a client shutting down does: nobody to answer.
+            return Response(status_code=499)
         except Exception:
             self._state.violate(f"{method}: the fake crashed\n{traceback.format_exc()}")
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import Update
@@ -42,9 +43,12 @@ def build_application(settings: Settings) -> Application:
     return application
 
 
-def run(settings: Settings) -> None:
-    """Poll, or serve the webhook when WEBHOOK_URL is set. Pending updates are never dropped."""
-    application = build_application(settings)
+def run(application: Application, settings: Settings, **run_options: Any) -> None:
+    """Poll, or serve the webhook when WEBHOOK_URL is set. Pending updates are never dropped.
+
+    ``run_options`` go to ``run_polling``/``run_webhook`` as they are; tests running the
+    bot off the main thread pass ``stop_signals=None``.
+    """
     if settings.webhook_url:
         application.run_webhook(
             listen="0.0.0.0",
@@ -53,9 +57,10 @@ def run(settings: Settings) -> None:
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
+            **run_options,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, **run_options)
 
 
 def main() -> None:
@@ -66,4 +71,4 @@ def main() -> None:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     configure_logging(settings.log_level, settings.secrets())
-    run(settings)
+    run(build_application(settings), settings)

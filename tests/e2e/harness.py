@@ -1,8 +1,8 @@
-"""Run the real bot application against the two loopback fakes.
+"""Run the real bot against the two loopback fakes.
 
-The bot runs exactly as ``python -m bot`` builds it (Settings.from_env, then
-build_application and run_polling), in a thread with its own event loop so the test
-can act like a person meanwhile.
+The bot runs exactly as ``python -m bot`` runs it (``Settings.from_env``, then
+``bot.app.run``: polling, or a webhook when ``WEBHOOK_URL`` is set), in a thread with
+its own event loop so the test can act like a person meanwhile.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot import app
 from bot.config import Settings
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_server import TelegramFake
@@ -40,29 +39,27 @@ def bot_env(
 
 
 class RunningBot:
-    """The bot application polling the fake Bot API from a background thread."""
+    """The bot application running from a background thread."""
 
     def __init__(self, env: Mapping[str, str], telegram: TelegramFake) -> None:
-        self._settings = Settings.from_env(env)
+        self.settings = Settings.from_env(env)
         self._telegram = telegram
         self._loop = asyncio.new_event_loop()
-        self._application: Application = build_application(self._settings)
+        self._application: Application = app.build_application(self.settings)
         self._thread = threading.Thread(target=self._run, name="bot-under-test", daemon=True)
         self.error: BaseException | None = None
 
     def __enter__(self) -> RunningBot:
-        polls_before = len(self._telegram.calls_to("getUpdates"))
         self._thread.start()
-        self._telegram.wait_for_sync(
-            lambda: len(self._telegram.calls_to("getUpdates")) > polls_before, timeout=15
-        )
+        ready = "setWebhook" if self.settings.webhook_url else "getUpdates"
+        self._telegram.wait_for_sync(lambda: self._telegram.calls_to(ready), timeout=15)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def stop(self) -> None:
-        """Stop polling and shut down as on SIGTERM."""
+        """Stop as on SIGTERM and wait for the shutdown to finish."""
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._application.stop_running)
             self._thread.join(timeout=30)
@@ -73,12 +70,8 @@ class RunningBot:
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         try:
-            self._application.run_polling(
-                allowed_updates=Update.ALL_TYPES,
-                poll_interval=0.0,
-                timeout=1,
-                stop_signals=None,
-                close_loop=True,
-            )
+            # A short long-poll keeps shutdown quick; polling is otherwise as deployed.
+            options = {} if self.settings.webhook_url else {"timeout": 1}
+            app.run(self._application, self.settings, stop_signals=None, **options)
         except BaseException as error:  # surfaced to the test in stop()
             self.error = error

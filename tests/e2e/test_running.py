@@ -1,0 +1,109 @@
+"""How the bot is started: `python -m bot` itself, polling and the webhook."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.e2e.harness import RunningBot, bot_env
+from tests.fakes import nemo_server as steps
+
+ROOT = Path(__file__).parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _python_m_bot(env: dict[str, str]) -> subprocess.Popen[str]:
+    base = {key: value for key, value in os.environ.items() if not key.startswith("NEMO_")}
+    base.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=ROOT,
+        env={**base, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_missing_token_stops_with_one_line_naming_it(tmp_path):
+    process = _python_m_bot({"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"})
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
+
+
+def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(telegram_fake, nemo, tmp_path):
+    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", LOG_LEVEL="INFO")
+    process = _python_m_bot(env)
+    try:
+        telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
+        chat = telegram_fake.private_chat(language_code="en")
+        chat.send_text("/start")
+        assert "Hi!" in telegram_fake.wait_for_message_sync(chat, timeout=20)["text"]
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    assert telegram_fake.token not in stderr
+    assert "can_read_all_group_messages" in stderr
+
+
+def test_webhook_mode_registers_the_url_and_checks_the_secret(
+    telegram_fake_factory, nemo, tmp_path
+):
+    telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    env = bot_env(
+        telegram,
+        nemo,
+        tmp_path / "bot.sqlite3",
+        WEBHOOK_URL=url,
+        WEBHOOK_SECRET="s3cret-Token_1",
+        PORT=str(port),
+    )
+    nemo.script_turn(steps.text("Ciao dal webhook!"))
+    with RunningBot(env, telegram):
+        info = telegram.webhook_info()
+        assert info["url"] == url and info["secret_token"] == "s3cret-Token_1"
+        chat = telegram.private_chat()
+        chat.send_text("ciao, che si fa oggi?")
+        telegram.wait_for_message_sync(chat, contains="Ciao dal webhook!", timeout=20)
+        forged = {
+            "update_id": 999,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 1, "type": "private"},
+                "text": "/crediti",
+            },
+        }
+        wrong = httpx.post(url, json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+        assert wrong.status_code == 403
+    assert nemo.count("GET", "/api/credits") == 0
+
+
+def test_video_over_the_upload_limit_is_sent_as_a_link(bot, telegram_fake, nemo):
+    nemo.video_size_override = 60_000_000
+    nemo.script_turn(steps.add_video_track("lungo"), steps.text("Pronto."))
+    chat = telegram_fake.private_chat(language_code="en")
+    chat.send_text("make a long video")
+    telegram_fake.wait_for_message_sync(chat, contains="Pronto.")
+    chat.send_text("export")
+    answer = telegram_fake.wait_for_message_sync(chat, contains="Download it here", timeout=20)
+    assert "/cdn/" in answer["text"] and "60 MB" in answer["text"]
+    assert "https://nemovideo.example/workspace/claim?ct=" in answer["text"]
+    assert telegram_fake.calls_to("sendVideo") == []

@@ -1,10 +1,17 @@
 """Storage: SQLite through repositories that return frozen records. SQL lives here only."""
 
 from storage.chats import ChatRepository
+from storage.collections import CollectionRepository
 from storage.credentials import CredentialRepository
 from storage.database import Database
 from storage.errors import MigrationError, StorageError
-from storage.records import ChatRecord, CredentialRecord, RenderRecord, TurnRecord
+from storage.records import (
+    ChatRecord,
+    CollectionRecord,
+    CredentialRecord,
+    RenderRecord,
+    TurnRecord,
+)
 from storage.renders import RenderRepository
 from storage.turns import TurnRepository
 from storage.uploads import UploadRepository
@@ -12,6 +19,8 @@ from storage.uploads import UploadRepository
 __all__ = [
     "ChatRecord",
     "ChatRepository",
+    "CollectionRecord",
+    "CollectionRepository",
     "CredentialRecord",
     "CredentialRepository",
     "Database",

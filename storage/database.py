@@ -6,6 +6,7 @@ import logging
 from types import TracebackType
 
 from storage.chats import ChatRepository
+from storage.collections import CollectionRepository
 from storage.connection import Connection
 from storage.credentials import CredentialRepository
 from storage.location import MEMORY, create_private_file, sqlite_path
@@ -28,6 +29,7 @@ class Database:
         self.renders = RenderRepository(connection)
         self.turns = TurnRepository(connection)
         self.uploads = UploadRepository(connection)
+        self.collections = CollectionRepository(connection)
 
     @classmethod
     async def open(cls, url: str) -> Database:

@@ -67,3 +67,14 @@ class TurnRecord:
     session_id: str
     text: str
     started_at: datetime
+
+
+@dataclass(frozen=True)
+class CollectionRecord:
+    """A group's open collection: who opened it, the prompt members reply to, last activity."""
+
+    chat_id: int
+    opened_by: str
+    prompt_message_id: int | None
+    opened_at: datetime
+    last_activity_at: datetime

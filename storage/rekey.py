@@ -4,7 +4,8 @@ The rule when the new id already has a row (a member wrote in the supergroup bef
 migration was handled): the old chat's project wins. Its session, task and item count are
 kept if it has a session, else the new row's are; its locale and settings are kept, and
 only what it lacks is taken from the new row. Likewise a turn in flight under the old id
-replaces one under the new id. Renders and uploads simply follow the chat.
+replaces one under the new id, and so does an open collection. Renders and uploads
+simply follow the chat.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _STATEMENTS = (
     "UPDATE turns SET chat_id = :new WHERE chat_id = :old",
     "UPDATE renders SET chat_id = :new WHERE chat_id = :old",
     "UPDATE uploads SET chat_id = :new WHERE chat_id = :old",
+    "DELETE FROM collections WHERE chat_id = :new "
+    "AND EXISTS (SELECT 1 FROM collections WHERE chat_id = :old)",
+    "UPDATE collections SET chat_id = :new WHERE chat_id = :old",
 )
 
 

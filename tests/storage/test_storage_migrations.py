@@ -36,10 +36,9 @@ def recorded(path: Path) -> list[tuple[int, str]]:
 
 
 async def test_packaged_migrations_create_every_table(db: Database, db_path: Path) -> None:
-    assert {"credentials", "chats", "chat_settings", "renders", "turns", "uploads"} <= (
-        table_names(db_path)
-    )
-    assert [version for version, _ in recorded(db_path)] == [1]
+    tables = {"credentials", "chats", "chat_settings", "renders", "turns", "uploads", "collections"}
+    assert tables <= table_names(db_path)
+    assert [version for version, _ in recorded(db_path)] == [1, 2]
 
 
 async def test_reopening_an_up_to_date_database_applies_nothing(db_path: Path) -> None:

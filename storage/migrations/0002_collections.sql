@@ -1,0 +1,8 @@
+-- A group's open photo collection (/raccogli … /crea): at most one per chat.
+CREATE TABLE collections (
+    chat_id INTEGER PRIMARY KEY,
+    opened_by TEXT NOT NULL,
+    prompt_message_id INTEGER,
+    opened_at TEXT NOT NULL,
+    last_activity_at TEXT NOT NULL
+);

@@ -46,6 +46,7 @@ class Settings:
     database_url: str = "sqlite:///bot.sqlite3"
     still_working_seconds: float = 120.0
     render_poll_seconds: float = 30.0
+    collection_idle_seconds: float = 600.0
     allowed_chats: frozenset[int] = frozenset()
     webhook_url: str | None = None
     port: int = 8080
@@ -196,6 +197,7 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("DATABASE_URL", "database_url", _text),
     ("STILL_WORKING_SECONDS", "still_working_seconds", _seconds),
     ("RENDER_POLL_SECONDS", "render_poll_seconds", _seconds),
+    ("COLLECTION_IDLE_SECONDS", "collection_idle_seconds", _seconds),
     ("ALLOWED_CHATS", "allowed_chats", _chat_ids),
     ("WEBHOOK_URL", "webhook_url", _webhook_url),
     ("PORT", "port", _port),

@@ -6,7 +6,11 @@ import asyncio
 import logging
 
 import httpx
-from telegram import BotCommandScopeDefault
+from telegram import (
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+)
 from telegram.ext import Application
 
 from bot import __version__
@@ -23,11 +27,13 @@ from bot.core.ports import ChatRef
 from bot.core.projects import Projects
 from bot.core.turns import TurnRunner
 from bot.core.uploads import Uploader
-from bot.i18n import SUPPORTED_LOCALES, Catalogs
+from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, Catalogs
 from bot.logging_setup import register_secret
 from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
 from bot.telegram import commands, handlers
 from bot.telegram.albums import AlbumCollector
+from bot.telegram.collections import CollectionTimer
+from bot.telegram.commands import MenuScope
 from bot.telegram.context import SERVICES_KEY, Services, services_of
 from bot.telegram.output import TelegramOutput
 from storage import CredentialRecord, Database
@@ -104,6 +110,13 @@ async def open_services(application: Application) -> None:
             upload_limit=LOCAL_MODE_UPLOAD_MAX if local else BOT_API_UPLOAD_MAX,
         ),
     )
+    me = await application.bot.get_me()
+    idle = settings.collection_idle_seconds
+
+    async def close_if_idle(chat_id: int) -> float | None:
+        chat = await conversation.chat(chat_id, None, is_group=True)
+        return await conversation.close_if_idle(chat, idle, _output(application, services, chat))
+
     services = Services(
         settings=settings,
         db=db,
@@ -114,9 +127,13 @@ async def open_services(application: Application) -> None:
         albums=AlbumCollector(
             application.job_queue, lambda album: handlers.on_album(services, album)
         ),
+        collections=CollectionTimer(application.job_queue, idle, close_if_idle),
+        me=me,
     )
     application.bot_data[SERVICES_KEY] = services
     await _introduce(application, services)
+    for collection in await db.collections.all_open():
+        services.collections.restart(collection.chat_id, after=0)
     application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(
         conversation.resume(lambda chat: _output(application, services, chat))
     )
@@ -136,25 +153,41 @@ async def close_services(application: Application) -> None:
 
 
 async def _introduce(application: Application, services: Services) -> None:
-    """Register the command menus and note whether the bot sees every group message."""
-    me = await application.bot.get_me()
+    """Register the command menus and note whether the bot sees every group message.
+
+    Under privacy mode (the default) a group's plain messages never reach the bot, so
+    what members are told to do depends on it.
+    """
+    me = services.me
     log.info(
         "running as @%s; can_read_all_group_messages=%s",
         me.username,
         me.can_read_all_group_messages,
     )
-    for locale in SUPPORTED_LOCALES:
-        menu = commands.menu(services.catalogs.translator(locale))
-        await application.bot.set_my_commands(
-            menu, scope=BotCommandScopeDefault(), language_code=locale
-        )
-    default_menu = commands.menu(services.catalogs.translator("it"))
-    await application.bot.set_my_commands(default_menu, scope=BotCommandScopeDefault())
+    for scope, menu_scope in _MENU_SCOPES:
+        for locale in (*SUPPORTED_LOCALES, None):
+            tr = services.catalogs.translator(locale or DEFAULT_LOCALE)
+            await application.bot.set_my_commands(
+                commands.menu(tr, menu_scope), scope=scope, language_code=locale
+            )
 
 
 def _output(application: Application, services: Services, chat: ChatRef) -> TelegramOutput:
     tr = services.catalogs.translator(chat.locale)
-    return TelegramOutput(application.bot, chat.chat_id, tr, is_group=chat.is_group)
+    return TelegramOutput(
+        application.bot,
+        chat.chat_id,
+        tr,
+        is_group=chat.is_group,
+        moved=services.conversation.moved,
+    )
+
+
+_MENU_SCOPES = (
+    (BotCommandScopeAllPrivateChats(), MenuScope.PRIVATE),
+    (BotCommandScopeAllGroupChats(), MenuScope.GROUP),
+    (BotCommandScopeAllChatAdministrators(), MenuScope.GROUP_ADMIN),
+)
 
 
 __all__ = ["SETTINGS_KEY", "close_services", "open_services", "services_of"]

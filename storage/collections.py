@@ -11,7 +11,7 @@ from storage.connection import Connection
 from storage.records import CollectionRecord
 from storage.timestamps import from_text, to_text, utc_now
 
-_COLUMNS = "chat_id, opened_by, prompt_message_id, opened_at, last_activity_at"
+_COLUMNS = "chat_id, opened_by, opened_at, last_activity_at"
 
 
 class CollectionRepository:
@@ -25,10 +25,9 @@ class CollectionRepository:
         now = to_text(utc_now())
         await self._connection.execute(
             f"""
-            INSERT INTO collections ({_COLUMNS}) VALUES (?, ?, NULL, ?, ?)
+            INSERT INTO collections ({_COLUMNS}) VALUES (?, ?, ?, ?)
             ON CONFLICT (chat_id) DO UPDATE SET
                 opened_by = excluded.opened_by,
-                prompt_message_id = NULL,
                 opened_at = excluded.opened_at,
                 last_activity_at = excluded.last_activity_at
             """,
@@ -37,13 +36,6 @@ class CollectionRepository:
         record = await self.get(chat_id)
         assert record is not None
         return record
-
-    async def set_prompt(self, chat_id: int, message_id: int) -> None:
-        """Remember the bot's message that members reply to with their media."""
-        await self._connection.execute(
-            "UPDATE collections SET prompt_message_id = ? WHERE chat_id = ?",
-            (message_id, chat_id),
-        )
 
     async def touch(self, chat_id: int) -> bool:
         """Note activity; False when the chat has no open collection."""
@@ -79,7 +71,6 @@ def _record(row: sqlite3.Row) -> CollectionRecord:
     return CollectionRecord(
         chat_id=row["chat_id"],
         opened_by=row["opened_by"],
-        prompt_message_id=row["prompt_message_id"],
         opened_at=from_text(row["opened_at"]),
         last_activity_at=from_text(row["last_activity_at"]),
     )

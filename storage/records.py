@@ -71,10 +71,9 @@ class TurnRecord:
 
 @dataclass(frozen=True)
 class CollectionRecord:
-    """A group's open collection: who opened it, the prompt members reply to, last activity."""
+    """A group's open collection: who opened it, when, and when it last saw activity."""
 
     chat_id: int
     opened_by: str
-    prompt_message_id: int | None
     opened_at: datetime
     last_activity_at: datetime

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 
 from bot.core.exports import Exporter
 from bot.core.gate import ChatGate
@@ -18,6 +19,8 @@ from bot.core.gui import GuiAction
 from bot.core.notices import (
     Activity,
     AgentReply,
+    CollectionClosedIdle,
+    CollectionOpened,
     CreditsShown,
     Failed,
     NextStep,
@@ -42,6 +45,13 @@ from storage import Database, RenderRecord
 log = logging.getLogger(__name__)
 
 AGENT_NEXT_STEPS = (NextStep.EXPORT, NextStep.STATE, NextStep.CREDITS)
+
+# What the agent is asked when a group closes its collection without saying more.
+DEFAULT_INSTRUCTION = {
+    "it": "Crea uno slideshow con tutte le foto e i video caricati, con musica e transizioni.",
+    "en": "Make a slideshow of all the uploaded photos and clips, with music and transitions.",
+    "zh": "用所有上传的照片和视频制作一个带音乐和转场的幻灯片视频。",
+}
 
 
 class Conversation:
@@ -84,15 +94,22 @@ class Conversation:
                 await self.ask_agent(chat, text, out)
 
     async def media(
-        self, chat: ChatRef, files: Sequence[IncomingFile], caption: str | None, out: ChatOutput
+        self,
+        chat: ChatRef,
+        files: Sequence[IncomingFile],
+        caption: str | None,
+        out: ChatOutput,
+        *,
+        contributor: str | None = None,
     ) -> None:
         """Upload a batch (one file or a whole album), then run its caption as an instruction."""
         report = UploadReport()
+        await self._db.collections.touch(chat.chat_id)
         async with self._failures(chat, out):
             async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
                 await progress.update(Uploading(count=len(files)))
                 report = await self._uploader.upload(chat, files)
-            await self._acknowledge(report, out)
+            await self._acknowledge(report, out, contributor)
         if caption and caption.strip() and report.uploaded:
             await self.text(chat, caption, out)
 
@@ -121,6 +138,39 @@ class Conversation:
                 await out.show(TimelineShown(timeline, after_silent_turn=True), AGENT_NEXT_STEPS)
             for action in outcome.actions:
                 await self._act(chat, action, out)
+
+    async def open_collection(self, chat: ChatRef, opened_by: str, out: ChatOutput) -> None:
+        """Open the group's collection: members' media go into the project until /crea."""
+        await self._db.collections.open(chat.chat_id, opened_by)
+        await out.show(CollectionOpened(opened_by))
+
+    async def collecting(self, chat_id: int) -> bool:
+        """True while the chat has an open collection."""
+        return await self._db.collections.get(chat_id) is not None
+
+    async def create(self, chat: ChatRef, instruction: str | None, out: ChatOutput) -> None:
+        """Close the collection, if any, and ask the agent to make the video."""
+        await self._db.collections.close(chat.chat_id)
+        text = (instruction or "").strip() or DEFAULT_INSTRUCTION[chat.locale]
+        await self.ask_agent(chat, text, out)
+
+    async def close_if_idle(
+        self, chat: ChatRef, idle_seconds: float, out: ChatOutput
+    ) -> float | None:
+        """Close a collection silent for ``idle_seconds``, saying so.
+
+        Returns the seconds still to wait when it saw activity meanwhile, else None.
+        """
+        record = await self._db.collections.get(chat.chat_id)
+        if record is None:
+            return None
+        silent = (datetime.now(UTC) - record.last_activity_at).total_seconds()
+        if silent < idle_seconds:
+            return idle_seconds - silent
+        await self._db.collections.close(chat.chat_id)
+        total = await self._projects.item_count(chat)
+        await out.show(CollectionClosedIdle(total=total, idle_minutes=round(idle_seconds / 60)))
+        return None
 
     async def export(self, chat: ChatRef, out: ChatOutput) -> None:
         """Render and deliver the project's video."""
@@ -189,11 +239,14 @@ class Conversation:
             return None
         return summarize(state.draft)
 
-    async def _acknowledge(self, report: UploadReport, out: ChatOutput) -> None:
+    async def _acknowledge(
+        self, report: UploadReport, out: ChatOutput, contributor: str | None = None
+    ) -> None:
         for refusal in report.refused:
             await out.show(refusal)
         if report.uploaded:
-            await out.show(UploadAcknowledged(added=report.uploaded, total=report.total))
+            ack = UploadAcknowledged(report.uploaded, report.total, contributor)
+            await out.show(ack)
 
     @contextlib.asynccontextmanager
     async def _one_at_a_time(

@@ -47,10 +47,29 @@ class CreditsShown:
 
 @dataclass(frozen=True)
 class UploadAcknowledged:
-    """Files reached the project; ``total`` is how many items the project now has."""
+    """Files reached the project; ``total`` is how many items the project now has.
+
+    ``contributor`` names who sent them when several people share the project (groups).
+    """
 
     added: int
     total: int
+    contributor: str | None = None
+
+
+@dataclass(frozen=True)
+class CollectionOpened:
+    """A group collection is open: members reply with media until /crea."""
+
+    opened_by: str
+
+
+@dataclass(frozen=True)
+class CollectionClosedIdle:
+    """A collection closed itself after a period of silence."""
+
+    total: int
+    idle_minutes: int
 
 
 class RefusalReason(StrEnum):
@@ -141,6 +160,8 @@ Notice = (
     | TimelineShown
     | CreditsShown
     | UploadAcknowledged
+    | CollectionOpened
+    | CollectionClosedIdle
     | UploadRefused
     | NothingToUpload
     | StillWorking

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx
+from telegram import User
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
@@ -12,6 +13,7 @@ from bot.core.conversation import Conversation
 from bot.i18n import Catalogs
 from bot.nemo import NemoClient
 from bot.telegram.albums import AlbumCollector
+from bot.telegram.collections import CollectionTimer
 from storage import Database
 
 
@@ -26,6 +28,8 @@ class Services:
     catalogs: Catalogs
     downloads: httpx.AsyncClient
     albums: AlbumCollector
+    collections: CollectionTimer
+    me: User
 
 
 SERVICES_KEY = "services"

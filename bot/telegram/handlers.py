@@ -1,7 +1,8 @@
 """Thin handlers: parse the update, call the conversation, let the output render.
 
-Order matters: the access guard runs first (group -1); commands come before the
-catch-all media and text handlers.
+Order matters: the access guard runs first (group -2), then the group guard that drops
+chatter not meant for the bot (group -1); commands come before the catch-all media and
+text handlers.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import Message, Update
-from telegram.constants import ChatType
+from telegram import ChatMember, ChatMemberUpdated, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -24,10 +26,10 @@ from telegram.ext import (
 
 from bot.core.notices import NextStep
 from bot.core.ports import ChatRef
-from bot.i18n import SUPPORTED_LOCALES
-from bot.telegram import commands, keyboards
+from bot.i18n import SUPPORTED_LOCALES, Translator
+from bot.telegram import addressing, commands, keyboards
 from bot.telegram.albums import Album
-from bot.telegram.commands import COMMANDS, Command
+from bot.telegram.commands import COMMANDS, NON_LATIN_NAMES, Command
 from bot.telegram.context import BotContext, Services
 from bot.telegram.files import incoming_file
 from bot.telegram.output import TelegramOutput
@@ -43,35 +45,70 @@ MEDIA = (
     | filters.VIDEO_NOTE
     | filters.Document.ALL
 )
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+# Above this many members, only admins may change a group's language: in a small group
+# of friends anyone may, in a big one a single member should not switch it for everyone.
+LANGUAGE_OPEN_TO_ALL_UP_TO = 10
 
 
 async def guard(update: Update, context: BotContext) -> None:
-    """Serve only ALLOWED_CHATS when it is set; others are told once and cost nothing."""
+    """Serve only ALLOWED_CHATS when it is set; others are told politely and cost nothing.
+
+    Edits and channel posts are dropped too: re-running an edited request would charge
+    it twice.
+    """
+    if update.edited_message or update.channel_post or update.edited_channel_post:
+        raise ApplicationHandlerStop
     allowed = context.services.settings.allowed_chats
     chat = update.effective_chat
     if not allowed or chat is None or chat.id in allowed:
         return
     if update.effective_message and chat.type == ChatType.PRIVATE:
         ref, out = await _chat(update, context)
-        await out.say(commands.chat_not_allowed(context.services.catalogs.translator(ref.locale)))
+        await out.say(commands.chat_not_allowed(_tr(context, ref)))
+    raise ApplicationHandlerStop
+
+
+async def group_guard(update: Update, context: BotContext) -> None:
+    """In groups, stop every message that is not addressed to the bot before any work."""
+    message = update.message
+    if message is None or message.chat.type not in GROUP_TYPES or _is_service(message):
+        return
+    me = context.services.me
+    if addressing.is_addressed(message, bot_id=me.id, username=me.username):
+        return
+    if addressing.has_media(message) and await context.services.conversation.collecting(
+        message.chat_id
+    ):
+        return
     raise ApplicationHandlerStop
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greet, with examples of what to say."""
+    """Greet, with examples of what to say (and, in a group, what members must do)."""
     chat, out = await _chat(update, context)
-    await out.say(commands.greeting(context.services.catalogs.translator(chat.locale)))
+    if chat.is_group:
+        await out.say(_group_help(context, chat))
+    else:
+        await out.say(commands.greeting(_tr(context, chat)))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands and the words that work without them."""
     chat, out = await _chat(update, context)
-    await out.say(commands.help_text(context.services.catalogs.translator(chat.locale)))
+    if chat.is_group:
+        await out.say(_group_help(context, chat))
+    else:
+        await out.say(commands.help_text(_tr(context, chat)))
 
 
 async def new_project(update: Update, context: BotContext) -> None:
-    """Start a fresh project for the chat."""
+    """Start a fresh project for the chat; in a group only admins may."""
     chat, out = await _chat(update, context)
+    if chat.is_group and not await _is_admin(update):
+        await out.say(commands.admins_only_new_project(_tr(context, chat)))
+        return
     await context.services.conversation.new_project(chat, out)
 
 
@@ -80,11 +117,15 @@ async def language(update: Update, context: BotContext) -> None:
     chat, out = await _chat(update, context)
     choice = (context.args or [""])[0].casefold()
     if choice not in SUPPORTED_LOCALES:
-        await out.say(commands.language_usage(context.services.catalogs.translator(chat.locale)))
+        await out.say(commands.language_usage(_tr(context, chat)))
+        return
+    if chat.is_group and not await _may_change_group_language(update):
+        await out.say(
+            commands.admins_only_language(_tr(context, chat), LANGUAGE_OPEN_TO_ALL_UP_TO)
+        )
         return
     chat = await context.services.conversation.set_language(chat, choice)
-    _, out = await _chat(update, context)
-    await out.say(commands.language_set(context.services.catalogs.translator(chat.locale)))
+    await out.say(commands.language_set(_tr(context, chat)))
 
 
 async def export(update: Update, context: BotContext) -> None:
@@ -105,19 +146,46 @@ async def status(update: Update, context: BotContext) -> None:
     await context.services.conversation.state(chat, out)
 
 
+async def collect(update: Update, context: BotContext) -> None:
+    """Open a collection: members reply with media until /crea."""
+    chat, out = await _chat(update, context)
+    await context.services.conversation.open_collection(chat, _sender_name(update), out)
+    context.services.collections.restart(out.chat_id)
+
+
+async def create(update: Update, context: BotContext) -> None:
+    """Close the collection and have the agent make the video, with the words given."""
+    chat, out = await _chat(update, context)
+    instruction = " ".join(context.args or [])
+    await context.services.conversation.create(chat, instruction, out)
+
+
 async def unknown_command(update: Update, context: BotContext) -> None:
     """Say the command is unknown rather than sending it to the agent."""
     chat, out = await _chat(update, context)
-    await out.say(commands.unknown_command(context.services.catalogs.translator(chat.locale)))
+    await out.say(commands.unknown_command(_tr(context, chat)))
+
+
+async def non_latin_command(update: Update, context: BotContext) -> None:
+    """Commands such as /新建 that Telegram does not mark as commands."""
+    message = update.effective_message
+    parsed = addressing.command_in(message.text if message else None, context.services.me.username)
+    command = commands.command_named(parsed[0]) if parsed else None
+    if parsed is None or command is None:
+        await unknown_command(update, context)
+        return
+    context.args = parsed[1].split()
+    await _CALLBACKS[command](update, context)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
-    """Route free text by intent."""
+    """Route free text by intent (in a group, without the bot's @mention)."""
     message = update.effective_message
     if message is None or not message.text:
         return
     chat, out = await _chat(update, context)
-    await context.services.conversation.text(chat, message.text, out)
+    text = addressing.without_mention(message.text, context.services.me.username)
+    await context.services.conversation.text(chat, text, out)
 
 
 async def on_media(update: Update, context: BotContext) -> None:
@@ -146,8 +214,7 @@ async def on_next_step(update: Update, context: BotContext) -> None:
     chat, out = await _chat(update, context)
     step = keyboards.parse(query.data)
     if step is None:
-        tr = context.services.catalogs.translator(chat.locale)
-        await query.answer(commands.button_expired(tr))
+        await query.answer(commands.button_expired(_tr(context, chat)))
         return
     await query.answer()
     conversation = context.services.conversation
@@ -158,6 +225,15 @@ async def on_next_step(update: Update, context: BotContext) -> None:
             await conversation.state(chat, out)
         case NextStep.CREDITS:
             await conversation.credits(chat, out)
+
+
+async def on_added_to_group(update: Update, context: BotContext) -> None:
+    """Introduce the bot when it joins a group, saying what members must do."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in GROUP_TYPES or not _joined(change):
+        return
+    chat, out = await _chat(update, context)
+    await out.say(_group_help(context, chat))
 
 
 async def on_migrate(update: Update, context: BotContext) -> None:
@@ -175,14 +251,17 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     with contextlib.suppress(TelegramError):
         chat, out = await _chat(update, context)
-        tr = context.services.catalogs.translator(chat.locale)
-        await out.say(commands.something_went_wrong(tr))
+        await out.say(commands.something_went_wrong(_tr(context, chat)))
 
 
 async def upload_messages(
     services: Services, update: Update, messages: list[Message], caption: str | None
 ) -> None:
-    """Hand the files of ``messages`` to the conversation as one batch."""
+    """Hand the files of ``messages`` to the conversation as one batch.
+
+    A command in the caption (`/crea …` under a photo) runs once the upload is done;
+    any other caption is routed like a text message.
+    """
     bot = messages[0].get_bot()
     files = [
         item
@@ -190,7 +269,35 @@ async def upload_messages(
         if item is not None
     ]
     chat, out = await chat_of(services, update)
-    await services.conversation.media(chat, files, caption, out)
+    contributor = _sender_name(update) if chat.is_group else None
+    command = addressing.command_in(caption, services.me.username)
+    instruction = (
+        None if command else addressing.without_mention(caption or "", services.me.username)
+    )
+    await services.conversation.media(chat, files, instruction, out, contributor=contributor)
+    if await services.conversation.collecting(out.chat_id):
+        services.collections.restart(out.chat_id)
+    if command is not None:
+        await _caption_command(services, chat, out, _sender_name(update), *command)
+
+
+async def _caption_command(
+    services: Services, chat: ChatRef, out: TelegramOutput, sender: str, name: str, args: str
+) -> None:
+    """The commands that make sense under media; others are for a text message."""
+    conversation = services.conversation
+    match commands.command_named(name):
+        case Command.CREATE:
+            await conversation.create(chat, args, out)
+        case Command.COLLECT:
+            await conversation.open_collection(chat, sender, out)
+            services.collections.restart(out.chat_id)
+        case Command.EXPORT:
+            await conversation.export(chat, out)
+        case Command.STATUS:
+            await conversation.state(chat, out)
+        case Command.CREDITS:
+            await conversation.credits(chat, out)
 
 
 async def chat_of(services: Services, update: Update) -> tuple[ChatRef, TelegramOutput]:
@@ -199,15 +306,65 @@ async def chat_of(services: Services, update: Update) -> tuple[ChatRef, Telegram
     assert chat is not None
     user = update.effective_user
     ref = await services.conversation.chat(
-        chat.id, user.language_code if user else None, is_group=chat.type != ChatType.PRIVATE
+        chat.id, user.language_code if user else None, is_group=chat.type in GROUP_TYPES
     )
     tr = services.catalogs.translator(ref.locale)
     bot = update.get_bot() if update.message is None else update.message.get_bot()
-    return ref, TelegramOutput(bot, chat.id, tr, is_group=ref.is_group)
+    output = TelegramOutput(
+        bot, chat.id, tr, is_group=ref.is_group, moved=services.conversation.moved
+    )
+    return ref, output
 
 
 async def _chat(update: Update, context: BotContext) -> tuple[ChatRef, TelegramOutput]:
     return await chat_of(context.services, update)
+
+
+def _tr(context: BotContext, chat: ChatRef) -> Translator:
+    return context.services.catalogs.translator(chat.locale)
+
+
+def _group_help(context: BotContext, chat: ChatRef) -> str:
+    sees_everything = bool(context.services.me.can_read_all_group_messages)
+    return commands.group_help(_tr(context, chat), sees_everything=sees_everything)
+
+
+def _sender_name(update: Update) -> str:
+    user = update.effective_user
+    return user.first_name if user else "?"
+
+
+def _is_service(message: Message) -> bool:
+    return bool(
+        message.migrate_to_chat_id
+        or message.migrate_from_chat_id
+        or message.new_chat_members
+        or message.left_chat_member
+        or message.group_chat_created
+        or message.supergroup_chat_created
+    )
+
+
+def _joined(change: ChatMemberUpdated) -> bool:
+    was_in = change.old_chat_member.status in (*ADMINS, ChatMember.MEMBER)
+    is_in = change.new_chat_member.status in (*ADMINS, ChatMember.MEMBER)
+    return is_in and not was_in
+
+
+async def _is_admin(update: Update) -> bool:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return False
+    member = await chat.get_member(user.id)
+    return member.status in ADMINS
+
+
+async def _may_change_group_language(update: Update) -> bool:
+    chat = update.effective_chat
+    assert chat is not None
+    if await chat.get_member_count() <= LANGUAGE_OPEN_TO_ALL_UP_TO:
+        return True
+    return await _is_admin(update)
 
 
 _CALLBACKS = {
@@ -218,16 +375,22 @@ _CALLBACKS = {
     Command.EXPORT: export,
     Command.CREDITS: credits,
     Command.STATUS: status,
+    Command.COLLECT: collect,
+    Command.CREATE: create,
 }
 
 
 def register(application: Application) -> None:
     """Add every handler in the order they must be tried."""
-    application.add_handler(TypeHandler(Update, guard), group=-1)
+    application.add_handler(TypeHandler(Update, guard), group=-2)
+    application.add_handler(TypeHandler(Update, group_guard), group=-1)
     for entry in COMMANDS:
-        application.add_handler(CommandHandler(list(entry.names), _CALLBACKS[entry.command]))
-    application.add_handler(MessageHandler(filters.Regex(r"^/新建"), new_project))
+        latin = [name for name in entry.names if name.isascii()]
+        application.add_handler(CommandHandler(latin, _CALLBACKS[entry.command]))
+    non_latin = "|".join(NON_LATIN_NAMES)
+    application.add_handler(MessageHandler(filters.Regex(rf"^/({non_latin})"), non_latin_command))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
+    application.add_handler(ChatMemberHandler(on_added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(CallbackQueryHandler(on_next_step))
     application.add_handler(MessageHandler(MEDIA, on_media))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bot.core.notices import (
     AgentReply,
+    CollectionClosedIdle,
+    CollectionOpened,
     CreditsShown,
     Downloading,
     Failed,
@@ -31,6 +33,7 @@ from bot.core.notices import (
 )
 from bot.core.summary import Timeline, TrackKind, TrackSummary
 from bot.i18n import Translator
+from bot.telegram.commands import Command, command_name
 from bot.telegram.errors import explain, supported_formats
 
 _MB = 1_000_000
@@ -54,17 +57,46 @@ def notice_text(notice: Notice, tr: Translator) -> str:
                 frozen=tr.number(credits.frozen),
                 total=tr.number(credits.total),
             )
+        case UploadAcknowledged(added=added, total=total, contributor=str() as name):
+            return (
+                tr.ngettext(
+                    "✅ {name} added {added} file.", "✅ {name} added {added} files.", added
+                ).format(name=name, added=tr.number(added))
+                + " "
+                + _project_total(total, tr)
+            )
+        case CollectionOpened(opened_by=name):
+            return (
+                _("📸 {name} opened a collection for this group's video!").format(name=name)
+                + "\n"
+                + _(
+                    "Reply to this message with your photos, albums, clips or music. "
+                    "When everyone is done, send /{create} (you can add what you want, "
+                    "e.g. “/{create} a lively slideshow”)."
+                ).format(create=command_name(tr.locale, Command.CREATE))
+            )
+        case CollectionClosedIdle(total=total, idle_minutes=minutes):
+            return (
+                tr.ngettext(
+                    "⌛ The collection closed after {minutes} minute of silence.",
+                    "⌛ The collection closed after {minutes} minutes of silence.",
+                    minutes,
+                ).format(minutes=tr.number(minutes))
+                + " "
+                + _project_total(total, tr)
+                + " "
+                + _("Send /{create} to make the video, or /{collect} to add more.").format(
+                    create=command_name(tr.locale, Command.CREATE),
+                    collect=command_name(tr.locale, Command.COLLECT),
+                )
+            )
         case UploadAcknowledged(added=added, total=total):
             return (
                 tr.ngettext("✅ {added} file added.", "✅ {added} files added.", added).format(
                     added=tr.number(added)
                 )
                 + " "
-                + tr.ngettext(
-                    "The project now has {total} item.",
-                    "The project now has {total} items.",
-                    total,
-                ).format(total=tr.number(total))
+                + _project_total(total, tr)
             )
         case UploadRefused():
             return _refusal_text(notice, tr)
@@ -152,6 +184,12 @@ def _track_text(track: TrackSummary, tr: Translator) -> str:
     if track.volume is not None:
         span += f", {tr.percent(track.volume)}"
     return f"{label}: {name} ({span})"
+
+
+def _project_total(total: int, tr: Translator) -> str:
+    return tr.ngettext(
+        "The project now has {total} item.", "The project now has {total} items.", total
+    ).format(total=tr.number(total))
 
 
 def _seconds(milliseconds: int, tr: Translator) -> str:

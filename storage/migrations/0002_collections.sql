@@ -2,7 +2,6 @@
 CREATE TABLE collections (
     chat_id INTEGER PRIMARY KEY,
     opened_by TEXT NOT NULL,
-    prompt_message_id INTEGER,
     opened_at TEXT NOT NULL,
     last_activity_at TEXT NOT NULL
 );

@@ -47,12 +47,21 @@ def test_start_greets_in_the_senders_language(bot, telegram_fake, language, gree
     assert greeting in telegram_fake.wait_for_message_sync(chat)["text"]
 
 
-def test_commands_are_registered_per_language(bot, telegram_fake):
-    italian = {command["command"] for command in telegram_fake.commands(language_code="it")}
-    english = {command["command"] for command in telegram_fake.commands(language_code="en")}
-    chinese = telegram_fake.commands(language_code="zh")
-    assert {"esporta", "crediti", "stato", "nuovo", "lingua", "aiuto"} <= italian
-    assert {"export", "credits", "status", "new", "language", "help"} <= english
+def test_commands_are_registered_per_language_and_audience(bot, telegram_fake):
+    def names(scope: str, language: str) -> set[str]:
+        registered = telegram_fake.commands({"type": scope}, language)
+        return {command["command"] for command in registered}
+
+    assert {"esporta", "crediti", "stato", "nuovo", "lingua", "aiuto"} <= names(
+        "all_private_chats", "it"
+    )
+    assert {"export", "credits", "status", "new", "language", "help"} <= names(
+        "all_private_chats", "en"
+    )
+    assert {"raccogli", "crea"} <= names("all_group_chats", "it")
+    assert "nuovo" not in names("all_group_chats", "it")
+    assert "nuovo" in names("all_chat_administrators", "it")
+    chinese = telegram_fake.commands({"type": "all_private_chats"}, "zh")
     assert any("积分" in command["description"] for command in chinese)
 
 

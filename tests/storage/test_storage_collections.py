@@ -4,10 +4,9 @@ from storage import Database
 async def test_collection_opens_touches_and_closes(tmp_path):
     db = await Database.open(str(tmp_path / "bot.sqlite3"))
     opened = await db.collections.open(-100, "Giulia")
-    await db.collections.set_prompt(-100, 77)
     assert await db.collections.touch(-100)
     record = await db.collections.get(-100)
-    assert record is not None and record.prompt_message_id == 77 and record.opened_by == "Giulia"
+    assert record is not None and record.opened_by == "Giulia"
     assert record.last_activity_at >= opened.last_activity_at
     assert [r.chat_id for r in await db.collections.all_open()] == [-100]
     assert await db.collections.close(-100)

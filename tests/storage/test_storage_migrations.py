@@ -36,7 +36,15 @@ def recorded(path: Path) -> list[tuple[int, str]]:
 
 
 async def test_packaged_migrations_create_every_table(db: Database, db_path: Path) -> None:
-    tables = {"credentials", "chats", "chat_settings", "renders", "turns", "uploads", "collections"}
+    tables = {
+        "credentials",
+        "chats",
+        "chat_settings",
+        "renders",
+        "turns",
+        "uploads",
+        "collections",
+    }
     assert tables <= table_names(db_path)
     assert [version for version, _ in recorded(db_path)] == [1, 2]
 

@@ -126,3 +126,18 @@ def test_bot_added_to_a_group_explains_what_members_do(bot, telegram_fake, nemo)
     group.add_bot_to_group()
     intro = telegram_fake.wait_for_message_sync(group)
     assert "/raccogli" in intro["text"] and "amministratore" in intro["text"]
+
+
+def test_progress_in_a_group_stays_within_its_flood_budget(bot, telegram_fake, nemo):
+    nemo.script_turn(steps.heartbeats(30, interval=0.1), steps.text("Montaggio finito."))
+    group = telegram_fake.group()
+    group.send_text("/crea un montaggio lungo")
+    telegram_fake.wait_for_message_sync(group, contains="Montaggio finito.")
+    to_group = [
+        call for call in telegram_fake.calls if str(call.params.get("chat_id")) == str(group.id)
+    ]
+    edits = [call for call in to_group if call.method == "editMessageText"]
+    actions = [call for call in to_group if call.method == "sendChatAction"]
+    # Progress was reported every 0.3 s for 3 s; in a group it edits every 10 s at most.
+    assert len(edits) <= 1 and len(actions) <= 1
+    assert telegram_fake.peak_rate(group) <= 20

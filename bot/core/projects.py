@@ -18,6 +18,8 @@ from storage import Database
 
 log = logging.getLogger(__name__)
 
+_LANGUAGE_HINT = "language_code"
+
 
 class Projects:
     """Maps chats to NemoVideo sessions and remembers each chat's language."""
@@ -29,9 +31,16 @@ class Projects:
         self._creating: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def chat(self, chat_id: int, language_code: str | None, *, is_group: bool) -> ChatRef:
-        """Resolve the chat's language once per update: stored choice, app language, Italian."""
+        """Resolve the chat's language once per update: stored choice, app language, Italian.
+
+        The sender's app language is remembered too, so that messages the bot sends on
+        its own (after a restart, when a collection closes) are in the same language.
+        """
         record = await self._db.chats.get(chat_id)
-        locale = resolve_locale(record.locale if record else None, language_code)
+        remembered = record.settings.get(_LANGUAGE_HINT) if record else None
+        if language_code and language_code != remembered:
+            await self._db.chats.set_setting(chat_id, _LANGUAGE_HINT, language_code)
+        locale = resolve_locale(record.locale if record else None, language_code or remembered)
         return ChatRef(chat_id=chat_id, locale=locale, is_group=is_group)
 
     async def set_locale(self, chat: ChatRef, locale: str) -> ChatRef:

@@ -8,8 +8,12 @@ its own event loop so the test can act like a person meanwhile.
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from telegram.ext import Application
@@ -36,6 +40,39 @@ def bot_env(
     }
     env.update(overrides)
     return env
+
+
+ROOT = Path(__file__).parents[2]
+
+
+def eventually(condition: Callable[[], object], timeout: float = 30.0) -> object:
+    """Wait for a condition on the NemoVideo fake, which has no change notifications."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.02)
+    raise TimeoutError(f"{condition!r} stayed false for {timeout} s")
+
+
+def python_m_bot(env: Mapping[str, str], log: Path) -> subprocess.Popen[str]:
+    """Start ``python -m bot`` as a deployment would, with only ``env`` configuring it.
+
+    Its output goes to the file ``log``: an unread pipe fills up and blocks the bot.
+    """
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("NEMO_", "TELEGRAM_", "WEBHOOK_", "DATABASE_"))
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=ROOT,
+        env={**inherited, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("a"),
+        text=True,
+    )
 
 
 class RunningBot:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 
-from tests.e2e.harness import RunningBot, bot_env
+from tests.e2e.harness import RunningBot, bot_env, python_m_bot
 from tests.fakes import nemo_server as steps
-
-ROOT = Path(__file__).parents[2]
 
 
 def _free_port() -> int:
@@ -23,39 +17,29 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _python_m_bot(env: dict[str, str]) -> subprocess.Popen[str]:
-    base = {key: value for key, value in os.environ.items() if not key.startswith("NEMO_")}
-    base.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=ROOT,
-        env={**base, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_missing_token_stops_with_one_line_naming_it(tmp_path):
-    process = _python_m_bot({"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"})
-    _, stderr = process.communicate(timeout=60)
+    log = tmp_path / "bot.log"
+    process = python_m_bot({"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"}, log)
+    process.wait(timeout=60)
     assert process.returncode == 2
-    lines = stderr.strip().splitlines()
+    lines = log.read_text().strip().splitlines()
     assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
 
 
 def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(telegram_fake, nemo, tmp_path):
     env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", LOG_LEVEL="INFO")
-    process = _python_m_bot(env)
+    log = tmp_path / "bot.log"
+    process = python_m_bot(env, log)
     try:
         telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
         chat = telegram_fake.private_chat(language_code="en")
         chat.send_text("/start")
         assert "Hi!" in telegram_fake.wait_for_message_sync(chat, timeout=20)["text"]
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+        process.wait(timeout=30)
     finally:
         process.kill()
+    stderr = log.read_text()
     assert process.returncode == 0, stderr
     assert telegram_fake.token not in stderr
     assert "can_read_all_group_messages" in stderr

@@ -9,13 +9,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
 from bot.logging_setup import configure_logging
 from bot.services import SETTINGS_KEY, close_services, open_services
 from bot.telegram import handlers
 from bot.telegram.context import BotContext
+from bot.telegram.ratelimit import FloodLimiter
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def build_application(settings: Settings) -> Application:
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .local_mode(settings.telegram_local_mode)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(FloodLimiter(max_retries=3))
         .concurrent_updates(True)
         .read_timeout(30)
         .write_timeout(30)

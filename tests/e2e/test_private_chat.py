@@ -298,3 +298,12 @@ def test_language_command_switches_the_chat(bot, telegram_fake, nemo):
 
 def _video_message(telegram: TelegramFake, chat: object) -> dict | None:
     return next((m for m in telegram.bot_messages(chat) if "video" in m), None)
+
+
+def test_a_private_chat_gets_about_one_message_a_second(bot, telegram_fake, nemo):
+    chat = telegram_fake.private_chat()
+    for _ in range(8):
+        chat.send_text("/aiuto")
+    telegram_fake.wait_for_sync(lambda: len(telegram_fake.bot_messages(chat)) == 8, timeout=30)
+    # A burst of three, then one a second: never more than four within one second.
+    assert telegram_fake.peak_rate(chat, window=1.0) <= 4

@@ -1,0 +1,60 @@
+"""Flood control: PTB's AIORateLimiter plus the per-private-chat limit it lacks.
+
+AIORateLimiter keeps the bot under 30 messages a second overall and 20 a minute per
+group, and retries after a 429. Telegram also asks for about one message a second in
+each private chat; sending faster works for a burst, then earns 429s that pause every
+chat. So private-chat sends pass through a small bucket of their own first.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.ext import AIORateLimiter
+
+# A burst of three, then about one a second: a reply and a status edit go out
+# together, while a runaway loop is slowed to Telegram's pace.
+PRIVATE_BURST = 3
+PRIVATE_PERIOD = 3.0
+_TRACKED_CHATS = 10_000
+
+
+class FloodLimiter(AIORateLimiter):
+    """AIORateLimiter with a per-private-chat limit on messages and edits."""
+
+    def __init__(self, *, max_retries: int) -> None:
+        super().__init__(max_retries=max_retries)
+        self._private: OrderedDict[int, AsyncLimiter] = OrderedDict()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Wait for the private chat's bucket when the request shows a message there."""
+        chat_id = data.get("chat_id")
+        if _shows_message(endpoint) and isinstance(chat_id, int) and chat_id > 0:
+            async with self._bucket(chat_id):
+                pass
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
+
+    def _bucket(self, chat_id: int) -> AsyncLimiter:
+        bucket = self._private.pop(chat_id, None) or AsyncLimiter(PRIVATE_BURST, PRIVATE_PERIOD)
+        self._private[chat_id] = bucket
+        if len(self._private) > _TRACKED_CHATS:
+            self._private.popitem(last=False)
+        return bucket
+
+
+def _shows_message(endpoint: str) -> bool:
+    """Sends and edits count against the chat's limit; chat actions and answers do not."""
+    return endpoint.startswith(("send", "edit")) and endpoint != "sendChatAction"

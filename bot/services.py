@@ -101,6 +101,7 @@ async def open_services(application: Application) -> None:
         uploader=Uploader(
             nemo,
             projects,
+            db,
             download_limit=LOCAL_MODE_DOWNLOAD_MAX if local else BOT_API_DOWNLOAD_MAX,
         ),
         exporter=Exporter(

@@ -27,6 +27,7 @@ from bot.nemo import (
     UnsupportedFile,
     UploadSource,
 )
+from storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,13 @@ class IncomingFile:
     open: Callable[[], AsyncIterator[bytes]]
 
 
+class _Duplicate:
+    """The file is already in the project: nothing to do, nothing to say."""
+
+
+DUPLICATE = _Duplicate()
+
+
 @dataclass
 class UploadReport:
     """What became of a batch: how many files reached the project and which were refused."""
@@ -61,9 +69,12 @@ class UploadReport:
 class Uploader:
     """Checks and uploads batches of files into a chat's project."""
 
-    def __init__(self, nemo: NemoClient, projects: Projects, *, download_limit: int) -> None:
+    def __init__(
+        self, nemo: NemoClient, projects: Projects, db: Database, *, download_limit: int
+    ) -> None:
         self._nemo = nemo
         self._projects = projects
+        self._db = db
         self._download_limit = download_limit
 
     async def upload(self, chat: ChatRef, files: Sequence[IncomingFile]) -> UploadReport:
@@ -77,11 +88,11 @@ class Uploader:
 
         async def one(incoming: IncomingFile) -> None:
             async with limit:
-                refusal = await self._upload_one(chat, session, incoming)
-            if refusal is None:
+                outcome = await self._upload_one(chat, session, incoming)
+            if outcome is None:
                 report.uploaded += 1
-            else:
-                report.refused.append(refusal)
+            elif isinstance(outcome, UploadRefused):
+                report.refused.append(outcome)
 
         async with asyncio.TaskGroup() as group:
             for incoming in files:
@@ -104,10 +115,29 @@ class Uploader:
 
     async def _upload_one(
         self, chat: ChatRef, session: Session, incoming: IncomingFile
-    ) -> UploadRefused | None:
+    ) -> UploadRefused | _Duplicate | None:
         refusal = self._refuse_by_size(incoming)
         if refusal is not None:
             return refusal
+        # Claimed before uploading, so a Telegram update delivered twice (a restart before
+        # its offset was confirmed) never uploads the same file into the project twice.
+        claimed = await self._db.uploads.record(
+            chat.chat_id, session.session_id, incoming.unique_id, incoming.file_name or "", ""
+        )
+        if not claimed:
+            return DUPLICATE
+        try:
+            outcome = await self._prepare_and_send(chat, session, incoming)
+        except BaseException:
+            await self._db.uploads.forget(session.session_id, incoming.unique_id)
+            raise
+        if outcome is not None:
+            await self._db.uploads.forget(session.session_id, incoming.unique_id)
+        return outcome
+
+    async def _prepare_and_send(
+        self, chat: ChatRef, session: Session, incoming: IncomingFile
+    ) -> UploadRefused | None:
         prepared = await _prepare(incoming)
         if isinstance(prepared, UploadRefused):
             return prepared

@@ -97,7 +97,7 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[Conversa
         db=db,
         projects=projects,
         turns=TurnRunner(client, projects, db, still_working_seconds=0.05),
-        uploader=Uploader(client, projects, download_limit=20_000_000),
+        uploader=Uploader(client, projects, db, download_limit=20_000_000),
         exporter=Exporter(client, projects, db, upload_limit=50_000_000, workdir=tmp_path),
     )
     await client.aclose()
@@ -245,3 +245,20 @@ async def test_export_not_allowed_is_explained(conversation, nemo):
     out = RecordingOutput()
     await conversation.export(CHAT, out)
     assert [type(failed.error) for failed in out.of(Failed)] == [ExportNotAllowed]
+
+
+async def test_the_same_file_delivered_twice_is_uploaded_once(conversation, nemo):
+    out = RecordingOutput()
+    await conversation.media(CHAT, [jpeg_file("same")], None, out)
+    await conversation.media(CHAT, [jpeg_file("same")], None, out)
+    assert nemo.count("POST", "/api/upload-video") == 1
+    assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(1, 1)]
+
+
+async def test_a_refused_file_can_be_sent_again(conversation, nemo):
+    nemo.fail_next("POST", "/api/upload-video", status=200, code=4001, message="no")
+    out = RecordingOutput()
+    await conversation.media(CHAT, [jpeg_file("retry")], None, out)
+    await conversation.media(CHAT, [jpeg_file("retry")], None, out)
+    assert nemo.count("POST", "/api/upload-video") == 2
+    assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(1, 1)]

@@ -134,7 +134,7 @@ class Conversation:
             if not outcome.complete:
                 await out.show(TurnCutShort(await self._timeline(chat)))
             elif not outcome.text and not outcome.actions:
-                timeline = await self._timeline(chat) or Timeline(())
+                timeline = await self._current_timeline(chat)
                 await out.show(TimelineShown(timeline, after_silent_turn=True), AGENT_NEXT_STEPS)
             for action in outcome.actions:
                 await self._act(chat, action, out)
@@ -185,7 +185,7 @@ class Conversation:
     async def state(self, chat: ChatRef, out: ChatOutput) -> None:
         """Show the project's tracks."""
         async with self._failures(chat, out):
-            timeline = await self._timeline(chat) or Timeline(())
+            timeline = await self._current_timeline(chat)
             await out.show(TimelineShown(timeline), (NextStep.EXPORT,))
 
     async def new_project(self, chat: ChatRef, out: ChatOutput) -> None:
@@ -205,13 +205,20 @@ class Conversation:
     async def resume(self, outputs: OutputFactory) -> None:
         """After a restart: tell chats whose turn was cut, and finish every render in flight."""
         for turn in await self._db.turns.in_flight():
-            chat = await self._projects.chat(turn.chat_id, None, is_group=turn.chat_id < 0)
-            out = outputs(chat)
             await self._db.turns.finish(turn.chat_id)
-            async with self._failures(chat, out):
-                await out.show(TurnInterrupted(await self._timeline(chat)))
+            try:
+                chat = await self._projects.chat(turn.chat_id, None, is_group=turn.chat_id < 0)
+                await outputs(chat).show(TurnInterrupted(await self._timeline(chat)))
+            except Exception:
+                # One chat that blocked the bot must not keep the others from hearing.
+                log.exception("could not tell chat %s its turn was interrupted", turn.chat_id)
         renders = await self._db.renders.undelivered()
-        await asyncio.gather(*(self._resume_render(record, outputs) for record in renders))
+        results = await asyncio.gather(
+            *(self._resume_render(record, outputs) for record in renders), return_exceptions=True
+        )
+        for record, result in zip(renders, results, strict=True):
+            if isinstance(result, Exception):
+                log.error("render %s not delivered: %r", record.render_id, result)
 
     async def _resume_render(self, record: RenderRecord, outputs: OutputFactory) -> None:
         chat = await self._projects.chat(record.chat_id, None, is_group=record.chat_id < 0)
@@ -225,19 +232,24 @@ class Conversation:
         if action is GuiAction.EXPORT:
             await self._exporter.export(chat, out)
         elif action is GuiAction.SHOW_STATE:
-            await out.show(TimelineShown(await self._timeline(chat) or Timeline(())))
+            await out.show(TimelineShown(await self._current_timeline(chat)))
 
-    async def _timeline(self, chat: ChatRef) -> Timeline | None:
-        """The project's timeline, or None when the cloud cannot tell right now."""
+    async def _current_timeline(self, chat: ChatRef) -> Timeline:
+        """The project's timeline. Raises NemoError when the cloud cannot tell."""
         session = await self._projects.session(chat)
         try:
             state = await self._nemo.state(session.session_id)
         except SessionNotFound:
             return Timeline(())
+        return summarize(state.draft)
+
+    async def _timeline(self, chat: ChatRef) -> Timeline | None:
+        """The timeline for notices that stand without it: None when it cannot be read."""
+        try:
+            return await self._current_timeline(chat)
         except NemoError as error:
             log.warning("state of chat %s unavailable: %s", chat.chat_id, type(error).__name__)
             return None
-        return summarize(state.draft)
 
     async def _acknowledge(
         self, report: UploadReport, out: ChatOutput, contributor: str | None = None

@@ -8,11 +8,14 @@ chat. So private-chat sends pass through a small bucket of their own first.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
 # A burst of three, then about one a second: a reply and a status edit go out
@@ -20,6 +23,9 @@ from telegram.ext import AIORateLimiter
 PRIVATE_BURST = 3
 PRIVATE_PERIOD = 3.0
 _TRACKED_CHATS = 10_000
+_RETRY_DELAY = 1.0
+
+log = logging.getLogger(__name__)
 
 
 class FloodLimiter(AIORateLimiter):
@@ -43,9 +49,20 @@ class FloodLimiter(AIORateLimiter):
         if _shows_message(endpoint) and isinstance(chat_id, int) and chat_id > 0:
             async with self._bucket(chat_id):
                 pass
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
+        try:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+        except NetworkError as error:
+            if not _transient(error):
+                raise
+            # A 5xx from Telegram: the reply may be an agent answer already paid for in
+            # credits, so it is worth one more try rather than an apology.
+            log.warning("%s failed with %s; trying once more", endpoint, error.message)
+            await asyncio.sleep(_RETRY_DELAY)
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
 
     def _bucket(self, chat_id: int) -> AsyncLimiter:
         bucket = self._private.pop(chat_id, None) or AsyncLimiter(PRIVATE_BURST, PRIVATE_PERIOD)
@@ -53,6 +70,13 @@ class FloodLimiter(AIORateLimiter):
         if len(self._private) > _TRACKED_CHATS:
             self._private.popitem(last=False)
         return bucket
+
+
+def _transient(error: NetworkError) -> bool:
+    """Server errors only: a timeout may have been delivered, a 413 will never be."""
+    if isinstance(error, BadRequest | TimedOut):
+        return False
+    return "Entity Too Large" not in error.message and "413" not in error.message
 
 
 def _shows_message(endpoint: str) -> bool:

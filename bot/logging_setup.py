@@ -26,8 +26,10 @@ _PATTERNS = (
     (re.compile(r"(?i)\b(bearer)\s+[^\s'\",;]+"), rf"\1 {REDACTED}"),
 )
 
-# Their request lines carry the bot token in the URL; WARNING keeps the failures.
-_CHATTY_LOGGERS = ("httpx", "httpcore")
+# httpx's request lines carry the bot token in the URL; aiosqlite's DEBUG lines carry every
+# SQL parameter, the stored NemoVideo token and people's messages included. WARNING keeps
+# the failures.
+_CHATTY_LOGGERS = ("httpx", "httpcore", "aiosqlite")
 
 
 class RedactingFilter(logging.Filter):

@@ -237,6 +237,13 @@ class CorruptMedia(Exception):
     """The file claims a format but cannot be decoded."""
 
 
+# What decoding a damaged HEIC can raise. pillow-heif documents ValueError, EOFError,
+# SyntaxError ("unsupported feature", e.g. a box version byte flipped), RuntimeError and
+# OSError; an image list left empty by a damaged header surfaces as IndexError, and
+# Pillow's EXIF reader reports a broken TIFF header as SyntaxError too.
+_DECODING_ERRORS = (ValueError, RuntimeError, OSError, SyntaxError, EOFError, IndexError)
+
+
 def heic_to_jpeg(data: bytes, *, quality: int = 92) -> bytes:
     """Convert a HEIC/HEIF photo to JPEG, upright, keeping its colour profile.
 
@@ -251,7 +258,7 @@ def heic_to_jpeg(data: bytes, *, quality: int = 92) -> bytes:
     try:
         image = _decode_heif(data)
         upright = ImageOps.exif_transpose(image)
-    except (ValueError, RuntimeError, OSError) as exc:
+    except _DECODING_ERRORS as exc:
         raise CorruptMedia(str(exc)) from exc
     output = io.BytesIO()
     icc_profile = image.info.get("icc_profile")

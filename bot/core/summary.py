@@ -17,6 +17,8 @@ _TEXT_KEYS = ("text", "content", "tx")
 _VOLUME_KEYS = ("volume", "vol", "v")
 _START_KEYS = ("st", "start", "s", "offset")
 _DURATION_KEYS = ("d", "duration", "dur")
+# Larger numbers are not times or volumes (10**12 ms is some 31 years): ignored.
+_LARGEST = 10**12
 
 
 class TrackKind(StrEnum):
@@ -111,9 +113,15 @@ def _span(raw: Mapping[str, Any], segments: Sequence[Any]) -> tuple[int, int]:
 
 
 def _number(raw: Mapping[str, Any], keys: Sequence[str]) -> float | None:
+    """The first usable number under ``keys``: finite, not negative, not absurdly large.
+
+    JSON may carry ``Infinity`` or integers too big for a float; such values would break
+    the arithmetic (``int(inf)``), so they count as missing.
+    """
     for key in keys:
         value = raw.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if is_number and 0 <= value <= _LARGEST:
             return float(value)
     return None
 

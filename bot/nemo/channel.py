@@ -182,9 +182,17 @@ class Channel:
             await response.aclose()
         if response.status_code >= 500:
             raise NemoUnavailable(f"{call.what}: HTTP {response.status_code}")
+        payload = decode_json(body)
+        if response.is_success and body.strip() and not isinstance(payload, dict):
+            # An HTML page from a proxy, a body cut short: not the service's answer, and a
+            # read may get the real one on a retry. The body itself is never quoted.
+            raise NemoUnavailable(
+                f"{call.what}: HTTP {response.status_code} with {len(body)} bytes that are "
+                "not a JSON object"
+            )
         data = unwrap(
             response.status_code,
-            decode_json(body),
+            payload,
             retry_after=parse_retry_after(response.headers.get("retry-after")),
             by_status=call.by_status,
         )

@@ -1,7 +1,7 @@
 """Errors raised by bot.nemo.
 
 * NemoError                  base of everything below
-  + NemoUnavailable          network failure, timeout, 5xx after retries
+  + NemoUnavailable          network failure, timeout, 5xx or a non-JSON 2xx after retries
     - StreamDropped          the event stream broke in the middle of a turn
   + NemoAPIError             the service answered with an error (.code, .status)
     - TokenExpired           1001 / 1010 / 1011, HTTP 401
@@ -35,7 +35,7 @@ class NemoError(Exception):
 
 
 class NemoUnavailable(NemoError):
-    """The service could not be reached, timed out or kept failing with 5xx."""
+    """The service could not be reached, timed out, or kept failing with 5xx or garbled 2xx."""
 
 
 class StreamDropped(NemoUnavailable):

@@ -72,8 +72,13 @@ def claim_token_from(data: Any) -> str:
 
 
 def credits_from(data: Any) -> Credits:
-    """The answer of GET /api/credits/balance/simple."""
+    """The answer of GET /api/credits/balance/simple.
+
+    An answer without a single number is not a balance of zero: it raises NemoAPIError.
+    """
     data = _mapping(data)
+    if all(_number(data.get(key)) is None for key in ("available", "frozen", "total")):
+        raise _unexpected("the credits answer carries no balance")
     return Credits(
         available=_number(data.get("available")) or 0.0,
         frozen=_number(data.get("frozen")) or 0.0,

@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from bot.core.notices import NextStep
 from bot.core.ports import ChatRef
-from bot.i18n import SUPPORTED_LOCALES, Translator
+from bot.i18n import SUPPORTED_LOCALES, Translator, resolve_locale
 from bot.telegram import addressing, commands, keyboards
 from bot.telegram.albums import Album
 from bot.telegram.commands import COMMANDS, NON_LATIN_NAMES, Command
@@ -53,7 +53,10 @@ LANGUAGE_OPEN_TO_ALL_UP_TO = 10
 
 
 async def guard(update: Update, context: BotContext) -> None:
-    """Serve only ALLOWED_CHATS when it is set; others are told politely and cost nothing.
+    """Serve only ALLOWED_CHATS when it is set; others cost nothing.
+
+    A person writing privately or tapping a button is told why; a group outside the
+    list is not answered, so the bot never chatters in groups it does not serve.
 
     Edits and channel posts are dropped too: re-running an edited request would charge
     it twice.
@@ -64,9 +67,14 @@ async def guard(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if not allowed or chat is None or chat.id in allowed:
         return
-    if update.effective_message and chat.type == ChatType.PRIVATE:
-        ref, out = await _chat(update, context)
-        await out.say(commands.chat_not_allowed(_tr(context, ref)))
+    # Nothing is stored for a chat the bot does not serve, not even its language.
+    user = update.effective_user
+    locale = resolve_locale(None, user.language_code if user else None)
+    refusal = commands.chat_not_allowed(context.services.catalogs.translator(locale))
+    if update.callback_query is not None:
+        await update.callback_query.answer(refusal)
+    elif update.effective_message and chat.type == ChatType.PRIVATE:
+        await update.effective_message.reply_text(refusal)
     raise ApplicationHandlerStop
 
 

@@ -209,26 +209,48 @@ def _video_caption(text: str, link: str | None, tr: Translator) -> str:
 
 
 def _refusal_text(refusal: UploadRefused, tr: Translator) -> str:
+    """Whole sentences for a named file and for one without a name (a voice note, a photo):
+    languages put the name in different places, so it is never patched into a sentence.
+    """
     _ = tr.gettext
-    name = refusal.file_name or _("This file")
+    name = refusal.file_name
     limit = tr.number(round((refusal.limit_bytes or 0) / _MB))
     match refusal.reason:
         case RefusalReason.UNSUPPORTED:
-            return (
-                _("I cannot use {name}: that format is not supported.").format(name=name)
-                + " "
-                + supported_formats(tr)
+            text = (
+                _("I cannot use {name}: that format is not supported.")
+                if name
+                else _("I cannot use this file: that format is not supported.")
             )
+            return text.format(name=name) + " " + supported_formats(tr)
         case RefusalReason.TOO_LARGE:
-            return _("{name} is over {limit} MB. Compress or trim it and send it again.").format(
-                name=name, limit=limit
+            text = (
+                _("{name} is over {limit} MB. Compress or trim it and send it again.")
+                if name
+                else _("This file is over {limit} MB. Compress or trim it and send it again.")
             )
         case RefusalReason.TOO_BIG_FOR_TELEGRAM:
-            return _(
-                "{name} is over {limit} MB, the most Telegram lets a bot download. Upload it to "
-                "a cloud drive and send me the link: I will fetch it from there."
-            ).format(name=name, limit=limit)
+            text = (
+                _(
+                    "{name} is over {limit} MB, the most Telegram lets a bot download. Upload "
+                    "it to a cloud drive and send me the link: I will fetch it from there."
+                )
+                if name
+                else _(
+                    "This file is over {limit} MB, the most Telegram lets a bot download. Upload "
+                    "it to a cloud drive and send me the link: I will fetch it from there."
+                )
+            )
         case RefusalReason.EMPTY:
-            return _("{name} is empty: nothing to upload.").format(name=name)
+            text = (
+                _("{name} is empty: nothing to upload.")
+                if name
+                else _("This file is empty: nothing to upload.")
+            )
         case RefusalReason.CORRUPT:
-            return _("I could not read {name}: the file looks damaged.").format(name=name)
+            text = (
+                _("I could not read {name}: the file looks damaged.")
+                if name
+                else _("I could not read this file: it looks damaged.")
+            )
+    return text.format(name=name, limit=limit)

@@ -103,15 +103,26 @@ class Conversation:
         contributor: str | None = None,
     ) -> None:
         """Upload a batch (one file or a whole album), then run its caption as an instruction."""
-        report = UploadReport()
-        await self._db.collections.touch(chat.chat_id)
-        async with self._failures(chat, out):
-            async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
-                await progress.update(Uploading(count=len(files)))
-                report = await self._uploader.upload(chat, files)
-            await self._acknowledge(report, out, contributor)
-        if caption and caption.strip() and report.uploaded:
-            await self.text(chat, caption, out)
+        async with self.in_order(chat.chat_id):
+            report = UploadReport()
+            await self._db.collections.touch(chat.chat_id)
+            async with self._failures(chat, out):
+                async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
+                    await progress.update(Uploading(count=len(files)))
+                    report = await self._uploader.upload(chat, files)
+                await self._acknowledge(report, out, contributor)
+            if caption and caption.strip() and report.uploaded:
+                await self.text(chat, caption, out)
+
+    @contextlib.asynccontextmanager
+    async def in_order(self, chat_id: int) -> AsyncIterator[None]:
+        """Hold the chat's place in line: what comes after waits until the body is done.
+
+        An album takes its place when its first item arrives, so an instruction sent
+        right after it finds the files uploaded.
+        """
+        async with self._gate.hold(chat_id):
+            yield
 
     async def links(self, chat: ChatRef, urls: Sequence[str], out: ChatOutput) -> None:
         """Upload media by link; the cloud fetches it."""

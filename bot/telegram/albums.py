@@ -3,10 +3,15 @@
 Telegram sends no item count and no end marker, so the batch closes after a short
 quiet period (debounced on every item) or at a hard cap, whichever comes first. The
 caption, usually on one item only, is taken from whichever item has it.
+
+The album is handed over as soon as its first item arrives, with an event that is set
+once it is complete: the receiver takes the chat's place in line at once and waits
+there, so a message sent right after the album waits for its upload.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -25,6 +30,7 @@ class Album:
     chat_id: int
     messages: list[Message] = field(default_factory=list)
     first_seen: float = field(default_factory=time.monotonic)
+    complete: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def caption(self) -> str | None:
@@ -36,7 +42,7 @@ AlbumHandler = Callable[[Album], Awaitable[None]]
 
 
 class AlbumCollector:
-    """Groups album items and hands each finished album to ``on_album`` once."""
+    """Groups album items and hands each album to ``on_album`` once, on its first item."""
 
     def __init__(self, job_queue: JobQueue, on_album: AlbumHandler) -> None:
         self._job_queue = job_queue
@@ -46,7 +52,10 @@ class AlbumCollector:
     def add(self, message: Message) -> None:
         """Add an item; (re)start the album's quiet-period timer."""
         key = f"album:{message.chat_id}:{message.media_group_id}"
-        album = self._albums.setdefault(key, Album(chat_id=message.chat_id))
+        album = self._albums.get(key)
+        if album is None:
+            album = self._albums[key] = Album(chat_id=message.chat_id)
+            self._job_queue.application.create_task(self._on_album(album))
         album.messages.append(message)
         for job in self._job_queue.get_jobs_by_name(key):
             job.schedule_removal()
@@ -59,4 +68,4 @@ class AlbumCollector:
         album = self._albums.pop(str(key), None)
         if album is not None:
             album.messages.sort(key=lambda m: m.message_id)
-            await self._on_album(album)
+            album.complete.set()

@@ -208,10 +208,12 @@ async def on_media(update: Update, context: BotContext) -> None:
 
 
 async def on_album(services: Services, album: Album) -> None:
-    """Upload a finished album as one batch with one acknowledgement."""
-    first = album.messages[0]
-    update = Update(update_id=0, message=first)
-    await upload_messages(services, update, album.messages, album.caption)
+    """Take the chat's place in line now; upload the album as one batch once complete."""
+    # Nothing is awaited before taking the place: updates that arrive later queue behind.
+    async with services.conversation.in_order(album.chat_id):
+        await album.complete.wait()
+        update = Update(update_id=0, message=album.messages[0])
+        await upload_messages(services, update, album.messages, album.caption)
 
 
 async def on_next_step(update: Update, context: BotContext) -> None:

@@ -307,3 +307,18 @@ def test_a_private_chat_gets_about_one_message_a_second(bot, telegram_fake, nemo
     telegram_fake.wait_for_sync(lambda: len(telegram_fake.bot_messages(chat)) == 8, timeout=30)
     # A burst of three, then one a second: never more than four within one second.
     assert telegram_fake.peak_rate(chat, window=1.0) <= 4
+
+
+def test_an_instruction_sent_right_after_an_album_finds_it_uploaded(bot, telegram_fake, nemo):
+    nemo.script_turn(steps.text("Ho usato le tue 3 foto."))
+    chat = telegram_fake.private_chat()
+    chat.send_album([jpeg_bytes(320, 240, color) for color in ("red", "green", "blue")])
+    chat.send_text("fai uno slideshow con queste foto")
+    telegram_fake.wait_for_message_sync(chat, contains="Ho usato le tue 3 foto.")
+    [turn] = nemo.requests_to("POST", "/run_sse")
+    assert len(uploads(nemo)) == 3
+    assert all(request.time < turn.time for request in nemo.requests_to("POST", "/api/upload"))
+    texts = [m["text"] for m in telegram_fake.bot_messages(chat)]
+    assert texts.index(next(t for t in texts if "aggiunt" in t)) < texts.index(
+        "Ho usato le tue 3 foto."
+    )

@@ -20,6 +20,8 @@ from bot.telegram.ratelimit import FloodLimiter
 
 log = logging.getLogger(__name__)
 
+MAX_CONCURRENT_UPDATES = 4096
+
 
 def build_application(settings: Settings) -> Application:
     """An Application pointed at the configured Bot API server, with every handler."""
@@ -30,7 +32,9 @@ def build_application(settings: Settings) -> Application:
         .base_file_url(settings.telegram_base_file_url)
         .local_mode(settings.telegram_local_mode)
         .rate_limiter(FloodLimiter(max_retries=3))
-        .concurrent_updates(True)
+        # An agent turn holds its update for minutes; the default 256 would cap how
+        # many chats can talk to the agent at once.
+        .concurrent_updates(MAX_CONCURRENT_UPDATES)
         .read_timeout(30)
         .write_timeout(30)
         .media_write_timeout(300)

@@ -89,6 +89,10 @@ class Channel:
             base_url=self._base,
             timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
             transport=transport,
+            # Every open agent turn holds a connection for up to fifteen minutes; with
+            # httpx's default cap of 100, a hundred busy chats would starve every other
+            # call (credits, uploads, render polls) of the bot.
+            limits=httpx.Limits(max_connections=None, max_keepalive_connections=20),
         )
         self.tokens = TokenKeeper(
             store=credentials,

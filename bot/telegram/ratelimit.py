@@ -1,9 +1,11 @@
-"""Flood control: PTB's AIORateLimiter plus the per-private-chat limit it lacks.
+"""Flood control: PTB's AIORateLimiter plus the limits it lacks.
 
 AIORateLimiter keeps the bot under 30 messages a second overall and 20 a minute per
 group, and retries after a 429. Telegram also asks for about one message a second in
 each private chat; sending faster works for a burst, then earns 429s that pause every
-chat. So private-chat sends pass through a small bucket of their own first.
+chat. So private-chat sends pass through a small bucket of their own first. Chat
+actions get a budget of their own too, so hundreds of "typing…" loops never delay a
+message.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from telegram.ext import AIORateLimiter
 # together, while a runaway loop is slowed to Telegram's pace.
 PRIVATE_BURST = 3
 PRIVATE_PERIOD = 3.0
+CHAT_ACTIONS_PER_SECOND = 10
 _TRACKED_CHATS = 10_000
 _RETRY_DELAY = 1.0
 
@@ -34,6 +37,7 @@ class FloodLimiter(AIORateLimiter):
     def __init__(self, *, max_retries: int) -> None:
         super().__init__(max_retries=max_retries)
         self._private: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._actions = AsyncLimiter(CHAT_ACTIONS_PER_SECOND, 1)
 
     async def process_request(
         self,
@@ -45,6 +49,12 @@ class FloodLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Wait for the private chat's bucket when the request shows a message there."""
+        if endpoint == "sendChatAction":
+            # "typing…" is a courtesy: under load it is dropped rather than queued ahead
+            # of real messages in the 30-a-second budget.
+            if not self._actions.has_capacity():
+                return True
+            await self._actions.acquire()
         chat_id = data.get("chat_id")
         if _shows_message(endpoint) and isinstance(chat_id, int) and chat_id > 0:
             async with self._bucket(chat_id):

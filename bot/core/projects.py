@@ -29,6 +29,9 @@ class Projects:
         self._nemo = nemo
         self._web_url = web_url
         self._creating: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # (chosen language, sender's app language) per chat: read on every update, changed
+        # rarely, so kept here rather than asked of the database each time.
+        self._languages: dict[int, tuple[str | None, str | None]] = {}
 
     async def chat(self, chat_id: int, language_code: str | None, *, is_group: bool) -> ChatRef:
         """Resolve the chat's language once per update: stored choice, app language, Italian.
@@ -36,17 +39,26 @@ class Projects:
         The sender's app language is remembered too, so that messages the bot sends on
         its own (after a restart, when a collection closes) are in the same language.
         """
-        record = await self._db.chats.get(chat_id)
-        remembered = record.settings.get(_LANGUAGE_HINT) if record else None
+        chosen, remembered = await self._language_of(chat_id)
         if language_code and language_code != remembered:
             await self._db.chats.set_setting(chat_id, _LANGUAGE_HINT, language_code)
-        locale = resolve_locale(record.locale if record else None, language_code or remembered)
+            self._languages[chat_id] = (chosen, language_code)
+        locale = resolve_locale(chosen, language_code or remembered)
         return ChatRef(chat_id=chat_id, locale=locale, is_group=is_group)
+
+    async def _language_of(self, chat_id: int) -> tuple[str | None, str | None]:
+        if chat_id not in self._languages:
+            record = await self._db.chats.get(chat_id)
+            self._languages[chat_id] = (
+                (record.locale, record.settings.get(_LANGUAGE_HINT)) if record else (None, None)
+            )
+        return self._languages[chat_id]
 
     async def set_locale(self, chat: ChatRef, locale: str) -> ChatRef:
         """Store the chat's chosen language; later sessions are created in it."""
         await self._db.chats.get_or_create(chat.chat_id)
         await self._db.chats.set_locale(chat.chat_id, locale)
+        self._languages[chat.chat_id] = (locale, (await self._language_of(chat.chat_id))[1])
         return ChatRef(chat_id=chat.chat_id, locale=locale, is_group=chat.is_group)
 
     async def session(self, chat: ChatRef) -> Session:
@@ -72,6 +84,8 @@ class Projects:
     async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
         """Follow a chat to its new id (a group upgraded to a supergroup)."""
         await self._db.migrate_chat(old_chat_id, new_chat_id)
+        self._languages.pop(old_chat_id, None)
+        self._languages.pop(new_chat_id, None)
         log.info("chat %s moved to %s", old_chat_id, new_chat_id)
 
     async def item_count(self, chat: ChatRef) -> int:

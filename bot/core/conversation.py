@@ -135,6 +135,16 @@ class Conversation:
                 report = await self._uploader.upload_links(chat, urls)
             await self._acknowledge(report, out)
 
+    async def next_step(self, chat: ChatRef, step: NextStep, out: ChatOutput) -> None:
+        """Run a one-tap next step offered under an agent reply."""
+        match step:
+            case NextStep.EXPORT:
+                await self.export(chat, out)
+            case NextStep.STATE:
+                await self.state(chat, out)
+            case NextStep.CREDITS:
+                await self.credits(chat, out)
+
     async def ask_agent(self, chat: ChatRef, text: str, out: ChatOutput) -> None:
         """Send the text to the editing agent, one turn at a time per chat."""
         async with self._one_at_a_time(chat, out), self._failures(chat, out):

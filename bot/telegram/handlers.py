@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 
 from telegram import ChatMember, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -24,7 +25,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.notices import NextStep
 from bot.core.ports import ChatRef
 from bot.i18n import SUPPORTED_LOCALES, Translator, resolve_locale
 from bot.telegram import addressing, commands, keyboards
@@ -95,20 +95,23 @@ async def group_guard(update: Update, context: BotContext) -> None:
 
 async def start(update: Update, context: BotContext) -> None:
     """Greet, with examples of what to say (and, in a group, what members must do)."""
-    chat, out = await _chat(update, context)
-    if chat.is_group:
-        await out.say(_group_help(context, chat))
-    else:
-        await out.say(commands.greeting(_tr(context, chat)))
+    await _introduce(update, context, commands.greeting)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands and the words that work without them."""
+    await _introduce(update, context, commands.help_text)
+
+
+async def _introduce(
+    update: Update, context: BotContext, private_text: Callable[[Translator], str]
+) -> None:
+    """In a group, what members must do matters more than anything else: say that."""
     chat, out = await _chat(update, context)
     if chat.is_group:
         await out.say(_group_help(context, chat))
     else:
-        await out.say(commands.help_text(_tr(context, chat)))
+        await out.say(private_text(_tr(context, chat)))
 
 
 async def new_project(update: Update, context: BotContext) -> None:
@@ -227,14 +230,7 @@ async def on_next_step(update: Update, context: BotContext) -> None:
         await query.answer(commands.button_expired(_tr(context, chat)))
         return
     await query.answer()
-    conversation = context.services.conversation
-    match step:
-        case NextStep.EXPORT:
-            await conversation.export(chat, out)
-        case NextStep.STATE:
-            await conversation.state(chat, out)
-        case NextStep.CREDITS:
-            await conversation.credits(chat, out)
+    await context.services.conversation.next_step(chat, step, out)
 
 
 async def on_added_to_group(update: Update, context: BotContext) -> None:

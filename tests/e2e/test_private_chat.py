@@ -154,7 +154,7 @@ def test_chat_turn_is_relayed_without_tool_names(bot, telegram_fake, nemo):
 
 
 def test_heartbeat_only_wait_posts_still_working(bot, telegram_fake, nemo):
-    nemo.script_turn(steps.heartbeats(12, interval=0.1, form="comment"), steps.text("Finito!"))
+    nemo.script_turn(steps.heartbeats(40, interval=0.1, form="comment"), steps.text("Finito!"))
     chat = telegram_fake.private_chat()
     chat.send_text("fai un montaggio lungo")
     telegram_fake.wait_for_message_sync(chat, contains="Finito!")
@@ -187,6 +187,7 @@ def test_export_button_in_the_reply_exports(bot, telegram_fake, nemo):
 @pytest.mark.parametrize("shape", ["gateway", "flat"])
 def test_esporta_delivers_the_mp4_with_send_video(bot, telegram_fake, nemo, shape):
     nemo.render_shape = shape
+    nemo.render_seconds = 4  # long enough for the "⏳ Rendering" status to be posted
     nemo.script_turn(steps.add_video_track("mare"), steps.text("Fatto."))
     chat = telegram_fake.private_chat()
     chat.send_text("crea un video del mare")

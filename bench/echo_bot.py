@@ -1,7 +1,7 @@
 """The floor: a bare python-telegram-bot echo bot configured like the real one.
 
 Same PTB, same ApplicationBuilder options as bot/app.py (AIORateLimiter(max_retries=3),
-concurrent_updates(True), the same timeouts, run_polling with the same defaults), and
+concurrent_updates(4096), the same timeouts, run_polling with the same defaults), and
 nothing else: a command is echoed at once; any other text is echoed after one
 ``GET /api/credits/balance/simple`` to NEMO_API_URL when it is set (the floor for
 ``crediti``: the bare bot plus one loopback round trip to the cloud).
@@ -67,7 +67,7 @@ def main() -> None:
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(True)
+        .concurrent_updates(4096)  # bot/app.py MAX_CONCURRENT_UPDATES
         .read_timeout(30)
         .write_timeout(30)
         .media_write_timeout(300)

@@ -27,7 +27,7 @@ from telegram.ext import (
 
 from bot.core.ports import ChatRef
 from bot.i18n import SUPPORTED_LOCALES, Translator, resolve_locale
-from bot.telegram import addressing, commands, keyboards
+from bot.telegram import addressing, commands, keyboards, priority
 from bot.telegram.albums import Album
 from bot.telegram.commands import COMMANDS, NON_LATIN_NAMES, Command
 from bot.telegram.context import BotContext, Services
@@ -63,6 +63,7 @@ async def guard(update: Update, context: BotContext) -> None:
     """
     if update.edited_message or update.channel_post or update.edited_channel_post:
         raise ApplicationHandlerStop
+    priority.mark_update_arrived()
     allowed = context.services.settings.allowed_chats
     chat = update.effective_chat
     if not allowed or chat is None or chat.id in allowed:

@@ -16,6 +16,8 @@ import time
 from telegram import Bot
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from bot.telegram.priority import in_background
+
 log = logging.getLogger(__name__)
 
 PRIVATE_EDIT_INTERVAL = 5.0
@@ -81,6 +83,10 @@ class StatusMessage:
         await self._send_pending()
 
     async def _send_pending(self) -> None:
+        with in_background():
+            await self._send_pending_now()
+
+    async def _send_pending_now(self) -> None:
         async with self._lock:
             text, self._pending = self._pending, None
             if text is None or text == self._shown or time.monotonic() < self._quiet_until:
@@ -103,6 +109,10 @@ class StatusMessage:
 
     async def _keep_action_alive(self) -> None:
         """Telegram shows a chat action for five seconds at most, so it is repeated."""
+        with in_background():
+            await self._repeat_action()
+
+    async def _repeat_action(self) -> None:
         while True:
             if time.monotonic() >= self._quiet_until:
                 try:

@@ -5,7 +5,7 @@ group, and retries after a 429. Telegram also asks for about one message a secon
 each private chat; sending faster works for a burst, then earns 429s that pause every
 chat. So private-chat sends pass through a small bucket of their own first. Chat
 actions get a budget of their own too, so hundreds of "typing…" loops never delay a
-message.
+message, and the overall 30 a second is shared by lane (see priority.py).
 """
 
 from __future__ import annotations
@@ -17,14 +17,18 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
+from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
+
+from bot.telegram.priority import PriorityBucket, current_lane
 
 # A burst of three, then about one a second: a reply and a status edit go out
 # together, while a runaway loop is slowed to Telegram's pace.
 PRIVATE_BURST = 3
 PRIVATE_PERIOD = 3.0
 CHAT_ACTIONS_PER_SECOND = 10
+OVERALL_PER_SECOND = FloodLimit.MESSAGES_PER_SECOND
 _TRACKED_CHATS = 10_000
 _RETRY_DELAY = 1.0
 
@@ -35,7 +39,9 @@ class FloodLimiter(AIORateLimiter):
     """AIORateLimiter with a per-private-chat limit on messages and edits."""
 
     def __init__(self, *, max_retries: int) -> None:
-        super().__init__(max_retries=max_retries)
+        # The overall 30/s is enforced here, by lane, instead of first come first served.
+        super().__init__(max_retries=max_retries, overall_max_rate=0)
+        self._overall = PriorityBucket(OVERALL_PER_SECOND, 1)
         self._private: OrderedDict[int, AsyncLimiter] = OrderedDict()
         self._actions = AsyncLimiter(CHAT_ACTIONS_PER_SECOND, 1)
 
@@ -59,6 +65,8 @@ class FloodLimiter(AIORateLimiter):
         if _shows_message(endpoint) and isinstance(chat_id, int) and chat_id > 0:
             async with self._bucket(chat_id):
                 pass
+        if chat_id is not None:
+            await self._overall.acquire(current_lane())
         try:
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args

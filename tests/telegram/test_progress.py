@@ -67,3 +67,20 @@ async def test_a_short_operation_posts_no_status_message():
     await status.show("⏳ Caricamento…")
     await status.close()
     assert [call for call in bot.calls if call[0] != "action"] == []
+
+
+async def test_quick_answers_go_before_results_and_status_under_the_cap():
+    from bot.telegram.priority import BACKGROUND, FRESH, RESULT, PriorityBucket
+
+    bucket = PriorityBucket(1, 0.05)
+    await bucket.acquire(RESULT)  # uses the only slot: the others must queue
+    served: list[str] = []
+
+    async def wait(lane: int, name: str) -> None:
+        await bucket.acquire(lane)
+        served.append(name)
+
+    await asyncio.gather(
+        wait(BACKGROUND, "status"), wait(RESULT, "video"), wait(FRESH, "reply to /aiuto")
+    )
+    assert served == ["reply to /aiuto", "video", "status"]

@@ -34,7 +34,7 @@ from bot.telegram import commands, handlers
 from bot.telegram.albums import AlbumCollector
 from bot.telegram.collections import CollectionTimer
 from bot.telegram.commands import MenuScope
-from bot.telegram.context import SERVICES_KEY, Services, services_of
+from bot.telegram.context import SERVICES_KEY, Services
 from bot.telegram.output import TelegramOutput
 from storage import CredentialRecord, Database
 
@@ -189,6 +189,3 @@ _MENU_SCOPES = (
     (BotCommandScopeAllGroupChats(), MenuScope.GROUP),
     (BotCommandScopeAllChatAdministrators(), MenuScope.GROUP_ADMIN),
 )
-
-
-__all__ = ["SETTINGS_KEY", "close_services", "open_services", "services_of"]

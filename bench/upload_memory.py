@@ -14,7 +14,6 @@ import asyncio
 import hashlib
 import multiprocessing
 import os
-import platform
 import statistics
 import subprocess
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import psutil
 
+from bench.support import machine
 from bot import __version__
 from bot.nemo import NemoClient, UploadSource
 from tests.fakes.nemo_server import NemoFake
@@ -136,22 +136,6 @@ async def measure(url: str, path: Path, rounds: int) -> dict[str, list[float]]:
             results["rss"].append(growth)
             results["curl_s"].append(curl_round(url, token, session.session_id, path))
     return results
-
-
-def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown",
-    )
-    ram = psutil.virtual_memory().total / 1024**3
-    return (
-        f"{os.cpu_count()} CPUs (nproc), {model}, {ram:.1f} GiB RAM, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
-    )
 
 
 def main() -> None:

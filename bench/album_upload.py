@@ -33,7 +33,6 @@ from bench.support import (
     CREDITS,
     CallWatcher,
     Subject,
-    bot_env,
     machine,
     median,
     table,
@@ -43,6 +42,7 @@ from bench.support import (
 )
 from bot import __version__
 from bot.nemo import NemoClient, UploadSource
+from tests.e2e.harness import deployment_env
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_files import jpeg_bytes
 from tests.fakes.telegram_server import TelegramFake
@@ -143,7 +143,7 @@ def main() -> None:
         tempfile.TemporaryDirectory() as folder,
         TelegramFake() as telegram,
         NemoFake(initial_credits=CREDITS) as nemo,
-        Subject.bot(bot_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
+        Subject.bot(deployment_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
     ):
         watcher = CallWatcher(telegram)
         chat = telegram.private_chat()

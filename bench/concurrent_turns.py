@@ -29,7 +29,6 @@ from bench.support import (
     PeakRss,
     ReplyLog,
     Subject,
-    bot_env,
     latencies,
     machine,
     median,
@@ -40,6 +39,7 @@ from bench.support import (
     verdict,
     violations,
 )
+from tests.e2e.harness import deployment_env
 from tests.fakes import nemo_server as steps
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_chats import FakeChat
@@ -96,7 +96,7 @@ def main() -> None:
         tempfile.TemporaryDirectory() as folder,
         TelegramFake() as telegram,
         NemoFake(initial_credits=CREDITS) as nemo,
-        Subject.bot(bot_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
+        Subject.bot(deployment_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
     ):
         log = ReplyLog(CallWatcher(telegram))
         probers = [telegram.private_chat() for _ in range(PROBE_CHATS)]

@@ -27,7 +27,6 @@ from bench.support import (
     CREDITS,
     CallWatcher,
     Subject,
-    bot_env,
     machine,
     median,
     percentile,
@@ -36,6 +35,7 @@ from bench.support import (
     violations,
     wait_until,
 )
+from tests.e2e.harness import deployment_env
 from tests.fakes.nemo_server import DEFAULT_REPLY, NemoFake
 from tests.fakes.telegram_server import TelegramFake
 
@@ -72,7 +72,7 @@ def main() -> None:
         tempfile.TemporaryDirectory() as folder,
         TelegramFake() as telegram,
         NemoFake(initial_credits=CREDITS) as nemo,
-        Subject.bot(bot_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
+        Subject.bot(deployment_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
     ):
         watcher = CallWatcher(telegram)
         chats = [telegram.private_chat() for _ in durations]

@@ -51,7 +51,6 @@ from bench.support import (
     PeakRss,
     ReplyLog,
     Subject,
-    bot_env,
     latencies,
     machine,
     median,
@@ -60,6 +59,7 @@ from bench.support import (
     table,
     verdict,
 )
+from tests.e2e.harness import deployment_env
 from tests.fakes import nemo_server as steps
 from tests.fakes.nemo_server import SAMPLE_MP4, FakeSession, NemoFake
 from tests.fakes.telegram_chats import FakeChat
@@ -141,7 +141,7 @@ def serve_cloud(conn: Connection, turns: int) -> None:
 
 
 class Cloud:
-    """The NemoVideo fake's process; ``url`` is all ``bot_env`` needs of a NemoFake."""
+    """The NemoVideo fake's process; ``url`` is all ``deployment_env`` needs of a NemoFake."""
 
     def __init__(self, turns: int) -> None:
         context = multiprocessing.get_context("spawn")
@@ -429,8 +429,8 @@ def main() -> None:
         tempfile.TemporaryDirectory() as folder,
         Cloud(args.chats) as cloud,
         TelegramFake() as telegram,
-        # bot_env reads only the url of the NemoVideo fake, which Cloud has.
-        Subject.bot(bot_env(telegram, cloud, Path(folder) / "bot.db"), telegram) as bot,
+        # deployment_env reads only the url of the NemoVideo fake, which Cloud has.
+        Subject.bot(deployment_env(telegram, cloud, Path(folder) / "bot.db"), telegram) as bot,
     ):
         log = ReplyLog(CallWatcher(telegram))
         probers = [telegram.private_chat() for _ in range(PROBE_CHATS)]

@@ -29,7 +29,6 @@ from bench.support import (
     Exchange,
     ReplyLog,
     Subject,
-    bot_env,
     latencies,
     machine,
     median,
@@ -41,6 +40,7 @@ from bench.support import (
     verdict,
     violations,
 )
+from tests.e2e.harness import deployment_env
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_chats import FakeChat
 from tests.fakes.telegram_server import TelegramFake
@@ -88,7 +88,9 @@ def measure(kind: str, args: argparse.Namespace) -> Results:
         NemoFake(initial_credits=CREDITS) as nemo,
     ):
         if kind == "bot":
-            subject = Subject.bot(bot_env(telegram, nemo, Path(folder) / "bot.db"), telegram)
+            subject = Subject.bot(
+                deployment_env(telegram, nemo, Path(folder) / "bot.db"), telegram
+            )
         else:
             subject = Subject.echo(telegram, nemo)
         chats = [telegram.private_chat() for _ in range(args.chats)]

@@ -23,7 +23,6 @@ from pathlib import Path
 from bench.support import (
     CREDITS,
     Subject,
-    bot_env,
     bytecode,
     machine,
     median,
@@ -31,6 +30,7 @@ from bench.support import (
     verdict,
     violations,
 )
+from tests.e2e.harness import deployment_env
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_server import TelegramFake
 
@@ -40,7 +40,7 @@ TARGET_SECONDS = 1.5
 def bot_start(database: Path, python: Mapping[str, str]) -> tuple[float, list[str]]:
     """Seconds from spawn to first getUpdates, and any problem the fakes or the log saw."""
     with TelegramFake() as telegram, NemoFake(initial_credits=CREDITS) as nemo:
-        env = bot_env(telegram, nemo, database)
+        env = deployment_env(telegram, nemo, database)
         with Subject.bot(env, telegram, python=python) as bot:
             seconds = bot.first_poll - bot.started
         return seconds, violations(telegram, nemo) + bot.errors()

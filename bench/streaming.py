@@ -29,7 +29,6 @@ from bench.support import (
     MIB,
     PeakRss,
     Subject,
-    bot_env,
     machine,
     median,
     table,
@@ -37,6 +36,7 @@ from bench.support import (
     violations,
 )
 from bot import __version__
+from tests.e2e.harness import deployment_env
 from tests.fakes.nemo_server import SAMPLE_MP4, NemoFake
 from tests.fakes.telegram_server import TelegramFake
 
@@ -108,7 +108,7 @@ def main() -> None:
             TelegramFake(local_mode=True) as telegram,
             NemoFake(initial_credits=CREDITS, max_upload_bytes=2 * size) as nemo,
         ):
-            env = bot_env(telegram, nemo, Path(folder) / "bot.db", TELEGRAM_LOCAL_MODE="1")
+            env = deployment_env(telegram, nemo, Path(folder) / "bot.db", TELEGRAM_LOCAL_MODE="1")
             with Subject.bot(env, telegram) as bot:
                 chat = telegram.private_chat()
 

@@ -120,21 +120,6 @@ def wait_until(
 CREDITS = 1e9  # every fake account can pay for every turn a benchmark runs
 
 
-def bot_env(
-    telegram: TelegramFake, nemo: NemoFake, database: Path, **overrides: str
-) -> dict[str, str]:
-    """A deployment's environment pointed at the fakes, every other setting at its default."""
-    env = {
-        "TELEGRAM_BOT_TOKEN": telegram.token,
-        "TELEGRAM_API_URL": telegram.api_url,
-        "NEMO_API_URL": nemo.url,
-        "NEMO_WEB_URL": "https://nemovideo.example",
-        "DATABASE_URL": f"sqlite:///{database}",
-    }
-    env.update(overrides)
-    return env
-
-
 def bytecode(folder: Path, *, write: bool = True) -> dict[str, str]:
     """Python settings that keep compiled bytecode in ``folder`` (``write=False``: never)."""
     settings = {"PYTHONPYCACHEPREFIX": str(folder)}

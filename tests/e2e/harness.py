@@ -24,22 +24,29 @@ from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_server import TelegramFake
 
 
-def bot_env(
+def deployment_env(
     telegram: TelegramFake, nemo: NemoFake, database: Path, **overrides: str
 ) -> dict[str, str]:
-    """The environment a deployment would set, pointed at the fakes."""
-    env = {
+    """The environment a deployment would set, pointed at the fakes; defaults elsewhere."""
+    return {
         "TELEGRAM_BOT_TOKEN": telegram.token,
         "TELEGRAM_API_URL": telegram.api_url,
         "NEMO_API_URL": nemo.url,
         "NEMO_WEB_URL": "https://nemovideo.example",
         "DATABASE_URL": f"sqlite:///{database}",
-        "STILL_WORKING_SECONDS": "0.3",
-        "RENDER_POLL_SECONDS": "0.5",
-        "LOG_LEVEL": "DEBUG",
+        **overrides,
     }
-    env.update(overrides)
-    return env
+
+
+# Tests wait less than people do: progress and polls come sooner, and every log line shows.
+_TEST_PACE = {"STILL_WORKING_SECONDS": "0.3", "RENDER_POLL_SECONDS": "0.5", "LOG_LEVEL": "DEBUG"}
+
+
+def bot_env(
+    telegram: TelegramFake, nemo: NemoFake, database: Path, **overrides: str
+) -> dict[str, str]:
+    """The deployment's environment at the tests' pace."""
+    return deployment_env(telegram, nemo, database, **{**_TEST_PACE, **overrides})
 
 
 ROOT = Path(__file__).parents[2]

@@ -35,9 +35,9 @@ def build_application(settings: Settings) -> Application:
         # An agent turn holds its update for minutes; the default 256 would cap how
         # many chats can talk to the agent at once.
         .concurrent_updates(MAX_CONCURRENT_UPDATES)
-        .read_timeout(30)
-        .write_timeout(30)
-        .media_write_timeout(300)
+        .read_timeout(settings.telegram_timeout_seconds)
+        .write_timeout(settings.telegram_timeout_seconds)
+        .media_write_timeout(settings.telegram_media_timeout_seconds)
         .context_types(ContextTypes(context=BotContext))
         .post_init(open_services)
         .post_shutdown(close_services)

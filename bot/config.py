@@ -47,6 +47,9 @@ class Settings:
     still_working_seconds: float = 120.0
     render_poll_seconds: float = 30.0
     collection_idle_seconds: float = 600.0
+    shutdown_grace_seconds: float = 20.0
+    telegram_timeout_seconds: float = 30.0
+    telegram_media_timeout_seconds: float = 300.0
     allowed_chats: frozenset[int] = frozenset()
     webhook_url: str | None = None
     port: int = 8080
@@ -198,6 +201,9 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("STILL_WORKING_SECONDS", "still_working_seconds", _seconds),
     ("RENDER_POLL_SECONDS", "render_poll_seconds", _seconds),
     ("COLLECTION_IDLE_SECONDS", "collection_idle_seconds", _seconds),
+    ("SHUTDOWN_GRACE_SECONDS", "shutdown_grace_seconds", _seconds),
+    ("TELEGRAM_TIMEOUT_SECONDS", "telegram_timeout_seconds", _seconds),
+    ("TELEGRAM_MEDIA_TIMEOUT_SECONDS", "telegram_media_timeout_seconds", _seconds),
     ("ALLOWED_CHATS", "allowed_chats", _chat_ids),
     ("WEBHOOK_URL", "webhook_url", _webhook_url),
     ("PORT", "port", _port),

@@ -26,6 +26,10 @@ def test_defaults_are_the_product_table() -> None:
         database_url="sqlite:///bot.sqlite3",
         still_working_seconds=120.0,
         render_poll_seconds=30.0,
+        collection_idle_seconds=600.0,
+        shutdown_grace_seconds=20.0,
+        telegram_timeout_seconds=30.0,
+        telegram_media_timeout_seconds=300.0,
         allowed_chats=frozenset(),
         webhook_url=None,
         port=8080,
@@ -47,6 +51,10 @@ def test_every_variable_is_read_and_typed() -> None:
             DATABASE_URL="sqlite:////data/bot.sqlite3",
             STILL_WORKING_SECONDS="0.5",
             RENDER_POLL_SECONDS="2",
+            COLLECTION_IDLE_SECONDS="60",
+            SHUTDOWN_GRACE_SECONDS="5",
+            TELEGRAM_TIMEOUT_SECONDS="1.5",
+            TELEGRAM_MEDIA_TIMEOUT_SECONDS="45",
             ALLOWED_CHATS=" -1001234567890, 42 ,",
             WEBHOOK_URL="https://bot.example.com/telegram",
             PORT="8443",
@@ -64,6 +72,10 @@ def test_every_variable_is_read_and_typed() -> None:
     assert settings.database_url == "sqlite:////data/bot.sqlite3"
     assert settings.still_working_seconds == 0.5
     assert settings.render_poll_seconds == 2.0
+    assert settings.collection_idle_seconds == 60.0
+    assert settings.shutdown_grace_seconds == 5.0
+    assert settings.telegram_timeout_seconds == 1.5
+    assert settings.telegram_media_timeout_seconds == 45.0
     assert settings.allowed_chats == frozenset({-1001234567890, 42})
     assert settings.webhook_url == "https://bot.example.com/telegram"
     assert settings.port == 8443

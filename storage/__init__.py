@@ -5,10 +5,12 @@ from storage.collections import CollectionRepository
 from storage.credentials import CredentialRepository
 from storage.database import Database
 from storage.errors import MigrationError, StorageError
+from storage.inbox import InboxRepository
 from storage.records import (
     ChatRecord,
     CollectionRecord,
     CredentialRecord,
+    InboxRecord,
     RenderRecord,
     TurnRecord,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "CredentialRecord",
     "CredentialRepository",
     "Database",
+    "InboxRecord",
+    "InboxRepository",
     "MigrationError",
     "RenderRecord",
     "RenderRepository",

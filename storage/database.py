@@ -9,6 +9,7 @@ from storage.chats import ChatRepository
 from storage.collections import CollectionRepository
 from storage.connection import Connection
 from storage.credentials import CredentialRepository
+from storage.inbox import InboxRepository
 from storage.location import MEMORY, create_private_file, sqlite_path
 from storage.migrator import apply_migrations
 from storage.rekey import rekey_chat
@@ -30,6 +31,7 @@ class Database:
         self.turns = TurnRepository(connection)
         self.uploads = UploadRepository(connection)
         self.collections = CollectionRepository(connection)
+        self.inbox = InboxRepository(connection)
 
     @classmethod
     async def open(cls, url: str) -> Database:

@@ -77,3 +77,12 @@ class CollectionRecord:
     opened_by: str
     opened_at: datetime
     last_activity_at: datetime
+
+
+@dataclass(frozen=True)
+class InboxRecord:
+    """An update received and not yet handled, as Telegram sent it (JSON)."""
+
+    update_id: int
+    payload: str
+    received_at: datetime

@@ -44,9 +44,10 @@ async def test_packaged_migrations_create_every_table(db: Database, db_path: Pat
         "turns",
         "uploads",
         "collections",
+        "inbox",
     }
     assert tables <= table_names(db_path)
-    assert [version for version, _ in recorded(db_path)] == [1, 2]
+    assert [version for version, _ in recorded(db_path)] == [1, 2, 3]
 
 
 async def test_reopening_an_up_to_date_database_applies_nothing(db_path: Path) -> None:

@@ -13,9 +13,11 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
 from bot.logging_setup import configure_logging
-from bot.services import SETTINGS_KEY, close_services, open_services
+from bot.services import INBOX_KEY, SETTINGS_KEY, close_services, open_services
 from bot.telegram import handlers
 from bot.telegram.context import BotContext
+from bot.telegram.graceful import GracefulApplication
+from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue
 from bot.telegram.ratelimit import FloodLimiter
 
 log = logging.getLogger(__name__)
@@ -25,16 +27,22 @@ MAX_CONCURRENT_UPDATES = 4096
 
 def build_application(settings: Settings) -> Application:
     """An Application pointed at the configured Bot API server, with every handler."""
+    inbox = Inbox()
     application = (
         ApplicationBuilder()
+        .application_class(
+            GracefulApplication,
+            {"inbox": inbox, "grace_seconds": settings.shutdown_grace_seconds},
+        )
         .token(settings.telegram_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .local_mode(settings.telegram_local_mode)
         .rate_limiter(FloodLimiter(max_retries=3))
+        .update_queue(InboxQueue(inbox))
         # An agent turn holds its update for minutes; the default 256 would cap how
         # many chats can talk to the agent at once.
-        .concurrent_updates(MAX_CONCURRENT_UPDATES)
+        .concurrent_updates(InboxProcessor(inbox, MAX_CONCURRENT_UPDATES))
         .read_timeout(settings.telegram_timeout_seconds)
         .write_timeout(settings.telegram_timeout_seconds)
         .media_write_timeout(settings.telegram_media_timeout_seconds)
@@ -44,6 +52,7 @@ def build_application(settings: Settings) -> Application:
         .build()
     )
     application.bot_data[SETTINGS_KEY] = settings
+    application.bot_data[INBOX_KEY] = inbox
     handlers.register(application)
     return application
 

@@ -35,12 +35,14 @@ from bot.telegram.albums import AlbumCollector
 from bot.telegram.collections import CollectionTimer
 from bot.telegram.commands import MenuScope
 from bot.telegram.context import SERVICES_KEY, Services
+from bot.telegram.inbox import Inbox
 from bot.telegram.output import TelegramOutput
 from storage import CredentialRecord, Database
 
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "settings"
+INBOX_KEY = "inbox"
 _RESUME_TASK_KEY = "resume_task"
 
 
@@ -81,7 +83,9 @@ class StoredNemoCredentials:
 async def open_services(application: Application) -> None:
     """post_init: open the database and clients, register commands, resume work in flight."""
     settings: Settings = application.bot_data[SETTINGS_KEY]
+    inbox: Inbox = application.bot_data[INBOX_KEY]
     db = await Database.open(settings.database_url)
+    inbox.attach(db.inbox)
     nemo = NemoClient(
         base_url=settings.nemo_api_url,
         skill_version=__version__,
@@ -125,6 +129,7 @@ async def open_services(application: Application) -> None:
         conversation=conversation,
         catalogs=Catalogs(),
         downloads=httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0)),
+        inbox=inbox,
         albums=AlbumCollector(
             application.job_queue, lambda album: handlers.on_album(services, album)
         ),
@@ -132,6 +137,9 @@ async def open_services(application: Application) -> None:
         me=me,
     )
     application.bot_data[SERVICES_KEY] = services
+    # Queued before polling starts, so they are handled before anything newer.
+    for update in await inbox.restore(application.bot):
+        await application.update_queue.put(update)
     await _introduce(application, services)
     for collection in await db.collections.all_open():
         services.collections.restart(collection.chat_id, after=0)

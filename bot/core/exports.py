@@ -12,6 +12,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from bot.core.handover import handed_over
 from bot.core.mp4 import probe
 from bot.core.notices import (
     Activity,
@@ -65,6 +66,8 @@ class Exporter:
             await progress.update(Rendering(progress=None))
             render_id = await self._nemo.submit_render(session.session_id, state.draft)
             await self._db.renders.add(render_id, chat.chat_id, session.session_id)
+            # The render record answers for the request now: a restart resumes it.
+            await handed_over()
             log.info("chat %s: render %s submitted", chat.chat_id, render_id)
             await self._follow(render_id, chat, session, out, progress)
 

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from bot.core.gui import GuiAction, translate
+from bot.core.handover import handed_over
 from bot.core.notices import Working
 from bot.core.ports import ChatRef, ProgressReporter
 from bot.core.projects import Projects
@@ -81,6 +82,9 @@ class TurnRunner:
         self, chat: ChatRef, session: Session, text: str, progress: ProgressReporter
     ) -> TurnOutcome:
         await self._db.turns.start(chat.chat_id, session.session_id, text)
+        # From here on the turn record answers for the message: a restart reports it
+        # as interrupted and never sends it again.
+        await handed_over()
         texts: list[str] = []
         try:
             stream = self._nemo.chat(session.session_id, text)
@@ -91,13 +95,19 @@ class TurnRunner:
                 async for event in events:
                     if isinstance(event, AgentText):
                         texts.append(event.text)
+        except asyncio.CancelledError:
+            # Cut by shutdown: the record stays, so the next start tells the chat.
+            raise
         except NemoError as error:
+            await self._db.turns.finish(chat.chat_id)
             if not _cut_short(error):
                 raise
             log.warning("turn of chat %s ended early: %s", chat.chat_id, type(error).__name__)
             return _outcome(texts, complete=False)
-        finally:
+        except BaseException:
             await self._db.turns.finish(chat.chat_id)
+            raise
+        await self._db.turns.finish(chat.chat_id)
         return _outcome(texts, complete=True)
 
 

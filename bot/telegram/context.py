@@ -14,6 +14,7 @@ from bot.i18n import Catalogs
 from bot.nemo import NemoClient
 from bot.telegram.albums import AlbumCollector
 from bot.telegram.collections import CollectionTimer
+from bot.telegram.inbox import Inbox
 from storage import Database
 
 
@@ -27,6 +28,7 @@ class Services:
     conversation: Conversation
     catalogs: Catalogs
     downloads: httpx.AsyncClient
+    inbox: Inbox
     albums: AlbumCollector
     collections: CollectionTimer
     me: User

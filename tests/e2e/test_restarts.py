@@ -1,4 +1,4 @@
-"""The bot killed mid-work (SIGKILL, no goodbye) and started again."""
+"""The bot stopped mid-work (SIGTERM with a grace period, or SIGKILL) and started again."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import subprocess
 
 from tests.e2e.harness import bot_env, eventually, python_m_bot
 from tests.fakes import nemo_server as steps
+from tests.fakes.telegram_files import jpeg_bytes
 
 
 def _kill(process: subprocess.Popen[str]) -> None:
@@ -14,9 +15,17 @@ def _kill(process: subprocess.Popen[str]) -> None:
     process.wait(timeout=30)
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
+def _stop(process: subprocess.Popen[str]) -> int:
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    return process.wait(timeout=30)
+
+
+def _sent_to_agent(nemo) -> list[str]:
+    """The messages the agent received, in order."""
+    return [
+        request.json["new_message"]["parts"][0]["text"]
+        for request in nemo.requests_to("POST", "/run_sse")
+    ]
 
 
 def test_render_in_flight_is_delivered_after_a_kill_and_restart(telegram_fake, nemo, tmp_path):
@@ -64,3 +73,70 @@ def test_turn_cut_by_a_kill_is_reported_not_resent(telegram_fake, nemo, tmp_path
         _stop(second)
     assert "1. Video: mare" in notice["text"]
     assert nemo.count("POST", "/run_sse") == 1
+
+
+def test_sigterm_lets_short_work_finish_before_exit(telegram_fake, nemo, tmp_path):
+    # The upload takes a moment: SIGTERM arrives while it runs.
+    nemo.delay_next("POST", "/api/upload-video/nemo_agent/me/", 1.5)
+    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", SHUTDOWN_GRACE_SECONDS="20")
+    bot = python_m_bot(env, tmp_path / "bot.log")
+    chat = telegram_fake.private_chat()
+    try:
+        telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
+        chat.send_photo(jpeg_bytes(320, 240, "red"))
+        eventually(lambda: nemo.count("POST", "/api/upload-video/nemo_agent/me/"))
+    finally:
+        exit_code = _stop(bot)
+    assert exit_code == 0
+    texts = [message.get("text", "") for message in telegram_fake.bot_messages(chat)]
+    assert any(text.startswith("✅") for text in texts), texts
+    assert nemo.count("POST", "/api/upload-video/nemo_agent/me/") == 1
+
+
+def test_sigterm_cuts_a_long_turn_and_keeps_what_waited_behind_it(telegram_fake, nemo, tmp_path):
+    nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(600, interval=0.1))
+    nemo.script_turn(steps.text("Fatto, più veloce."))
+    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", SHUTDOWN_GRACE_SECONDS="1")
+    first = python_m_bot(env, tmp_path / "bot.log")
+    chat = telegram_fake.private_chat()
+    try:
+        chat.send_text("fai un video lungo del mare")
+        eventually(lambda: nemo.count("POST", "/run_sse") == 1)
+        chat.send_text("rendilo più veloce")
+        telegram_fake.wait_for_message_sync(chat, contains="subito dopo", timeout=30)
+    finally:
+        # The turn streams for a minute; the grace period is one second.
+        exit_code = _stop(first)
+    assert exit_code == 0
+    assert _sent_to_agent(nemo) == ["fai un video lungo del mare"]
+    second = python_m_bot(env, tmp_path / "bot.log")
+    try:
+        notice = telegram_fake.wait_for_message_sync(chat, contains="riavviato", timeout=30)
+        telegram_fake.wait_for_message_sync(chat, contains="Fatto, più veloce.", timeout=30)
+    finally:
+        _stop(second)
+    assert "1. Video: mare" in notice["text"]
+    assert _sent_to_agent(nemo) == ["fai un video lungo del mare", "rendilo più veloce"]
+
+
+def test_messages_waiting_behind_a_turn_survive_a_kill(telegram_fake, nemo, tmp_path):
+    nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(600, interval=0.1))
+    nemo.script_turn(steps.text("Fatto, più veloce."))
+    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    first = python_m_bot(env, tmp_path / "bot.log")
+    chat = telegram_fake.private_chat()
+    try:
+        chat.send_text("fai un video lungo del mare")
+        eventually(lambda: nemo.count("POST", "/run_sse") == 1)
+        chat.send_text("rendilo più veloce")
+        telegram_fake.wait_for_message_sync(chat, contains="subito dopo", timeout=30)
+        # Telegram has forgotten it: a later getUpdates confirmed its offset.
+        telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates(), timeout=30)
+    finally:
+        _kill(first)
+    second = python_m_bot(env, tmp_path / "bot.log")
+    try:
+        telegram_fake.wait_for_message_sync(chat, contains="Fatto, più veloce.", timeout=30)
+    finally:
+        _stop(second)
+    assert _sent_to_agent(nemo) == ["fai un video lungo del mare", "rendilo più veloce"]

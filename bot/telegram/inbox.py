@@ -1,0 +1,180 @@
+"""Every update is kept from its arrival until it is handled, across crashes and restarts.
+
+Telegram forgets an update once the next getUpdates confirms its offset, and PTB asks
+for the next batch as soon as the last one is queued: an update waiting behind a long
+agent turn of its chat is already gone from Telegram. So each update is written to
+the database before it is queued and removed once handled; at start-up whatever is
+left is handled first. Work that must not run twice hands itself over to its own
+record (`bot.core.handover`) and leaves the inbox then.
+
+On shutdown, whatever still runs after the grace period is cancelled: its update stays
+in the inbox (or its turn or render record says what to do) for the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.ext import BaseUpdateProcessor
+
+from bot.core.handover import releasing
+from storage import InboxRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Ticket:
+    """The updates one task is handling, and what becomes of them when it ends."""
+
+    update_ids: tuple[int, ...]
+    kept: bool = False
+    released: bool = False
+
+
+_current: ContextVar[_Ticket | None] = ContextVar("inbox_ticket", default=None)
+
+
+class Inbox:
+    """The updates in hand: stored until handled, and the tasks handling them."""
+
+    def __init__(self) -> None:
+        self._store: InboxRepository | None = None
+        self._in_hand: set[int] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closed = False
+
+    def attach(self, store: InboxRepository) -> None:
+        """Start storing updates; until then (before start-up finishes) none arrive."""
+        self._store = store
+
+    @property
+    def closed(self) -> bool:
+        """True once shutdown cut the running work: nothing new is started."""
+        return self._closed
+
+    async def receive(self, update: Update) -> bool:
+        """Store an update before it is queued; False for one already in hand.
+
+        Telegram sends an update again when its offset was not confirmed before a
+        crash; the copy restored from the database is already queued then.
+        """
+        if update.update_id in self._in_hand:
+            return False
+        self._in_hand.add(update.update_id)
+        if self._store is not None:
+            await self._store.add(update.update_id, json.dumps(update.to_dict()))
+        return True
+
+    async def restore(self, bot: Bot) -> list[Update]:
+        """The updates a previous run received and did not finish, oldest first.
+
+        They are still stored: queueing them puts them in hand again.
+        """
+        if self._store is None:
+            return []
+        records = await self._store.pending()
+        updates = [Update.de_json(json.loads(record.payload), bot) for record in records]
+        if updates:
+            log.info("%d update(s) from before the restart will be handled first", len(updates))
+        return updates
+
+    @asynccontextmanager
+    async def handling(self, update_ids: Sequence[int]) -> AsyncIterator[None]:
+        """Run the body as the handling of ``update_ids``; done, they leave the inbox.
+
+        Cancelled (by shutdown), they stay for the next start unless their work was
+        handed over to a record meanwhile.
+        """
+        ticket = _Ticket(tuple(update_ids))
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        token = _current.set(ticket)
+        try:
+            with releasing(lambda: self._release(ticket)):
+                yield
+        except Exception:
+            # A failure is not retried at the next start: it would fail there again.
+            await self._release(ticket)
+            raise
+        finally:
+            _current.reset(token)
+            self._tasks.discard(task)
+        if not ticket.kept:
+            await self._release(ticket)
+
+    def keep_current(self) -> None:
+        """The current update's handling goes on elsewhere (an album's own task)."""
+        ticket = _current.get()
+        if ticket is not None:
+            ticket.kept = True
+
+    def cut(self) -> None:
+        """Cancel the work still running and start nothing new: the bot is stopping."""
+        self._closed = True
+        if self._tasks:
+            log.info("shutdown: %d running task(s) cut, to resume after restart", len(self._tasks))
+        for task in self._tasks:
+            task.cancel()
+
+    async def _release(self, ticket: _Ticket) -> None:
+        if ticket.released:
+            return
+        ticket.released = True
+        self._in_hand.difference_update(ticket.update_ids)
+        if self._store is not None:
+            await self._store.remove(ticket.update_ids)
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The Application's update queue; an update is stored before it is queued."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self._inbox = inbox
+
+    async def put(self, item: object) -> None:
+        """Queue ``item``; an Update already in hand is dropped as a duplicate."""
+        if isinstance(item, Update) and not await self._inbox.receive(item):
+            return
+        await super().put(item)
+
+
+class InboxProcessor(BaseUpdateProcessor):
+    """Handles updates concurrently, each inside the inbox's ``handling``."""
+
+    def __init__(self, inbox: Inbox, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._inbox = inbox
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Handle ``update``; after shutdown cut the work, leave it for the next start."""
+        if not isinstance(update, Update):
+            await coroutine
+            return
+        if self._inbox.closed:
+            _discard(coroutine)
+            return
+        async with self._inbox.handling([update.update_id]):
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up: the inbox's store is attached at start-up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free: the database is closed with the other services."""
+
+
+def _discard(coroutine: Awaitable[Any]) -> None:
+    close = getattr(coroutine, "close", None)
+    if close is not None:
+        close()

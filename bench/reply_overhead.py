@@ -13,7 +13,10 @@ before answering — then for the bot (``python -m bot``), each on fresh fakes.
 Every chat writes once first, unmeasured (see measure). AIORateLimiter caps every sender at
 30 messages/s overall, as Telegram does.
 
-    uv run python bench/reply_overhead.py [--seconds 5] [--rates 1,10,25] [--chats 200]
+A p99 needs about a hundred samples to mean anything, so each steady phase sends
+``--samples`` updates whatever its rate: the 1/s phases take the longest.
+
+    uv run python bench/reply_overhead.py [--samples 100] [--rates 1,10,25] [--chats 200]
 """
 
 import argparse
@@ -112,7 +115,7 @@ def measure(kind: str, args: argparse.Namespace) -> Results:
             time.sleep(SETTLE_SECONDS)
             for text in COMMANDS:
                 for rate in args.rates:
-                    count = max(2, round(rate * args.seconds))
+                    count = args.samples
                     phase: list[Exchange] = []
                     pace(
                         count,
@@ -134,7 +137,7 @@ def measure(kind: str, args: argparse.Namespace) -> Results:
 def report(args: argparse.Namespace, floor: Results, bot: Results) -> None:
     print(f"machine: {machine()}")
     print(
-        f"steady phases: {args.seconds:g} s per rate over {args.chats} chats; "
+        f"steady phases: {args.samples} updates per rate over {args.chats} chats; "
         f"burst: {args.chats} chats at once; fakes in the benchmark process, "
         "bot and floor as subprocesses\n"
     )
@@ -193,7 +196,7 @@ def report(args: argparse.Namespace, floor: Results, bot: Results) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5, help="length of each steady phase")
+    parser.add_argument("--samples", type=int, default=100, help="updates per steady phase")
     parser.add_argument("--rates", default="1,10,25", help="steady arrival rates, updates/s")
     parser.add_argument("--chats", type=int, default=200, help="chats the arrivals spread over")
     args = parser.parse_args()

@@ -1,26 +1,55 @@
-"""The core's ChatOutput, spoken through the Telegram Bot API."""
+"""The core's ChatOutput, spoken through the Telegram Bot API.
+
+A send that times out may or may not have reached the chat, so the two kinds of send are
+treated differently. Chatter (replies, acknowledgements, explanations) is never sent
+twice: a duplicate is noise, and the person can simply ask again. A finished video must
+never be lost: its upload is tried once more, and if Telegram still does not take it the
+person gets the download link instead; a rare duplicate video is the lesser harm.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from enum import Enum
 from functools import partial
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit
-from telegram.error import ChatMigrated, NetworkError
+from telegram.error import BadRequest, ChatMigrated, NetworkError, TimedOut
 
 from bot.core.notices import Activity, NextStep, Notice, Progress, VideoReady, VideoTooBig
 from bot.i18n import Translator
 from bot.telegram import keyboards
 from bot.telegram.progress import StatusMessage
-from bot.telegram.texts import notice_text, progress_text
+from bot.telegram.texts import notice_text, progress_text, undelivered_video_text
 
 log = logging.getLogger(__name__)
 
 
 ChatMoved = Callable[[int, int], Awaitable[None]]
+
+
+class Fallback(Enum):
+    """Why a video goes out as its download link instead of as a file."""
+
+    TOO_BIG = "too_big"
+    UNDELIVERED = "undelivered"
+
+
+def upload_fallback(error: NetworkError) -> Fallback | None:
+    """The link to send after the video upload failed for good, or None to re-raise.
+
+    Telegram answers 413 for uploads over its limit. A timeout or any other network
+    failure (a 5xx has already had its retry in the rate limiter) is worth a link: the
+    video is finished and paid for. A BadRequest is a bug of ours that a link would hide.
+    """
+    if "413" in str(error):
+        return Fallback.TOO_BIG
+    if isinstance(error, BadRequest):
+        return None
+    return Fallback.UNDELIVERED
 
 
 class TelegramOutput:
@@ -56,15 +85,21 @@ class TelegramOutput:
         markup = keyboards.next_steps(next_steps, self._tr)
         if isinstance(notice, VideoReady):
             await self._send_video(notice, markup)
-            return
-        await self.say(notice_text(notice, self._tr), markup)
+        elif isinstance(notice, VideoTooBig):
+            await self._deliver_text(notice_text(notice, self._tr), markup)
+        else:
+            await self.say(notice_text(notice, self._tr), markup)
 
     async def say(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        """Send text, split at Telegram's length limit; buttons go under the last part."""
-        parts = _split(text, MessageLimit.MAX_TEXT_LENGTH)
-        for index, part in enumerate(parts):
-            buttons = markup if index == len(parts) - 1 else None
-            await self._following_moves(partial(self._send_text, part, buttons))
+        """Send text, split at Telegram's length limit; buttons go under the last part.
+
+        A part that times out is logged and not sent again: it may well have arrived.
+        """
+        for part, buttons in _parts(text, markup):
+            try:
+                await self._following_moves(partial(self._send_text, part, buttons))
+            except TimedOut:
+                log.warning("chat %s: a message timed out; not resent", self._chat_id)
 
     @asynccontextmanager
     async def working(self, activity: Activity) -> AsyncIterator[_Reporter]:
@@ -77,31 +112,56 @@ class TelegramOutput:
             await status.close()
 
     async def _send_video(self, video: VideoReady, markup: InlineKeyboardMarkup | None) -> None:
-        caption = notice_text(video, self._tr)
-
-        async def send(chat_id: int) -> Message:
-            with video.path.open("rb") as file:
-                return await self._bot.send_video(
-                    chat_id,
-                    file,
-                    caption=caption[: MessageLimit.CAPTION_LENGTH],
-                    width=video.width,
-                    height=video.height,
-                    duration=round(video.duration) if video.duration else None,
-                    supports_streaming=True,
-                    reply_markup=markup,
-                    filename=video.path.name,
-                )
-
+        """Upload the MP4, or send its link when Telegram will not take the file."""
         try:
-            await self._following_moves(send)
+            await self._upload_video(video, markup)
         except NetworkError as error:
-            # Telegram answers 413 for uploads over its limit; the link is the way out.
-            if "413" not in str(error) or not video.download_url:
+            fallback, url = upload_fallback(error), video.download_url
+            if fallback is None or not url:
                 raise
-            log.info("video of %s bytes refused by Telegram; sending the link", video.size)
-            too_big = VideoTooBig(video.download_url, video.size, video.project_link)
-            await self.say(notice_text(too_big, self._tr), markup)
+            log.warning(
+                "chat %s: video of %s bytes not delivered (%s); sending the link",
+                self._chat_id,
+                video.size,
+                type(error).__name__,
+            )
+            await self._deliver_text(self._link_text(video, url, fallback), markup)
+
+    async def _upload_video(self, video: VideoReady, markup: InlineKeyboardMarkup | None) -> None:
+        """Send the file; after a timeout, once more, as losing the video is worse."""
+        upload = partial(self._following_moves, partial(self._video, video, markup))
+        try:
+            await upload()
+        except TimedOut:
+            log.warning("chat %s: the video upload timed out; trying once more", self._chat_id)
+            await upload()
+
+    async def _video(
+        self, video: VideoReady, markup: InlineKeyboardMarkup | None, chat_id: int
+    ) -> Message:
+        with video.path.open("rb") as file:
+            return await self._bot.send_video(
+                chat_id,
+                file,
+                caption=notice_text(video, self._tr)[: MessageLimit.CAPTION_LENGTH],
+                width=video.width,
+                height=video.height,
+                duration=round(video.duration) if video.duration else None,
+                supports_streaming=True,
+                reply_markup=markup,
+                filename=video.path.name,
+            )
+
+    def _link_text(self, video: VideoReady, url: str, fallback: Fallback) -> str:
+        if fallback is Fallback.TOO_BIG:
+            return notice_text(VideoTooBig(url, video.size, video.project_link), self._tr)
+        return undelivered_video_text(url, video.project_link, self._tr)
+
+    async def _deliver_text(self, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        """Send a video's link. Unlike ``say`` it raises on failure, so the render stays
+        undelivered on record and reaches the chat after a restart rather than never."""
+        for part, buttons in _parts(text, markup):
+            await self._following_moves(partial(self._send_text, part, buttons))
 
     async def _send_text(
         self, text: str, markup: InlineKeyboardMarkup | None, chat_id: int
@@ -129,6 +189,15 @@ class _Reporter:
     async def update(self, progress: Progress) -> None:
         """Show the stage; the status message decides when the edit really happens."""
         await self._status.show(progress_text(progress, self._tr))
+
+
+def _parts(
+    text: str, markup: InlineKeyboardMarkup | None
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The text in sendable parts, the buttons under the last one."""
+    parts = _split(text, MessageLimit.MAX_TEXT_LENGTH)
+    last = len(parts) - 1
+    return [(part, markup if index == last else None) for index, part in enumerate(parts)]
 
 
 def _split(text: str, limit: int) -> list[str]:

@@ -129,6 +129,19 @@ def notice_text(notice: Notice, tr: Translator) -> str:
             return explain(error, tr, link)
 
 
+def undelivered_video_text(url: str, project_link: str | None, tr: Translator) -> str:
+    """The link to a finished video whose upload Telegram did not take in time.
+
+    Not a notice of the core: only the messenger knows its upload failed, and the
+    video must still reach the person.
+    """
+    ready = tr.gettext(
+        "✅ Your video is ready, but Telegram did not accept the file in time. "
+        "Download it here: {url}"
+    ).format(url=url)
+    return _video_caption(ready, project_link, tr)
+
+
 def progress_text(progress: Progress, tr: Translator) -> str:
     """The text of the status message for a stage of a long operation."""
     _ = tr.gettext

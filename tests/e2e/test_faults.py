@@ -1,20 +1,26 @@
 """Faults survived, end to end: the real bot against fakes that fail on purpose.
 
 NemoVideo answers 5xx, 429, 1001 or 1002, or drops a stream; Telegram answers 429, 5xx or
-403. Each test checks what a person in the chat (or the cloud) sees afterwards.
+403, or takes a send and never answers it in time. Each test checks what a person in the
+chat (or the cloud) sees afterwards.
 
 Not covered, because the wait would be too long for this file: a NemoVideo answer slower
-than the client's 60 s read timeout (a 503 stands in for it), a Telegram answer slower than
-the bot's 30 s write/read timeouts, and a render poll failing for good (5 polls of 4
-attempts each, about 20 s).
+than the client's 60 s read timeout (a 503 stands in for it), and a render poll failing for
+good (5 polls of 4 attempts each, about 20 s). Telegram timeouts are covered with the bot's
+Bot API timeouts cut to a couple of seconds.
 """
 
 from __future__ import annotations
 
+import asyncio
+import re
 import signal
 import subprocess
 from pathlib import Path
 
+import httpx
+
+from storage import Database
 from tests.e2e.harness import bot_env, eventually, python_m_bot
 from tests.fakes import nemo_server as steps
 from tests.fakes.nemo_server import NemoFake
@@ -288,7 +294,85 @@ def test_telegram_5xx_on_send_message_still_delivers_the_agent_reply(
     assert nemo.count("POST", "/run_sse") == 1
 
 
-# --- 7. Forbidden: the person blocked the bot -------------------------------------------------
+# --- 7. Telegram timeouts on send -------------------------------------------------------------
+
+# Bot API calls give up after 2 s instead of 30; a stalled call answers only after 10 s.
+SHORT_TIMEOUTS = {"TELEGRAM_TIMEOUT_SECONDS": "2", "TELEGRAM_MEDIA_TIMEOUT_SECONDS": "2"}
+STALL = 10.0
+LINK_INSTEAD = "Telegram did not accept the file in time. Download it here: "
+
+
+def test_timed_out_reply_is_not_resent_and_the_chat_is_served_after(
+    start_bot, telegram_fake, nemo, caplog
+):
+    start_bot(STILL_WORKING_SECONDS="600", **SHORT_TIMEOUTS)  # the reply is the first send
+    nemo.script_turn(steps.add_video_track("mare"), steps.text("Your sea video is ready."))
+    nemo.script_turn(steps.text("Title added."))
+    chat = telegram_fake.private_chat(language_code="en")
+    telegram_fake.stall("sendMessage", seconds=STALL)
+    chat.send_text("make a video of the sea")
+    telegram_fake.wait_for_sync(lambda: calls_in(telegram_fake, "sendMessage", chat))
+    chat.send_text("add the title Estate")  # waits behind the stalled turn, then is answered
+    assert next_reply(telegram_fake, chat, after=0) == "Title added."
+    # A call is recorded just after the message shows.
+    telegram_fake.wait_for_sync(lambda: "Title added." in texts(telegram_fake, chat))
+    # Sent once, never again, and no apology for a reply that may have arrived.
+    answers = [text for text in texts(telegram_fake, chat) if not text.startswith("⏳")]
+    assert answers == ["Your sea video is ready.", "Title added."]
+    assert calls_in(telegram_fake, "sendMessage", chat)[0].status == 504
+    [session] = nemo.sessions.values()
+    assert session.messages == ["make a video of the sea", "add the title Estate"]
+    assert any("timed out" in r.getMessage() for r in caplog.records if r.name.startswith("bot"))
+    assert telegram_fake.token not in caplog.text
+    assert_nothing_raw(telegram_fake, chat)
+
+
+def test_video_upload_timing_out_once_arrives_on_the_retry(start_bot, telegram_fake, nemo):
+    start_bot(**SHORT_TIMEOUTS)
+    chat = telegram_fake.private_chat(language_code="en")
+    make_video(telegram_fake, nemo, chat)
+    telegram_fake.stall("sendVideo", seconds=STALL)
+    chat.send_text("/export")
+    video = wait_for_video(telegram_fake, chat)
+    assert telegram_fake.file_bytes(video["video"]["file_id"]) == SAMPLE_MP4
+    assert "Your video is ready!" in video["caption"]
+    assert send_video_statuses(telegram_fake, 2) == [504, 200]
+    assert len(videos(telegram_fake, chat)) == 1
+    assert not any(LINK_INSTEAD in text for text in texts(telegram_fake, chat))
+    assert nemo.count("POST", "/api/render/proxy/lambda") == 1
+    assert nemo.count("GET", "/cdn/") == 1
+    assert_nothing_raw(telegram_fake, chat)
+
+
+def test_video_upload_timing_out_twice_sends_the_link_and_counts_as_delivered(
+    start_bot, telegram_fake, nemo, tmp_path
+):
+    running = start_bot(**SHORT_TIMEOUTS)
+    chat = telegram_fake.private_chat(language_code="en")
+    make_video(telegram_fake, nemo, chat)
+    telegram_fake.stall("sendVideo", seconds=STALL, times=2)
+    chat.send_text("/export")
+    notice = telegram_fake.wait_for_message_sync(chat, contains=LINK_INSTEAD, timeout=30)
+    assert send_video_statuses(telegram_fake, 2) == [504, 504]
+    assert videos(telegram_fake, chat) == []
+    # The link gives the person the very video that did not go through.
+    url = re.search(re.escape(LINK_INSTEAD) + r"(\S+)", notice["text"]).group(1)
+    assert httpx.get(url).content == SAMPLE_MP4
+    assert "Open the project in NemoVideo: https://nemovideo.example" in notice["text"]
+    assert_nothing_raw(telegram_fake, chat)
+    running.stop()  # the grace period lets the delivery finish; raises if the bot died
+    # Delivered once: nothing is left for a restart to resume and send again.
+    assert asyncio.run(_undelivered(tmp_path / "bot.sqlite3")) == []
+    assert nemo.count("POST", "/api/render/proxy/lambda") == 1
+
+
+async def _undelivered(database: Path) -> list[str]:
+    """The renders the bot would resume on its next start."""
+    async with await Database.open(f"sqlite:///{database}") as db:
+        return [record.render_id for record in await db.renders.undelivered()]
+
+
+# --- 8. Forbidden: the person blocked the bot -------------------------------------------------
 
 
 def test_blocked_at_delivery_other_chats_are_served_and_the_render_is_kept(
@@ -359,7 +443,7 @@ def test_a_chat_that_blocked_the_bot_does_not_stop_other_renders_resuming(
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
 
 
-# --- 8. a second export while the first renders -----------------------------------------------
+# --- 9. a second export while the first renders -----------------------------------------------
 
 
 def test_second_export_during_a_render_is_queued_and_renders_again_after(bot, telegram_fake, nemo):

@@ -21,8 +21,10 @@ Behaviour worth knowing:
   ``can_read_all_group_messages=True``. Hidden messages still show in ``messages()``.
 - ``local_mode=True`` behaves like a ``--local`` Bot API server: no download limit, 2000 MB
   uploads, ``file://`` inputs, plain-HTTP webhooks, and getFile returns absolute paths.
-- ``delay_next`` applies the request first and answers late, so a client timeout can still
-  leave the message delivered, as on the real service.
+- A slow Telegram comes in two kinds, for the two things a client timeout can hide.
+  ``delay_next`` applies the request first and answers late: the message was delivered
+  although the bot saw TimedOut. ``stall`` records the request as received but never acts
+  on it and answers only after the bot gave up: nothing reached the chat.
 """
 
 import asyncio
@@ -287,6 +289,17 @@ class TelegramFake:
         """Answer the next ``times`` calls of ``method`` late (after doing the work)."""
         self._state.add_fault(self._known(method), Fault(delay=seconds), times)
 
+    def stall(self, method: str, *, seconds: float, times: int = 1) -> None:
+        """Leave the next ``times`` calls of ``method`` unanswered for ``seconds``, undone.
+
+        Each request is still checked (token, parameter encoding) and recorded as a call
+        with status 504, but nothing reaches the chat: Telegram took the request and lost
+        it. Make ``seconds`` longer than the bot's read timeout so the bot sees TimedOut;
+        the late answer is a 504 Gateway Timeout, as a proxy in front would give. Closing
+        the fake ends every stall at once, so a long one does not hold up the test.
+        """
+        self._state.add_fault(self._known(method), Fault(error=_Stalled(seconds)), times)
+
     def _known(self, method: str) -> str:
         name = self._api.method_name(method)
         if name is None:
@@ -380,6 +393,9 @@ class TelegramFake:
         except Exception:
             self._state.violate(f"{method}: the fake crashed\n{traceback.format_exc()}")
             raise
+        if isinstance(body, _LateAnswer):
+            # Held here, not in the API, so that closing the fake ends the wait at once.
+            await self._state.changes.wait_async(lambda: self._state.closing, body.seconds)
         return JSONResponse(body, status_code=status)
 
     async def _read(self, request: Request) -> tuple[dict[str, Any], dict[str, Upload]]:
@@ -467,6 +483,25 @@ async def _post_update(
     if response.is_success:
         return None
     return f"Wrong response from the webhook: {response.status_code} {response.reason_phrase}"
+
+
+class _LateAnswer(dict):
+    """An error answer the route holds back for ``seconds`` before sending it."""
+
+    def __init__(self, body: dict[str, Any], seconds: float) -> None:
+        super().__init__(body)
+        self.seconds = seconds
+
+
+class _Stalled(ApiError):
+    """A request taken and lost: recorded with status 504, not acted on, answered late."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(504, "Gateway Timeout")
+        self.seconds = seconds
+
+    def body(self) -> dict[str, Any]:
+        return _LateAnswer(super().body(), self.seconds)
 
 
 def _copy(source: IO[bytes], target: Path) -> int:

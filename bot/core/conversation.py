@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from bot.core.exports import Exporter
@@ -33,7 +33,7 @@ from bot.core.notices import (
     UploadAcknowledged,
     Uploading,
 )
-from bot.core.ports import ChatOutput, ChatRef, OutputFactory
+from bot.core.ports import ChatOutput, ChatRef, OutputFactory, ProgressReporter
 from bot.core.projects import Projects
 from bot.core.router import Intent, classify, extract_links
 from bot.core.summary import Timeline, summarize
@@ -96,23 +96,28 @@ class Conversation:
     async def media(
         self,
         chat: ChatRef,
-        files: Sequence[IncomingFile],
-        caption: str | None,
+        files: Iterable[IncomingFile] | AsyncIterable[IncomingFile],
+        caption: str | Callable[[], str | None] | None,
         out: ChatOutput,
         *,
         contributor: str | None = None,
     ) -> None:
-        """Upload a batch (one file or a whole album), then run its caption as an instruction."""
+        """Upload a batch (one file or a whole album), then run its caption as an instruction.
+
+        An album's files may still be arriving: each is uploaded as it comes, and the
+        acknowledgement waits for the last. Its caption may come on any item, so a
+        callable caption is read only once the files have all arrived.
+        """
         async with self.in_order(chat.chat_id):
             report = UploadReport()
             await self._db.collections.touch(chat.chat_id)
             async with self._failures(chat, out):
                 async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
-                    await progress.update(Uploading(count=len(files)))
-                    report = await self._uploader.upload(chat, files)
+                    report = await self._uploader.upload(chat, _counted(files, progress))
                 await self._acknowledge(report, out, contributor)
-            if caption and caption.strip() and report.uploaded:
-                await self.text(chat, caption, out)
+            instruction = caption() if callable(caption) else caption
+            if instruction and instruction.strip() and report.uploaded:
+                await self.text(chat, instruction, out)
 
     @contextlib.asynccontextmanager
     async def in_order(self, chat_id: int) -> AsyncIterator[None]:
@@ -304,3 +309,20 @@ class Conversation:
         with contextlib.suppress(NemoError):
             return await self._projects.register_link()
         return None
+
+
+async def _counted(
+    files: Iterable[IncomingFile] | AsyncIterable[IncomingFile], progress: ProgressReporter
+) -> AsyncIterator[IncomingFile]:
+    """Hand the files on as they arrive, the status counting them meanwhile."""
+    count = 0
+    arriving = files if isinstance(files, AsyncIterable) else _at_once(files)
+    async for incoming in arriving:
+        count += 1
+        await progress.update(Uploading(count=count))
+        yield incoming
+
+
+async def _at_once(files: Iterable[IncomingFile]) -> AsyncIterator[IncomingFile]:
+    for incoming in files:
+        yield incoming

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -22,6 +22,7 @@ from bot.core.projects import Projects
 from bot.nemo import (
     FileTooLarge,
     NemoClient,
+    NemoError,
     Session,
     SessionNotFound,
     UnsupportedFile,
@@ -77,8 +78,12 @@ class Uploader:
         self._db = db
         self._download_limit = download_limit
 
-    async def upload(self, chat: ChatRef, files: Sequence[IncomingFile]) -> UploadReport:
+    async def upload(self, chat: ChatRef, files: AsyncIterable[IncomingFile]) -> UploadReport:
         """Upload every acceptable file of a batch, a few at a time, and count them.
+
+        Each file starts as soon as ``files`` hands it over, so an album's items upload
+        while the rest are still arriving; the count is taken once ``files`` has ended
+        and every upload is done.
 
         Raises NemoError when the cloud fails for a reason other than the file itself.
         """
@@ -94,11 +99,19 @@ class Uploader:
             elif isinstance(outcome, UploadRefused):
                 report.refused.append(outcome)
 
-        async with asyncio.TaskGroup() as group:
-            for incoming in files:
-                group.create_task(one(incoming))
+        failure: NemoError | None = None
+        try:
+            async with asyncio.TaskGroup() as group:
+                async for incoming in files:
+                    group.create_task(one(incoming))
+        except* NemoError as failures:
+            # One cloud failure stops the batch; the caller explains it like any other.
+            failure = _first(failures)
         if report.uploaded:
+            # What did get in is in the project, failure or not: the total must say so.
             report.total = await self._projects.add_items(chat, report.uploaded)
+        if failure is not None:
+            raise failure
         return report
 
     async def upload_links(self, chat: ChatRef, urls: Sequence[str]) -> UploadReport:
@@ -248,3 +261,9 @@ def _file_name(incoming: IncomingFile, media: MediaFormat) -> str:
     """Name the file by its content: the cloud checks extensions, and names can lie."""
     stem = PurePath(incoming.file_name).stem if incoming.file_name else None
     return f"{stem or f'file_{incoming.unique_id}'}.{media.extension}"
+
+
+def _first(group: BaseExceptionGroup[NemoError]) -> NemoError:
+    """The first cloud error of a task group's failures, however nested."""
+    first = group.exceptions[0]
+    return _first(first) if isinstance(first, BaseExceptionGroup) else first

@@ -4,41 +4,71 @@ Telegram sends no item count and no end marker, so the batch closes after a shor
 quiet period (debounced on every item) or at a hard cap, whichever comes first. The
 caption, usually on one item only, is taken from whichever item has it.
 
-The album is handed over as soon as its first item arrives, with an event that is set
-once it is complete: the receiver takes the chat's place in line at once and waits
-there, so a message sent right after the album waits for its upload.
+The album is handed over as soon as its first item arrives: the receiver takes the
+chat's place in line at once, so a message sent right after the album waits for its
+upload, and takes each item as it arrives (``arrivals``), so the uploads need not wait
+for the quiet period; only what must know the whole album (the acknowledgement, the
+caption) does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from telegram import Message
 from telegram.ext import ContextTypes, JobQueue
 
 # Album items arrive milliseconds apart (often in one getUpdates batch); bots in the
-# wild wait 0.6-2.5 s. The short end keeps a person's wait for the acknowledgement
-# low (bench/album_upload.py); every item restarts the wait, up to the cap.
+# wild wait 0.6-2.5 s; every item restarts the wait, up to the cap. Uploads start on
+# arrival, so the wait now delays only the acknowledgement and the caption, and only
+# when the uploads finish sooner. It is not shorter because an item that comes after it
+# becomes an album of its own: a second acknowledgement and, if it carries the caption,
+# an instruction run apart from the photos it was written for. Items that straddle two
+# getUpdates answers (or come by separate webhook calls) arrive a round trip apart, so
+# the wait must stay well above a round trip to the Bot API.
 QUIET_SECONDS = 0.6
 MAX_WAIT_SECONDS = 5.0
 
 
 @dataclass
 class Album:
-    """The items of one album collected so far."""
+    """The items of one album collected so far, in the order they arrived."""
 
     chat_id: int
     messages: list[Message] = field(default_factory=list)
     first_seen: float = field(default_factory=time.monotonic)
     complete: asyncio.Event = field(default_factory=asyncio.Event)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def caption(self) -> str | None:
         """The album's caption, from whichever item carries it."""
         return next((m.caption for m in self.messages if m.caption), None)
+
+    def add(self, message: Message) -> None:
+        """Take one more item; whoever waits in ``arrivals`` gets it at once."""
+        self.messages.append(message)
+        self.changed.set()
+
+    def close(self) -> None:
+        """No more items will come: ``arrivals`` ends after the last one."""
+        self.complete.set()
+        self.changed.set()
+
+    async def arrivals(self) -> AsyncIterator[Message]:
+        """Each item once, as it arrives (the ones already in first); ends once complete."""
+        handed = 0
+        while True:
+            self.changed.clear()
+            while handed < len(self.messages):
+                yield self.messages[handed]
+                handed += 1
+            if self.complete.is_set():
+                return
+            await self.changed.wait()
 
 
 AlbumHandler = Callable[[Album], Awaitable[None]]
@@ -59,7 +89,7 @@ class AlbumCollector:
         if album is None:
             album = self._albums[key] = Album(chat_id=message.chat_id)
             self._job_queue.application.create_task(self._on_album(album))
-        album.messages.append(message)
+        album.add(message)
         for job in self._job_queue.get_jobs_by_name(key):
             job.schedule_removal()
         waited = time.monotonic() - album.first_seen
@@ -70,5 +100,4 @@ class AlbumCollector:
         key = context.job.data if context.job else None
         album = self._albums.pop(str(key), None)
         if album is not None:
-            album.messages.sort(key=lambda m: m.message_id)
-            album.complete.set()
+            album.close()

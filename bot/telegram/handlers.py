@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 
 from telegram import ChatMember, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot.core.ports import ChatRef
+from bot.core.uploads import IncomingFile
 from bot.i18n import SUPPORTED_LOCALES, Translator, resolve_locale
 from bot.telegram import addressing, commands, keyboards, priority
 from bot.telegram.albums import Album
@@ -201,23 +202,36 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 
 async def on_media(update: Update, context: BotContext) -> None:
-    """Upload a single file now; album items wait for the rest of their album."""
+    """Upload a single file now; an album item goes to its album, which takes it from there."""
     message = update.effective_message
     if message is None:
         return
     if message.media_group_id:
         context.services.albums.add(message)
         return
-    await upload_messages(context.services, update, [message], message.caption)
+    incoming = incoming_file(message, message.get_bot(), context.services.downloads)
+    files = [] if incoming is None else [incoming]
+    await upload_messages(context.services, update, files, lambda: message.caption)
 
 
 async def on_album(services: Services, album: Album) -> None:
-    """Take the chat's place in line now; upload the album as one batch once complete."""
+    """Take the chat's place in line now; upload each item as it arrives, as one batch.
+
+    The acknowledgement and the caption wait for the album to be complete.
+    """
     # Nothing is awaited before taking the place: updates that arrive later queue behind.
     async with services.conversation.in_order(album.chat_id):
-        await album.complete.wait()
         update = Update(update_id=0, message=album.messages[0])
-        await upload_messages(services, update, album.messages, album.caption)
+        files = _album_files(services, album)
+        await upload_messages(services, update, files, lambda: album.caption)
+
+
+async def _album_files(services: Services, album: Album) -> AsyncIterator[IncomingFile]:
+    """The album's files, each as soon as its item arrives; ends once the album is complete."""
+    async for message in album.arrivals():
+        incoming = incoming_file(message, message.get_bot(), services.downloads)
+        if incoming is not None:
+            yield incoming
 
 
 async def on_next_step(update: Update, context: BotContext) -> None:
@@ -262,28 +276,31 @@ async def on_error(update: object, context: BotContext) -> None:
 
 
 async def upload_messages(
-    services: Services, update: Update, messages: list[Message], caption: str | None
+    services: Services,
+    update: Update,
+    files: Iterable[IncomingFile] | AsyncIterable[IncomingFile],
+    caption: Callable[[], str | None],
 ) -> None:
-    """Hand the files of ``messages`` to the conversation as one batch.
+    """Hand ``files`` to the conversation as one batch, each uploaded as it arrives.
 
-    A command in the caption (`/crea …` under a photo) runs once the upload is done;
-    any other caption is routed like a text message.
+    ``caption`` is read once every file is in: an album's may come on any item. A
+    command in it (`/crea …` under a photo) runs once the upload is done; any other
+    caption is routed like a text message.
     """
-    bot = messages[0].get_bot()
-    files = [
-        item
-        for item in (incoming_file(message, bot, services.downloads) for message in messages)
-        if item is not None
-    ]
     chat, out = await chat_of(services, update)
     contributor = _sender_name(update) if chat.is_group else None
-    command = addressing.command_in(caption, services.me.username)
-    instruction = (
-        None if command else addressing.without_mention(caption or "", services.me.username)
-    )
+    username = services.me.username
+
+    def instruction() -> str | None:
+        text = caption()
+        if addressing.command_in(text, username):
+            return None
+        return addressing.without_mention(text or "", username)
+
     await services.conversation.media(chat, files, instruction, out, contributor=contributor)
     if await services.conversation.collecting(out.chat_id):
         services.collections.restart(out.chat_id)
+    command = addressing.command_in(caption(), username)
     if command is not None:
         await _caption_command(services, chat, out, _sender_name(update), *command)
 

@@ -28,6 +28,7 @@ from bot.core.notices import (
     TimelineShown,
     TurnCutShort,
     UploadAcknowledged,
+    Uploading,
     UploadRefused,
     VideoReady,
     Working,
@@ -122,6 +123,28 @@ def jpeg_file(unique_id: str, data: bytes = JPEG, name: str | None = None) -> In
     return IncomingFile(unique_id=unique_id, file_name=name, size=len(data), open=stream)
 
 
+class Arriving:
+    """An album's files as the messenger hands them over: one by one, until it is complete."""
+
+    def __init__(self, *files: IncomingFile) -> None:
+        self._queue: asyncio.Queue[IncomingFile | None] = asyncio.Queue()
+        for incoming in files:
+            self.add(incoming)
+
+    def add(self, incoming: IncomingFile) -> None:
+        self._queue.put_nowait(incoming)
+
+    def complete(self) -> None:
+        self._queue.put_nowait(None)
+
+    async def __aiter__(self) -> AsyncIterator[IncomingFile]:
+        while (incoming := await self._queue.get()) is not None:
+            yield incoming
+
+
+UPLOADS = ("POST", "/api/upload-video")
+
+
 async def test_chat_turn_relays_text_without_tool_events(conversation, nemo):
     nemo.script_turn(
         steps.tool_call("generate_video", {"style": "slideshow"}),
@@ -201,6 +224,99 @@ async def test_album_is_one_batch_with_one_acknowledgement(conversation, nemo):
     await conversation.media(CHAT, files, None, out)
     assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(3, 3)]
     assert nemo.count("POST", "/api/upload-video") == 3
+
+
+async def test_album_items_upload_as_they_arrive_and_are_acknowledged_once_complete(
+    conversation, nemo
+):
+    out = RecordingOutput()
+    album = Arriving(jpeg_file("first"))
+    uploading = asyncio.create_task(conversation.media(CHAT, album, None, out))
+    await until(lambda: nemo.count(*UPLOADS) == 1)
+    album.add(jpeg_file("second"))
+    album.add(jpeg_file("third"))
+    await until(lambda: nemo.count(*UPLOADS) == 3)
+    assert out.of(UploadAcknowledged) == []
+    album.complete()
+    await uploading
+    assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(3, 3)]
+    assert out.progress[-1] == Uploading(count=3)
+
+
+async def test_album_caption_on_a_late_item_runs_after_the_acknowledgement(conversation, nemo):
+    nemo.script_turn(steps.text("Slideshow pronto."))
+    out = RecordingOutput()
+    caption: list[str] = []
+    album = Arriving(jpeg_file("a"))
+    uploading = asyncio.create_task(conversation.media(CHAT, album, lambda: caption[-1], out))
+    await until(lambda: nemo.count(*UPLOADS) == 1)
+    caption.append("crea uno slideshow")
+    album.add(jpeg_file("b"))
+    album.complete()
+    await uploading
+    assert [type(notice) for notice in out.notices] == [UploadAcknowledged, AgentReply]
+    [session] = nemo.sessions.values()
+    assert session.messages == ["crea uno slideshow"]
+
+
+async def test_album_refusals_and_duplicates_are_told_with_the_one_acknowledgement(
+    conversation, nemo
+):
+    out = RecordingOutput()
+    pdf = jpeg_file("pdf", b"%PDF-1.7\n" + b"x" * 600, "cv.pdf")
+    album = Arriving(jpeg_file("a"), pdf, jpeg_file("a"), jpeg_file("b"))
+    album.complete()
+    await conversation.media(CHAT, album, None, out)
+    assert [type(notice) for notice in out.notices] == [UploadRefused, UploadAcknowledged]
+    assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(2, 2)]
+    assert nemo.count(*UPLOADS) == 2
+
+
+async def test_an_album_of_more_than_ten_uploads_four_at_a_time(conversation, nemo):
+    opened, most = [0], [0]
+    go = asyncio.Event()
+
+    def held(unique_id: str) -> IncomingFile:
+        async def stream() -> AsyncIterator[bytes]:
+            opened[0] += 1
+            most[0] = max(most[0], opened[0])
+            try:
+                await go.wait()
+                yield JPEG
+            finally:
+                opened[0] -= 1
+
+        return IncomingFile(unique_id=unique_id, file_name=None, size=len(JPEG), open=stream)
+
+    out = RecordingOutput()
+    album = Arriving(*(held(f"u{index}") for index in range(12)))
+    album.complete()
+    uploading = asyncio.create_task(conversation.media(CHAT, album, None, out))
+    await until(lambda: opened[0] == 4)
+    go.set()
+    await uploading
+    assert most[0] == 4
+    assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(12, 12)]
+    assert nemo.count(*UPLOADS) == 12
+
+
+async def test_album_upload_failure_acknowledges_nothing_and_the_file_can_be_resent(
+    conversation, nemo
+):
+    out = RecordingOutput()
+    album = Arriving(jpeg_file("first"))
+    uploading = asyncio.create_task(conversation.media(CHAT, album, "crea uno slideshow", out))
+    await until(lambda: nemo.count(*UPLOADS) == 1)
+    nemo.fail_next(*UPLOADS, status=400, message="down")
+    album.add(jpeg_file("second"))
+    await uploading
+    # The person is told the upload failed; nothing is acknowledged, the caption not run.
+    assert len(out.of(Failed)) == 1
+    assert out.of(UploadAcknowledged) == []
+    [session] = nemo.sessions.values()
+    assert session.messages == []
+    await conversation.media(CHAT, [jpeg_file("second")], None, out)
+    assert [ack.added for ack in out.of(UploadAcknowledged)] == [1]
 
 
 async def test_caption_runs_as_an_instruction_after_the_upload(conversation, nemo):

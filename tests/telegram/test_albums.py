@@ -1,0 +1,99 @@
+"""Album collection: the album is handed over on its first item and fed as items arrive."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any, cast
+
+from telegram import Chat, Message
+from telegram.ext import JobQueue
+
+from bot.telegram.albums import Album, AlbumCollector
+
+CHAT = Chat(id=42, type=Chat.PRIVATE)
+
+
+def item(message_id: int, caption: str | None = None) -> Message:
+    return Message(
+        message_id=message_id,
+        date=datetime.now(UTC),
+        chat=CHAT,
+        caption=caption,
+        media_group_id="13800000000000001",
+    )
+
+
+class ManualJobQueue:
+    """The few JobQueue calls the collector makes; the quiet period ends when the test says."""
+
+    def __init__(self) -> None:
+        self.tasks: list[asyncio.Task[None]] = []
+        self.application = SimpleNamespace(create_task=self._start)
+        self._timers: dict[str, SimpleNamespace] = {}
+
+    def _start(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(coroutine)
+        self.tasks.append(task)
+        return task
+
+    def get_jobs_by_name(self, name: str) -> list[SimpleNamespace]:
+        return [self._timers[name]] if name in self._timers else []
+
+    def run_once(
+        self, callback: Callable[[object], Awaitable[None]], when: float, **job: object
+    ) -> None:
+        name = str(job["name"])
+        self._timers[name] = SimpleNamespace(
+            callback=callback, data=job["data"], schedule_removal=lambda: None
+        )
+
+    async def end_quiet_periods(self) -> None:
+        timers, self._timers = list(self._timers.values()), {}
+        for timer in timers:
+            await timer.callback(SimpleNamespace(job=timer))
+
+
+async def settle(condition: Callable[[], bool]) -> None:
+    for _ in range(100):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition never became true")
+
+
+async def test_items_reach_the_receiver_as_they_arrive_and_the_album_ends_once_quiet():
+    albums: list[Album] = []
+    received: list[int] = []
+
+    async def on_album(album: Album) -> None:
+        albums.append(album)
+        async for message in album.arrivals():
+            received.append(message.message_id)
+
+    jobs = ManualJobQueue()
+    collector = AlbumCollector(cast(JobQueue, jobs), on_album)
+    collector.add(item(1))
+    await settle(lambda: received == [1])
+    collector.add(item(2))
+    collector.add(item(3, caption="crea uno slideshow"))
+    await settle(lambda: received == [1, 2, 3])
+    [receiving] = jobs.tasks
+    assert not receiving.done()
+    await jobs.end_quiet_periods()
+    await settle(receiving.done)
+    [album] = albums
+    assert album.caption == "crea uno slideshow"
+
+
+async def test_items_already_in_come_at_once_and_none_twice():
+    album = Album(chat_id=CHAT.id)
+    album.add(item(1))
+    album.add(item(2))
+    arrivals = album.arrivals()
+    assert [(await anext(arrivals)).message_id for _ in range(2)] == [1, 2]
+    album.add(item(3))
+    album.close()
+    assert [message.message_id async for message in arrivals] == [3]

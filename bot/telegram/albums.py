@@ -39,6 +39,7 @@ class Album:
 
     chat_id: int
     messages: list[Message] = field(default_factory=list)
+    update_ids: list[int] = field(default_factory=list)
     first_seen: float = field(default_factory=time.monotonic)
     complete: asyncio.Event = field(default_factory=asyncio.Event)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -48,9 +49,10 @@ class Album:
         """The album's caption, from whichever item carries it."""
         return next((m.caption for m in self.messages if m.caption), None)
 
-    def add(self, message: Message) -> None:
+    def add(self, message: Message, update_id: int) -> None:
         """Take one more item; whoever waits in ``arrivals`` gets it at once."""
         self.messages.append(message)
+        self.update_ids.append(update_id)
         self.changed.set()
 
     def close(self) -> None:
@@ -82,14 +84,14 @@ class AlbumCollector:
         self._on_album = on_album
         self._albums: dict[str, Album] = {}
 
-    def add(self, message: Message) -> None:
+    def add(self, message: Message, update_id: int) -> None:
         """Add an item; (re)start the album's quiet-period timer."""
         key = f"album:{message.chat_id}:{message.media_group_id}"
         album = self._albums.get(key)
         if album is None:
             album = self._albums[key] = Album(chat_id=message.chat_id)
             self._job_queue.application.create_task(self._on_album(album))
-        album.add(message)
+        album.add(message, update_id)
         for job in self._job_queue.get_jobs_by_name(key):
             job.schedule_removal()
         waited = time.monotonic() - album.first_seen

@@ -207,7 +207,9 @@ async def on_media(update: Update, context: BotContext) -> None:
     if message is None:
         return
     if message.media_group_id:
-        context.services.albums.add(message)
+        # The album's task handles this update now, and releases it when done.
+        context.services.inbox.keep_current()
+        context.services.albums.add(message, update.update_id)
         return
     incoming = incoming_file(message, message.get_bot(), context.services.downloads)
     files = [] if incoming is None else [incoming]
@@ -220,7 +222,10 @@ async def on_album(services: Services, album: Album) -> None:
     The acknowledgement and the caption wait for the album to be complete.
     """
     # Nothing is awaited before taking the place: updates that arrive later queue behind.
-    async with services.conversation.in_order(album.chat_id):
+    async with (
+        services.inbox.handling(album.update_ids),
+        services.conversation.in_order(album.chat_id),
+    ):
         update = Update(update_id=0, message=album.messages[0])
         files = _album_files(services, album)
         await upload_messages(services, update, files, lambda: album.caption)

@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 class _Ticket:
     """The updates one task is handling, and what becomes of them when it ends."""
 
-    update_ids: tuple[int, ...]
+    # Not copied: an album's list grows while its task already handles it.
+    update_ids: Sequence[int]
     kept: bool = False
     released: bool = False
 
@@ -91,10 +92,12 @@ class Inbox:
     async def handling(self, update_ids: Sequence[int]) -> AsyncIterator[None]:
         """Run the body as the handling of ``update_ids``; done, they leave the inbox.
 
+        The ids are read when they are released, so a list may still grow meanwhile.
+
         Cancelled (by shutdown), they stay for the next start unless their work was
         handed over to a record meanwhile.
         """
-        ticket = _Ticket(tuple(update_ids))
+        ticket = _Ticket(update_ids)
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)

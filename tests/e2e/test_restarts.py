@@ -140,3 +140,25 @@ def test_messages_waiting_behind_a_turn_survive_a_kill(telegram_fake, nemo, tmp_
     finally:
         _stop(second)
     assert _sent_to_agent(nemo) == ["fai un video lungo del mare", "rendilo più veloce"]
+
+
+def test_an_album_waiting_behind_a_turn_survives_a_kill(telegram_fake, nemo, tmp_path):
+    nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(600, interval=0.1))
+    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    first = python_m_bot(env, tmp_path / "bot.log")
+    chat = telegram_fake.private_chat()
+    try:
+        chat.send_text("fai un video lungo del mare")
+        eventually(lambda: nemo.count("POST", "/run_sse") == 1)
+        chat.send_album([jpeg_bytes(320, 240, color) for color in ("red", "green", "blue")])
+        telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates(), timeout=30)
+    finally:
+        _kill(first)
+    assert nemo.count("POST", "/api/upload-video/nemo_agent/me/") == 0
+    second = python_m_bot(env, tmp_path / "bot.log")
+    try:
+        ack = telegram_fake.wait_for_message_sync(chat, contains="✅", timeout=30)
+    finally:
+        _stop(second)
+    assert "3" in ack["text"]
+    assert nemo.count("POST", "/api/upload-video/nemo_agent/me/") == 3

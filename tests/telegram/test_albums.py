@@ -75,10 +75,10 @@ async def test_items_reach_the_receiver_as_they_arrive_and_the_album_ends_once_q
 
     jobs = ManualJobQueue()
     collector = AlbumCollector(cast(JobQueue, jobs), on_album)
-    collector.add(item(1))
+    collector.add(item(1), 101)
     await settle(lambda: received == [1])
-    collector.add(item(2))
-    collector.add(item(3, caption="crea uno slideshow"))
+    collector.add(item(2), 102)
+    collector.add(item(3, caption="crea uno slideshow"), 103)
     await settle(lambda: received == [1, 2, 3])
     [receiving] = jobs.tasks
     assert not receiving.done()
@@ -86,14 +86,15 @@ async def test_items_reach_the_receiver_as_they_arrive_and_the_album_ends_once_q
     await settle(receiving.done)
     [album] = albums
     assert album.caption == "crea uno slideshow"
+    assert album.update_ids == [101, 102, 103]
 
 
 async def test_items_already_in_come_at_once_and_none_twice():
     album = Album(chat_id=CHAT.id)
-    album.add(item(1))
-    album.add(item(2))
+    album.add(item(1), 101)
+    album.add(item(2), 102)
     arrivals = album.arrivals()
     assert [(await anext(arrivals)).message_id for _ in range(2)] == [1, 2]
-    album.add(item(3))
+    album.add(item(3), 103)
     album.close()
     assert [message.message_id async for message in arrivals] == [3]

@@ -113,6 +113,20 @@ def test_status_and_credits_survive_two_503s(bot, telegram_fake, nemo):
     assert_nothing_raw(telegram_fake, chat)
 
 
+def test_an_album_upload_failing_is_explained_and_can_be_sent_again(bot, telegram_fake, nemo):
+    chat = telegram_fake.private_chat(language_code="en")
+    nemo.fail_next("POST", "/api/upload-video/nemo_agent/me/", status=503)
+    photos = [jpeg_bytes(320, 240, color) for color in ("red", "green", "blue")]
+    chat.send_album(photos)
+    failure = telegram_fake.wait_for_message_sync(chat, contains="NemoVideo", timeout=30)
+    assert "try again" in failure["text"]
+    assert not [m for m in telegram_fake.bot_messages(chat) if "✅" in m.get("text", "")]
+    chat.send_album(photos)
+    ack = telegram_fake.wait_for_message_sync(chat, contains="✅", timeout=30)
+    assert "3" in ack["text"]
+    assert_nothing_raw(telegram_fake, chat)
+
+
 def test_credits_failing_for_good_are_explained_then_work_again(bot, telegram_fake, nemo):
     chat = telegram_fake.private_chat(language_code="en")
     nemo.fail_next("GET", "/api/credits/", status=503, times=READ_ATTEMPTS)

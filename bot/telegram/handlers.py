@@ -13,7 +13,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 
 from telegram import ChatMember, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from telegram.error import TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -274,6 +274,10 @@ async def on_error(update: object, context: BotContext) -> None:
     """Log first, so the failure is seen even if telling the chat fails too."""
     log.error("update failed", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, TimedOut):
+        # Telegram did not answer in time, and what was sent may well have arrived:
+        # an apology would be noise, and likely time out too.
         return
     with contextlib.suppress(TelegramError):
         chat, out = await _chat(update, context)

@@ -28,6 +28,19 @@ def _sent_to_agent(nemo) -> list[str]:
     ]
 
 
+def _script_a_long_turn_then_an_answer(nemo) -> None:
+    nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(600, interval=0.1))
+    nemo.script_turn(steps.text("Fatto, più veloce."))
+
+
+def _queue_a_message_behind_a_long_turn(telegram_fake, nemo, chat) -> None:
+    """A turn that streams for a minute, and a second message told to wait for it."""
+    chat.send_text("fai un video lungo del mare")
+    eventually(lambda: nemo.count("POST", "/run_sse") == 1)
+    chat.send_text("rendilo più veloce")
+    telegram_fake.wait_for_message_sync(chat, contains="subito dopo", timeout=30)
+
+
 def test_render_in_flight_is_delivered_after_a_kill_and_restart(telegram_fake, nemo, tmp_path):
     nemo.render_seconds = 4
     nemo.script_turn(steps.add_video_track("gita"), steps.text("Pronto."))
@@ -94,16 +107,12 @@ def test_sigterm_lets_short_work_finish_before_exit(telegram_fake, nemo, tmp_pat
 
 
 def test_sigterm_cuts_a_long_turn_and_keeps_what_waited_behind_it(telegram_fake, nemo, tmp_path):
-    nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(600, interval=0.1))
-    nemo.script_turn(steps.text("Fatto, più veloce."))
+    _script_a_long_turn_then_an_answer(nemo)
     env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", SHUTDOWN_GRACE_SECONDS="1")
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
-        chat.send_text("fai un video lungo del mare")
-        eventually(lambda: nemo.count("POST", "/run_sse") == 1)
-        chat.send_text("rendilo più veloce")
-        telegram_fake.wait_for_message_sync(chat, contains="subito dopo", timeout=30)
+        _queue_a_message_behind_a_long_turn(telegram_fake, nemo, chat)
     finally:
         # The turn streams for a minute; the grace period is one second.
         exit_code = _stop(first)
@@ -120,16 +129,12 @@ def test_sigterm_cuts_a_long_turn_and_keeps_what_waited_behind_it(telegram_fake,
 
 
 def test_messages_waiting_behind_a_turn_survive_a_kill(telegram_fake, nemo, tmp_path):
-    nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(600, interval=0.1))
-    nemo.script_turn(steps.text("Fatto, più veloce."))
+    _script_a_long_turn_then_an_answer(nemo)
     env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
-        chat.send_text("fai un video lungo del mare")
-        eventually(lambda: nemo.count("POST", "/run_sse") == 1)
-        chat.send_text("rendilo più veloce")
-        telegram_fake.wait_for_message_sync(chat, contains="subito dopo", timeout=30)
+        _queue_a_message_behind_a_long_turn(telegram_fake, nemo, chat)
         # Telegram has forgotten it: a later getUpdates confirmed its offset.
         telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates(), timeout=30)
     finally:

@@ -16,36 +16,36 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
-_held: ContextVar[frozenset[int]] = ContextVar("held_chats", default=frozenset())
-
 
 class ChatGate:
     """Per-chat FIFO locks that disappear when nobody holds or awaits them."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "chat_gate") -> None:
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        # One per gate: holding a chat's place in one gate says nothing of another's.
+        self._held: ContextVar[frozenset[int]] = ContextVar(name, default=frozenset())
 
     def busy(self, chat_id: int) -> bool:
         """True while a request of this chat runs elsewhere (not in the caller's own task)."""
         lock = self._locks.get(chat_id)
-        return lock is not None and lock.locked() and chat_id not in _held.get()
+        return lock is not None and lock.locked() and chat_id not in self._held.get()
 
     @asynccontextmanager
     async def hold(self, chat_id: int) -> AsyncIterator[None]:
         """Wait for the chat's earlier requests, then run the body alone."""
-        if chat_id in _held.get():
+        if chat_id in self._held.get():
             yield
             return
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         self._users[chat_id] = self._users.get(chat_id, 0) + 1
         try:
             async with lock:
-                token = _held.set(_held.get() | {chat_id})
+                token = self._held.set(self._held.get() | {chat_id})
                 try:
                     yield
                 finally:
-                    _held.reset(token)
+                    self._held.reset(token)
         finally:
             self._users[chat_id] -= 1
             if self._users[chat_id] == 0:

@@ -7,10 +7,9 @@ once the new session exists, so a failed creation never leaves a chat without on
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict
 
+from bot.core.gate import ChatGate
 from bot.core.ports import ChatRef
 from bot.i18n import resolve_locale
 from bot.nemo import NemoClient, Session
@@ -28,7 +27,8 @@ class Projects:
         self._db = db
         self._nemo = nemo
         self._web_url = web_url
-        self._creating: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Per chat, so two requests finding no session create one, not two.
+        self._creating = ChatGate("session_creation")
         # (chosen language, sender's app language) per chat: read on every update, changed
         # rarely, so kept here rather than asked of the database each time.
         self._languages: dict[int, tuple[str | None, str | None]] = {}
@@ -63,7 +63,7 @@ class Projects:
 
     async def session(self, chat: ChatRef) -> Session:
         """Return the chat's session, creating it on first use."""
-        async with self._creating[chat.chat_id]:
+        async with self._creating.hold(chat.chat_id):
             record = await self._db.chats.get_or_create(chat.chat_id)
             if record.session_id and record.task_id:
                 return Session(session_id=record.session_id, task_id=record.task_id)
@@ -75,7 +75,7 @@ class Projects:
         With ``stale`` given, only replace that one: when several requests find the
         session gone at once, the first creates the new one and the others reuse it.
         """
-        async with self._creating[chat.chat_id]:
+        async with self._creating.hold(chat.chat_id):
             record = await self._db.chats.get_or_create(chat.chat_id)
             if stale is not None and record.session_id not in (None, stale.session_id):
                 return Session(session_id=record.session_id, task_id=record.task_id or "")

@@ -22,6 +22,7 @@ from bot.core.notices import (
     CollectionClosedIdle,
     CollectionOpened,
     CreditsShown,
+    ExportAlreadyComing,
     Failed,
     NextStep,
     NothingToUpload,
@@ -74,6 +75,8 @@ class Conversation:
         self._uploader = uploader
         self._exporter = exporter
         self._gate = ChatGate()
+        # Per chat, the export in line with nothing that could change the draft after it.
+        self._export_in_line: dict[int, object] = {}
 
     async def chat(self, chat_id: int, language_code: str | None, *, is_group: bool) -> ChatRef:
         """Identify the chat and the language to answer it in."""
@@ -108,6 +111,7 @@ class Conversation:
         acknowledgement waits for the last. Its caption may come on any item, so a
         callable caption is read only once the files have all arrived.
         """
+        self._draft_may_change(chat)
         async with self.in_order(chat.chat_id):
             report = UploadReport()
             await self._db.collections.touch(chat.chat_id)
@@ -134,6 +138,7 @@ class Conversation:
         if not urls:
             await out.show(NothingToUpload())
             return
+        self._draft_may_change(chat)
         async with self._failures(chat, out):
             async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
                 await progress.update(Uploading(count=len(urls)))
@@ -152,6 +157,7 @@ class Conversation:
 
     async def ask_agent(self, chat: ChatRef, text: str, out: ChatOutput) -> None:
         """Send the text to the editing agent, one turn at a time per chat."""
+        self._draft_may_change(chat)
         async with self._one_at_a_time(chat, out), self._failures(chat, out):
             async with out.working(Activity.TYPING) as progress:
                 outcome = await self._turns.run(chat, text, progress)
@@ -199,9 +205,26 @@ class Conversation:
         return None
 
     async def export(self, chat: ChatRef, out: ChatOutput) -> None:
-        """Render and deliver the project's video."""
-        async with self._one_at_a_time(chat, out), self._failures(chat, out):
-            await self._exporter.export(chat, out)
+        """Render and deliver the project's video.
+
+        An impatient second "export" (or a second tap on the button) while the same
+        draft is already in line would render it again and charge twice: it is told
+        the video is coming instead.
+        """
+        if chat.chat_id in self._export_in_line:
+            await out.show(ExportAlreadyComing())
+            return
+        mine = self._export_in_line[chat.chat_id] = object()
+        try:
+            async with self._one_at_a_time(chat, out), self._failures(chat, out):
+                await self._exporter.export(chat, out)
+        finally:
+            if self._export_in_line.get(chat.chat_id) is mine:
+                del self._export_in_line[chat.chat_id]
+
+    def _draft_may_change(self, chat: ChatRef) -> None:
+        """A request that may change the draft arrived: a later export is a new one."""
+        self._export_in_line.pop(chat.chat_id, None)
 
     async def credits(self, chat: ChatRef, out: ChatOutput) -> None:
         """Show the credit balance."""
@@ -216,6 +239,7 @@ class Conversation:
 
     async def new_project(self, chat: ChatRef, out: ChatOutput) -> None:
         """Start a fresh project; the old one is forgotten only once the new one exists."""
+        self._draft_may_change(chat)
         async with self._one_at_a_time(chat, out), self._failures(chat, out):
             await self._projects.renew(chat)
             await out.show(ProjectStarted())

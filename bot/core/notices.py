@@ -102,6 +102,11 @@ class StillWorking:
 
 
 @dataclass(frozen=True)
+class ExportAlreadyComing:
+    """An export arrived while the same draft is already being exported: no second render."""
+
+
+@dataclass(frozen=True)
 class NothingToExport:
     """The project has no track with content yet."""
 
@@ -165,6 +170,7 @@ Notice = (
     | UploadRefused
     | NothingToUpload
     | StillWorking
+    | ExportAlreadyComing
     | NothingToExport
     | VideoReady
     | VideoTooBig

@@ -12,6 +12,7 @@ from bot.core.notices import (
     CollectionOpened,
     CreditsShown,
     Downloading,
+    ExportAlreadyComing,
     Failed,
     NothingToExport,
     NothingToUpload,
@@ -104,6 +105,11 @@ def notice_text(notice: Notice, tr: Translator) -> str:
             return _("Send me photos, clips or music, or a link to them, and I will add them.")
         case StillWorking():
             return _("⏳ I am still working on your previous request; this one comes right after.")
+        case ExportAlreadyComing():
+            return _(
+                "⏳ Your video is already being made from this project; it will arrive here "
+                "as soon as it is ready."
+            )
         case NothingToExport():
             return _(
                 "There is nothing to export yet. Send some photos or clips, then tell me what "

@@ -19,6 +19,7 @@ from bot.core.exports import Exporter
 from bot.core.notices import (
     AgentReply,
     CreditsShown,
+    ExportAlreadyComing,
     Failed,
     NextStep,
     NothingToExport,
@@ -378,3 +379,34 @@ async def test_a_refused_file_can_be_sent_again(conversation, nemo):
     await conversation.media(CHAT, [jpeg_file("retry")], None, out)
     assert nemo.count("POST", "/api/upload-video") == 2
     assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(1, 1)]
+
+
+async def test_an_export_arriving_during_the_same_export_is_not_rendered_again(conversation, nemo):
+    nemo.render_seconds = 1
+    nemo.script_turn(steps.add_video_track("gita"), steps.text("Pronto."))
+    out = RecordingOutput()
+    await conversation.text(CHAT, "crea il video della gita", out)
+    first = asyncio.create_task(conversation.text(CHAT, "esporta", out))
+    await until(lambda: nemo.count("POST", "/api/render/proxy/lambda") == 1)
+    await conversation.text(CHAT, "esporta", out)
+    await first
+    assert len(out.of(ExportAlreadyComing)) == 1
+    assert len(out.videos) == 1
+    assert nemo.count("POST", "/api/render/proxy/lambda") == 1
+
+
+async def test_an_export_after_a_change_in_line_renders_again(conversation, nemo):
+    nemo.render_seconds = 1
+    nemo.script_turn(steps.add_video_track("gita"), steps.text("Pronto."))
+    nemo.script_turn(steps.text("Titolo aggiunto."))
+    out = RecordingOutput()
+    await conversation.text(CHAT, "crea il video della gita", out)
+    first = asyncio.create_task(conversation.text(CHAT, "esporta", out))
+    await until(lambda: nemo.count("POST", "/api/render/proxy/lambda") == 1)
+    change = asyncio.create_task(conversation.text(CHAT, "aggiungi un titolo", out))
+    await asyncio.sleep(0)
+    await conversation.text(CHAT, "esporta", out)
+    await asyncio.gather(first, change)
+    assert out.of(ExportAlreadyComing) == []
+    assert len(out.videos) == 2
+    assert nemo.count("POST", "/api/render/proxy/lambda") == 2

@@ -31,6 +31,7 @@ A p99 needs about a hundred samples to mean anything, so each steady phase sends
 """
 
 import argparse
+import gc
 import math
 import tempfile
 import time
@@ -193,6 +194,9 @@ def measure(args: argparse.Namespace) -> tuple[Results, Results]:
     ):
         sides = (floor, bot)
         warm_up(sides)
+        # The fakes live in this process: a full collection here (~60 ms with both pairs
+        # of fakes loaded) would stall one subject's reply and not the other's.
+        gc.freeze()
         for text in COMMANDS:
             for rate in args.rates:
                 steady(sides, text, rate, args.samples)

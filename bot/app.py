@@ -17,7 +17,7 @@ from bot.services import INBOX_KEY, SETTINGS_KEY, close_services, open_services
 from bot.telegram import handlers
 from bot.telegram.context import BotContext
 from bot.telegram.graceful import GracefulApplication
-from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue
+from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue, InboxRequest
 from bot.telegram.ratelimit import FloodLimiter
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,8 @@ def build_application(settings: Settings) -> Application:
         .base_file_url(settings.telegram_base_file_url)
         .local_mode(settings.telegram_local_mode)
         .rate_limiter(FloodLimiter(max_retries=3))
-        .update_queue(InboxQueue(inbox))
+        .update_queue(InboxQueue(inbox, save_each=settings.webhook_url is not None))
+        .get_updates_request(InboxRequest(inbox))
         # An agent turn holds its update for minutes; the default 256 would cap how
         # many chats can talk to the agent at once.
         .concurrent_updates(InboxProcessor(inbox, MAX_CONCURRENT_UPDATES))

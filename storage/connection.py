@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 
 import aiosqlite
 
@@ -40,6 +40,11 @@ class Statements:
         with _translate_errors():
             async with self._db.execute(sql, params) as cursor:
                 return cursor.rowcount
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement once per row of parameters."""
+        with _translate_errors():
+            await self._db.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """Run one statement and return its first row, if any."""
@@ -112,11 +117,14 @@ class Connection:
         async with self._locked() as statements:
             # IMMEDIATE takes the write lock up front, so a reader never has to upgrade
             # mid-transaction and fail with "database is locked".
-            await statements.execute("BEGIN IMMEDIATE")
             try:
+                await statements.execute("BEGIN IMMEDIATE")
                 yield statements
             except BaseException:
-                await statements.execute("ROLLBACK")
+                # Cancelled while awaiting BEGIN, the BEGIN still runs on the worker
+                # thread: roll back after it, or the next transaction finds this one open.
+                with contextlib.suppress(StorageError):
+                    await statements.execute("ROLLBACK")
                 raise
             await statements.execute("COMMIT")
 

@@ -23,15 +23,16 @@ log = logging.getLogger(__name__)
 class Database:
     """Open with `await Database.open(url)`, or `async with await Database.open(url) as db`."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, inbox_connection: Connection | None = None) -> None:
         self._connection = connection
+        self._inbox_connection = inbox_connection
         self.credentials = CredentialRepository(connection)
         self.chats = ChatRepository(connection)
         self.renders = RenderRepository(connection)
         self.turns = TurnRepository(connection)
         self.uploads = UploadRepository(connection)
         self.collections = CollectionRepository(connection)
-        self.inbox = InboxRepository(connection)
+        self.inbox = InboxRepository(inbox_connection or connection)
 
     @classmethod
     async def open(cls, url: str) -> Database:
@@ -50,10 +51,23 @@ class Database:
             await connection.close()
             raise
         log.info("database ready, %d migration(s) applied", len(applied))
-        return cls(connection)
+        if path == MEMORY:
+            # A second connection to ":memory:" would be another, empty database.
+            return cls(connection)
+        # Every update waits for its inbox row before it is queued. Behind the bot's
+        # other statements on one connection that wait reached seconds under load
+        # (bench/load.py); on a connection of its own it waits only for SQLite's lock.
+        try:
+            inbox_connection = await Connection.open(path)
+        except BaseException:
+            await connection.close()
+            raise
+        return cls(connection, inbox_connection)
 
     async def close(self) -> None:
         """Close the database; the repositories fail with StorageError afterwards."""
+        if self._inbox_connection is not None:
+            await self._inbox_connection.close()
         await self._connection.close()
 
     async def __aenter__(self) -> Database:

@@ -6,7 +6,7 @@ inside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from storage.connection import Connection
 from storage.records import InboxRecord
@@ -19,13 +19,14 @@ class InboxRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    async def add(self, update_id: int, payload: str) -> bool:
-        """Keep an update until it is handled; False when it is kept already."""
-        changed = await self._connection.execute(
-            "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-            (update_id, payload, to_text(utc_now())),
-        )
-        return changed > 0
+    async def add(self, updates: Mapping[int, str]) -> None:
+        """Keep updates (id → payload) until handled; ids already kept stay as they are."""
+        received_at = to_text(utc_now())
+        async with self._connection.transaction() as statements:
+            await statements.execute_many(
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+                [(update_id, payload, received_at) for update_id, payload in updates.items()],
+            )
 
     async def remove(self, update_ids: Iterable[int]) -> None:
         """Forget updates that were handled, or whose work a durable record now holds."""

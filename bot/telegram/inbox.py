@@ -2,10 +2,15 @@
 
 Telegram forgets an update once the next getUpdates confirms its offset, and PTB asks
 for the next batch as soon as the last one is queued: an update waiting behind a long
-agent turn of its chat is already gone from Telegram. So each update is written to
-the database before it is queued and removed once handled; at start-up whatever is
-left is handled first. Work that must not run twice hands itself over to its own
-record (`bot.core.handover`) and leaves the inbox then.
+agent turn of its chat is already gone from Telegram. So each update is written to the
+database before Telegram is told it arrived, and removed once handled; at start-up
+whatever is left is handled first. Work that must not run twice hands itself over to
+its own record (`bot.core.handover`) and leaves the inbox then.
+
+Writing one row per update on the way into the queue stalled the queue for seconds
+under load (bench/load.py). So in polling mode the rows of a batch are written
+together just before the next getUpdates (``InboxRequest``), and an update handled
+before then never touches the disk; a webhook is answered only once its row is written.
 
 On shutdown, whatever still runs after the grace period is cancelled: its update stays
 in the inbox (or its turn or render record says what to do) for the next start.
@@ -24,6 +29,7 @@ from typing import Any
 
 from telegram import Bot, Update
 from telegram.ext import BaseUpdateProcessor
+from telegram.request import HTTPXRequest
 
 from bot.core.handover import releasing
 from storage import InboxRepository
@@ -50,6 +56,8 @@ class Inbox:
     def __init__(self) -> None:
         self._store: InboxRepository | None = None
         self._in_hand: set[int] = set()
+        self._unsaved: dict[int, str] = {}
+        self._saving = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
 
@@ -62,8 +70,8 @@ class Inbox:
         """True once shutdown cut the running work: nothing new is started."""
         return self._closed
 
-    async def receive(self, update: Update) -> bool:
-        """Store an update before it is queued; False for one already in hand.
+    def receive(self, update: Update) -> bool:
+        """Take an update in hand, to be saved; False for one in hand already.
 
         Telegram sends an update again when its offset was not confirmed before a
         crash; the copy restored from the database is already queued then.
@@ -71,9 +79,23 @@ class Inbox:
         if update.update_id in self._in_hand:
             return False
         self._in_hand.add(update.update_id)
-        if self._store is not None:
-            await self._store.add(update.update_id, json.dumps(update.to_dict()))
+        self._unsaved[update.update_id] = json.dumps(update.to_dict())
         return True
+
+    async def save(self) -> None:
+        """Write every update received and not yet handled; return once they are on disk."""
+        async with self._saving:
+            if not self._unsaved or self._store is None:
+                return
+            batch, self._unsaved = self._unsaved, {}
+            try:
+                await self._store.add(batch)
+            except BaseException:
+                # Not known to be written (shutdown cancels the getUpdates that saves):
+                # kept for the next save, except what was handled meanwhile.
+                kept = {i: row for i, row in batch.items() if i in self._in_hand}
+                self._unsaved = kept | self._unsaved
+                raise
 
     async def restore(self, bot: Bot) -> list[Update]:
         """The updates a previous run received and did not finish, oldest first.
@@ -134,22 +156,49 @@ class Inbox:
             return
         ticket.released = True
         self._in_hand.difference_update(ticket.update_ids)
-        if self._store is not None:
-            await self._store.remove(ticket.update_ids)
+        # Rows not written yet are simply not written; a batch being written is ahead
+        # of this delete on the inbox's connection.
+        saved = [i for i in ticket.update_ids if self._unsaved.pop(i, None) is None]
+        if saved and self._store is not None:
+            await self._store.remove(saved)
 
 
 class InboxQueue(asyncio.Queue[object]):
-    """The Application's update queue; an update is stored before it is queued."""
+    """The Application's update queue; each Update is taken in hand as it is queued.
 
-    def __init__(self, inbox: Inbox) -> None:
+    With ``save_each`` (webhook mode) ``put`` returns only once the update is on disk,
+    as the webhook's answer tells Telegram the update arrived.
+    """
+
+    def __init__(self, inbox: Inbox, *, save_each: bool) -> None:
         super().__init__()
         self._inbox = inbox
+        self._save_each = save_each
 
     async def put(self, item: object) -> None:
         """Queue ``item``; an Update already in hand is dropped as a duplicate."""
-        if isinstance(item, Update) and not await self._inbox.receive(item):
+        if isinstance(item, Update) and not self._inbox.receive(item):
             return
         await super().put(item)
+        if self._save_each and isinstance(item, Update):
+            await self._inbox.save()
+
+
+class InboxRequest(HTTPXRequest):
+    """The getUpdates connection: what was received is saved before asking for more.
+
+    Asking for more confirms the last batch to Telegram, which then forgets it.
+    """
+
+    def __init__(self, inbox: Inbox) -> None:
+        # One connection, as PTB's own default for getUpdates.
+        super().__init__(connection_pool_size=1)
+        self._inbox = inbox
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        """Save the updates in hand, then send the request as HTTPXRequest does."""
+        await self._inbox.save()
+        return await super().do_request(*args, **kwargs)
 
 
 class InboxProcessor(BaseUpdateProcessor):

@@ -151,3 +151,15 @@ async def test_everything_survives_a_restart(db_path: Path) -> None:
         assert (turn.chat_id, turn.text) == (-100, "crea uno slideshow")
         assert await db.uploads.count("session-1") == 1
         assert await db.uploads.record(-100, "session-1", "unique-a", "a.jpg", "image") is False
+
+
+async def test_a_transaction_cancelled_as_it_begins_leaves_the_database_usable(
+    db: Database,
+) -> None:
+    saving = asyncio.create_task(db.inbox.add({1: "{}"}))
+    await asyncio.sleep(0)
+    saving.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await saving
+    await db.inbox.add({2: "{}"})
+    assert 2 in [record.update_id for record in await db.inbox.pending()]

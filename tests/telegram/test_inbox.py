@@ -40,24 +40,44 @@ async def pending_ids(db: Database) -> list[int]:
     return [record.update_id for record in await db.inbox.pending()]
 
 
-async def test_a_queued_update_is_stored_and_a_second_copy_dropped(inbox: Inbox, db: Database):
-    queue = InboxQueue(inbox)
+async def test_a_queued_update_is_saved_before_more_are_asked_for(inbox: Inbox, db: Database):
+    queue = InboxQueue(inbox, save_each=False)
     await queue.put(update(1))
     await queue.put(update(1))
     await queue.put("not an update")
     assert queue.qsize() == 2
+    assert await pending_ids(db) == []
+    await inbox.save()
     assert await pending_ids(db) == [1]
 
 
+async def test_with_a_webhook_an_update_is_saved_before_it_is_acknowledged(
+    inbox: Inbox, db: Database
+):
+    await InboxQueue(inbox, save_each=True).put(update(1))
+    assert await pending_ids(db) == [1]
+
+
+async def test_an_update_handled_before_the_next_save_never_touches_the_disk(
+    inbox: Inbox, db: Database
+):
+    inbox.receive(update(1))
+    async with inbox.handling([1]):
+        pass
+    await inbox.save()
+    assert await pending_ids(db) == []
+
+
 async def test_a_handled_update_leaves_the_inbox(inbox: Inbox, db: Database):
-    await inbox.receive(update(1))
+    inbox.receive(update(1))
+    await inbox.save()
     async with inbox.handling([1]):
         assert await pending_ids(db) == [1]
     assert await pending_ids(db) == []
 
 
 async def test_a_failed_update_leaves_the_inbox_too(inbox: Inbox, db: Database):
-    await inbox.receive(update(1))
+    inbox.receive(update(1))
     with pytest.raises(RuntimeError):
         async with inbox.handling([1]):
             raise RuntimeError("bug")
@@ -65,7 +85,8 @@ async def test_a_failed_update_leaves_the_inbox_too(inbox: Inbox, db: Database):
 
 
 async def test_handing_over_releases_the_update_before_the_work_ends(inbox: Inbox, db: Database):
-    await inbox.receive(update(1))
+    inbox.receive(update(1))
+    await inbox.save()
     async with inbox.handling([1]):
         await handed_over()
         assert await pending_ids(db) == []
@@ -79,7 +100,8 @@ async def test_work_cut_by_shutdown_stays_for_the_next_start(inbox: Inbox, db: D
             started.set()
             await asyncio.sleep(60)
 
-    await inbox.receive(update(1))
+    inbox.receive(update(1))
+    await inbox.save()
     task = asyncio.create_task(long_turn())
     await started.wait()
     inbox.cut()
@@ -94,7 +116,8 @@ async def test_work_handed_over_is_not_redone_after_a_cut(inbox: Inbox, db: Data
             await handed_over()
             await asyncio.sleep(60)
 
-    await inbox.receive(update(1))
+    inbox.receive(update(1))
+    await inbox.save()
     task = asyncio.create_task(turn_sent_to_the_agent())
     await asyncio.sleep(0.01)
     inbox.cut()
@@ -106,8 +129,9 @@ async def test_work_handed_over_is_not_redone_after_a_cut(inbox: Inbox, db: Data
 async def test_an_update_kept_for_its_album_stays_until_the_album_is_done(
     inbox: Inbox, db: Database
 ):
-    await inbox.receive(update(1))
-    await inbox.receive(update(2))
+    inbox.receive(update(1))
+    inbox.receive(update(2))
+    await inbox.save()
     for update_id in (1, 2):
         async with inbox.handling([update_id]):
             inbox.keep_current()
@@ -124,7 +148,8 @@ async def test_nothing_new_starts_after_the_cut(inbox: Inbox, db: Database):
     async def handle() -> None:
         ran.append(2)
 
-    await inbox.receive(update(2))
+    inbox.receive(update(2))
+    await inbox.save()
     inbox.cut()
     await processor.process_update(update(2), handle())
     assert ran == []
@@ -132,10 +157,11 @@ async def test_nothing_new_starts_after_the_cut(inbox: Inbox, db: Database):
 
 
 async def test_restored_updates_are_queued_again_once(inbox: Inbox, db: Database):
-    await inbox.receive(update(3, "rendilo più veloce"))
+    inbox.receive(update(3, "rendilo più veloce"))
+    await inbox.save()
     after_restart = Inbox()
     after_restart.attach(db.inbox)
-    queue = InboxQueue(after_restart)
+    queue = InboxQueue(after_restart, save_each=False)
     for restored in await after_restart.restore(BOT):
         await queue.put(restored)
     await queue.put(update(3, "rendilo più veloce"))  # Telegram sends it again
@@ -145,3 +171,17 @@ async def test_restored_updates_are_queued_again_once(inbox: Inbox, db: Database
     assert restored.message is not None
     assert restored.message.text == "rendilo più veloce"
     assert restored.get_bot() is BOT
+
+
+async def test_a_save_cut_short_is_done_by_the_next(inbox: Inbox, db: Database):
+    inbox.receive(update(1))
+    inbox.receive(update(2))
+    saving = asyncio.create_task(inbox.save())
+    await asyncio.sleep(0)
+    saving.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await saving
+    async with inbox.handling([2]):
+        pass
+    await inbox.save()
+    assert await pending_ids(db) == [1]

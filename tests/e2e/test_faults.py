@@ -16,6 +16,7 @@ import asyncio
 import re
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -468,7 +469,10 @@ def test_second_export_during_a_render_is_not_rendered_twice(bot, telegram_fake,
     chat.send_text("/export")
     telegram_fake.wait_for_message_sync(chat, contains="already being made")
     wait_for_video(telegram_fake, chat)
-    # A later export, with nothing changed, is a deliberate one: it renders again.
+    # A later export, with nothing changed, is a deliberate one: it renders again. The
+    # pause is the person's, looking at the video; without it the request can arrive
+    # while the bot is still finishing the delivery, and count as the same export.
+    time.sleep(1)
     chat.send_text("/export")
     telegram_fake.wait_for_sync(lambda: len(videos(telegram_fake, chat)) == 2, timeout=20)
     assert nemo.count("POST", "/api/render/proxy/lambda") == 2

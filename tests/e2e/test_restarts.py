@@ -20,6 +20,15 @@ def _stop(process: subprocess.Popen[str]) -> int:
     return process.wait(timeout=30)
 
 
+def _restart_until(env, log, telegram_fake, chat, contains: str) -> dict:
+    """Start the bot again, wait for its message containing ``contains``, stop it."""
+    bot = python_m_bot(env, log)
+    try:
+        return telegram_fake.wait_for_message_sync(chat, contains=contains, timeout=30)
+    finally:
+        _stop(bot)
+
+
 def _sent_to_agent(nemo) -> list[str]:
     """The messages the agent received, in order."""
     return [
@@ -79,11 +88,7 @@ def test_turn_cut_by_a_kill_is_reported_not_resent(telegram_fake, nemo, tmp_path
         eventually(lambda: nemo.count("POST", "/run_sse") == 1)
     finally:
         _kill(first)
-    second = python_m_bot(env, tmp_path / "bot.log")
-    try:
-        notice = telegram_fake.wait_for_message_sync(chat, contains="restarted", timeout=30)
-    finally:
-        _stop(second)
+    notice = _restart_until(env, tmp_path / "bot.log", telegram_fake, chat, "restarted")
     assert "1. Video: mare" in notice["text"]
     assert nemo.count("POST", "/run_sse") == 1
 
@@ -139,11 +144,7 @@ def test_messages_waiting_behind_a_turn_survive_a_kill(telegram_fake, nemo, tmp_
         telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates(), timeout=30)
     finally:
         _kill(first)
-    second = python_m_bot(env, tmp_path / "bot.log")
-    try:
-        telegram_fake.wait_for_message_sync(chat, contains="Fatto, più veloce.", timeout=30)
-    finally:
-        _stop(second)
+    _restart_until(env, tmp_path / "bot.log", telegram_fake, chat, "Fatto, più veloce.")
     assert _sent_to_agent(nemo) == ["fai un video lungo del mare", "rendilo più veloce"]
 
 
@@ -160,10 +161,6 @@ def test_an_album_waiting_behind_a_turn_survives_a_kill(telegram_fake, nemo, tmp
     finally:
         _kill(first)
     assert nemo.count("POST", "/api/upload-video/nemo_agent/me/") == 0
-    second = python_m_bot(env, tmp_path / "bot.log")
-    try:
-        ack = telegram_fake.wait_for_message_sync(chat, contains="✅", timeout=30)
-    finally:
-        _stop(second)
+    ack = _restart_until(env, tmp_path / "bot.log", telegram_fake, chat, "✅")
     assert "3" in ack["text"]
     assert nemo.count("POST", "/api/upload-video/nemo_agent/me/") == 3

@@ -73,7 +73,7 @@ class Exporter:
 
     async def resume(self, record: RenderRecord, chat: ChatRef, out: ChatOutput) -> None:
         """Pick up a render that was in flight when the bot stopped, and deliver it."""
-        session = Session(session_id=record.session_id, task_id="")
+        session = await self._recorded_session(record, chat)
         async with out.working(Activity.UPLOADING_VIDEO) as progress:
             await progress.update(Rendering(progress=record.progress))
             await self._follow(record.render_id, chat, session, out, progress)
@@ -100,7 +100,7 @@ class Exporter:
         await self._db.renders.update(
             render_id, status=status.phase.value, progress=100, output_url=status.output_url
         )
-        link = await self._project_link(chat, session)
+        link = await self._project_link(session)
         if status.size is not None and status.size > self._upload_limit and status.output_url:
             await out.show(VideoTooBig(status.output_url, status.size, link))
         else:
@@ -131,13 +131,21 @@ class Exporter:
                 )
             )
 
-    async def _project_link(self, chat: ChatRef, session: Session) -> str | None:
+    async def _recorded_session(self, render: RenderRecord, chat: ChatRef) -> Session:
+        """The session a render was made from, with its task id while the chat still edits it.
+
+        The task id serves only the project link: a chat that has moved on to a new
+        project gets no link to the old one.
+        """
+        record = await self._db.chats.get(chat.chat_id)
+        if record is None or record.session_id != render.session_id:
+            return Session(session_id=render.session_id, task_id="")
+        return Session(session_id=render.session_id, task_id=record.task_id or "")
+
+    async def _project_link(self, session: Session) -> str | None:
         """The link to the project is a courtesy: its failure must not block the video."""
         if not session.task_id:
-            record = await self._db.chats.get(chat.chat_id)
-            if record is None or record.session_id != session.session_id or not record.task_id:
-                return None
-            session = Session(session_id=session.session_id, task_id=record.task_id)
+            return None
         with contextlib.suppress(NemoError):
             return await self._projects.link(session)
         return None

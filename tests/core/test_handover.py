@@ -41,7 +41,8 @@ async def test_a_turn_cut_by_shutdown_is_reported_at_the_next_start(conversation
     assert nemo.count("POST", "/run_sse") == 1
 
 
-async def test_an_export_is_handed_over_once_its_render_is_recorded(conversation, nemo):
+async def cut_once_handed_over(conversation, nemo) -> int:
+    """Make a video, export it, and cut the export once handed over; renders submitted."""
     nemo.render_seconds = 2
     nemo.script_turn(steps.add_video_track("gita"), steps.text("Pronto."))
     await conversation.text(CHAT, "crea il video della gita", RecordingOutput())
@@ -56,11 +57,29 @@ async def test_an_export_is_handed_over_once_its_render_is_recorded(conversation
 
     task = asyncio.create_task(export())
     await released.wait()
-    assert nemo.count("POST", "/api/render/proxy/lambda") == 1
+    submitted = nemo.count("POST", "/api/render/proxy/lambda")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    return submitted
+
+
+async def test_an_export_is_handed_over_once_its_render_is_recorded(conversation, nemo):
+    assert await cut_once_handed_over(conversation, nemo) == 1
     after_restart = RecordingOutput()
     await conversation.resume(lambda chat: after_restart)
-    assert after_restart.of(VideoReady)
+    [video] = after_restart.of(VideoReady)
+    # The chat still edits that project, so the video comes with the link to it.
+    assert video.project_link is not None
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
+
+
+async def test_a_resumed_render_of_a_project_left_behind_comes_without_its_link(
+    conversation, nemo
+):
+    await cut_once_handed_over(conversation, nemo)
+    await conversation.new_project(CHAT, RecordingOutput())
+    after_restart = RecordingOutput()
+    await conversation.resume(lambda chat: after_restart)
+    [video] = after_restart.of(VideoReady)
+    assert video.project_link is None

@@ -15,7 +15,15 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from bot.core.media import PRODUCT_MAX_BYTES, CorruptMedia, MediaFormat, heic_to_jpeg, sniff
+from bot.core.media import (
+    PRODUCT_MAX_BYTES,
+    VOICE_MAX_BYTES,
+    CorruptMedia,
+    MediaFormat,
+    heic_to_jpeg,
+    sniff,
+    voice_to_mp3,
+)
 from bot.core.notices import RefusalReason, UploadRefused
 from bot.core.ports import ChatRef
 from bot.core.projects import Projects
@@ -34,7 +42,7 @@ log = logging.getLogger(__name__)
 
 _HEAD_BYTES = 512
 _PARALLEL_UPLOADS = 4
-_CONVERTED = {"heic", "heif"}
+_CONVERTED = {"heic", "heif", "ogg"}
 
 
 @dataclass(frozen=True)
@@ -195,7 +203,7 @@ async def _prepare(incoming: IncomingFile) -> UploadSource | UploadRefused:
         await _close(stream)
         return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
     if media.extension in _CONVERTED:
-        return await _converted(incoming, head, stream)
+        return await _converted(incoming, head, stream, media)
     return UploadSource(
         filename=_file_name(incoming, media),
         content_type=media.mime,
@@ -205,22 +213,31 @@ async def _prepare(incoming: IncomingFile) -> UploadSource | UploadRefused:
 
 
 async def _converted(
-    incoming: IncomingFile, head: bytes, stream: AsyncIterator[bytes]
+    incoming: IncomingFile, head: bytes, stream: AsyncIterator[bytes], media: MediaFormat
 ) -> UploadSource | UploadRefused:
+    """Read a small file whole and convert it: HEIC to JPEG, a voice note to MP3."""
+    is_voice = media.extension == "ogg"
+    if is_voice and incoming.size is not None and incoming.size > VOICE_MAX_BYTES:
+        await _close(stream)
+        return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, VOICE_MAX_BYTES)
     data = bytearray(head)
     async for chunk in stream:
         data.extend(chunk)
+    convert, extension, mime = (
+        (voice_to_mp3, "mp3", "audio/mpeg") if is_voice else (heic_to_jpeg, "jpg", "image/jpeg")
+    )
     try:
-        jpeg = await asyncio.to_thread(heic_to_jpeg, bytes(data))
+        converted = await asyncio.to_thread(convert, bytes(data))
     except CorruptMedia:
         return UploadRefused(RefusalReason.CORRUPT, incoming.file_name)
 
     async def replay() -> AsyncIterator[bytes]:
-        yield jpeg
+        yield converted
 
-    stem = PurePath(incoming.file_name or f"photo_{incoming.unique_id}").stem
+    default_stem = f"{'voice' if is_voice else 'photo'}_{incoming.unique_id}"
+    stem = PurePath(incoming.file_name or default_stem).stem
     return UploadSource(
-        filename=f"{stem}.jpg", content_type="image/jpeg", open=replay, size=len(jpeg)
+        filename=f"{stem}.{extension}", content_type=mime, open=replay, size=len(converted)
     )
 
 

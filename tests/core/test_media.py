@@ -4,6 +4,7 @@ import io
 
 import pillow_heif
 import pytest
+import soundfile as sf
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageCms
@@ -22,7 +23,9 @@ from bot.core.media import (
     check,
     heic_to_jpeg,
     sniff,
+    voice_to_mp3,
 )
+from tests.fakes.telegram_files import voice_bytes
 
 pillow_heif.register_heif_opener()
 
@@ -97,7 +100,7 @@ HEADS = [
     pytest.param(b"\xff\xf1\x50\x80\x02\x1f\xfc" + b"\x00" * 57, "aac", id="aac-adts-mpeg4"),
     pytest.param(b"\xff\xf9\x50\x80\x02\x1f\xfc" + b"\x00" * 57, "aac", id="aac-adts-mpeg2"),
     # Ogg page header (RFC 3533 §6) carrying an Opus ID header (RFC 7845 §5.1): the voice
-    # note format, recognised so it can be named, and not uploadable.
+    # note format, recognised so it can be transcoded before upload.
     pytest.param(
         b"OggS\x00\x02" + b"\x00" * 8 + b"\x01\x02\x03\x04" + b"\x00" * 8 + b"\x01\x13OpusHead",
         "ogg",
@@ -141,10 +144,23 @@ def test_formats_carry_kind_and_mime():
     assert sniff(ftyp(b"M4A ", b"M4A ")).kind is MediaKind.AUDIO
 
 
-def test_every_supported_extension_is_uploadable_and_ogg_is_not():
+def test_every_supported_extension_is_uploadable_and_so_is_a_voice_note():
     sniffed = {param.values[1]: sniff(param.values[0]) for param in HEADS}
-    assert {ext for ext, found in sniffed.items() if found.uploadable} == SUPPORTED_EXTENSIONS
-    assert not sniffed["ogg"].uploadable
+    uploadable = {ext for ext, found in sniffed.items() if found.uploadable}
+    assert uploadable == SUPPORTED_EXTENSIONS | {"ogg"}
+
+
+def test_a_voice_note_becomes_an_mp3_of_the_same_length():
+    mp3 = voice_to_mp3(voice_bytes(seconds=2.0))
+    assert sniff(mp3[:64]).extension == "mp3"
+    with sf.SoundFile(io.BytesIO(mp3)) as decoded:
+        assert decoded.samplerate == 48_000
+        assert decoded.frames / decoded.samplerate == pytest.approx(2.0, abs=0.1)
+
+
+def test_a_damaged_voice_note_is_corrupt_media():
+    with pytest.raises(CorruptMedia):
+        voice_to_mp3(b"OggS\x00\x02" + bytes(300))
 
 
 def test_display_names_cover_what_the_cloud_takes():
@@ -195,10 +211,11 @@ def test_check_names_unknown_content_by_its_claimed_extension():
     assert result.reason == Unsupported("pdf")
 
 
-def test_check_names_a_voice_note_as_ogg():
+def test_check_passes_a_voice_note_as_audio_to_transcode():
     head = b"OggS\x00\x02" + b"\x00" * 58
     result = check(head, 4000, claimed_name=None, max_bytes=PRODUCT_MAX_BYTES)
-    assert result.reason == Unsupported("ogg")
+    assert result.ok
+    assert result.format.extension == "ogg"
     assert result.format.kind is MediaKind.AUDIO
 
 

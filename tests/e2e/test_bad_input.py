@@ -19,7 +19,7 @@ from PIL import Image
 
 from tests.fakes import nemo_server as steps
 from tests.fakes.nemo_server import NemoFake, UploadedPart
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.fakes.telegram_files import jpeg_bytes, voice_bytes
 from tests.fakes.telegram_server import TelegramFake
 
 FORMATS = "JPG, PNG, HEIC, WEBP, GIF, MP4, MOV, AVI, WEBM, MKV, MP3, WAV, M4A, AAC"
@@ -142,21 +142,22 @@ def test_corrupt_heic_is_refused_politely_and_nothing_uploaded(bot, telegram_fak
     assert not any(SOMETHING_WENT_WRONG in text for text in texts_shown(telegram_fake, chat))
 
 
-def test_voice_note_is_refused_with_the_formats(bot, telegram_fake, nemo):
-    ogg_opus = b"OggS\x00\x02" + bytes(22) + b"\x13OpusHead\x01\x01" + bytes(200)
+def test_a_voice_note_is_uploaded_as_mp3(bot, telegram_fake, nemo):
     chat = telegram_fake.private_chat(language_code="en")
-    chat.send_voice(ogg_opus, duration=2)
-    refusal = telegram_fake.wait_for_message_sync(chat, contains="Supported formats")
-    assert "not supported" in refusal["text"]
-    assert FORMATS in refusal["text"]
-    assert uploads(nemo) == []
+    chat.send_voice(voice_bytes(seconds=2.0), duration=2)
+    ack = telegram_fake.wait_for_message_sync(chat, contains="✅")
+    assert "1" in ack["text"]
+    [part] = uploads(nemo)
+    assert part.filename.endswith(".mp3")
+    assert part.content_type == "audio/mpeg"
 
 
-def test_refusal_of_a_file_without_a_name_reads_well_in_english(bot, telegram_fake, nemo):
+def test_a_damaged_voice_note_is_refused_as_damaged_in_a_whole_sentence(bot, telegram_fake, nemo):
     chat = telegram_fake.private_chat(language_code="en")
     chat.send_voice(b"OggS\x00\x02" + bytes(300), duration=2)
-    refusal = telegram_fake.wait_for_message_sync(chat, contains="Supported formats")
-    assert "This file" not in refusal["text"].split(":", 1)[0][1:]
+    refusal = telegram_fake.wait_for_message_sync(chat, contains="damaged")
+    assert refusal["text"] == "I could not read this file: it looks damaged."
+    assert uploads(nemo) == []
 
 
 # --- text and commands ----------------------------------------------------------------------

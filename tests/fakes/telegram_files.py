@@ -9,6 +9,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import soundfile as sf
 from PIL import Image, ImageOps
 
 __all__ = [
@@ -154,6 +156,15 @@ def jpeg_bytes(
     """A real JPEG, for tests that send photos (the fake decodes them like Telegram)."""
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def voice_bytes(seconds: float = 2.0) -> bytes:
+    """A real voice note as Telegram sends it: OGG Opus, 48 kHz mono (a 440 Hz tone)."""
+    frames = np.arange(int(48_000 * seconds)) / 48_000
+    tone = (0.3 * np.sin(2 * np.pi * 440 * frames)).astype("float32")
+    buffer = io.BytesIO()
+    sf.write(buffer, tone, 48_000, format="OGG", subtype="OPUS")
     return buffer.getvalue()
 
 

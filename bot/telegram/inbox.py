@@ -56,7 +56,8 @@ class Inbox:
     def __init__(self) -> None:
         self._store: InboxRepository | None = None
         self._in_hand: set[int] = set()
-        self._unsaved: dict[int, str] = {}
+        # Serialized only when saved: most updates are handled before, and never are.
+        self._unsaved: dict[int, Update] = {}
         self._saving = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
@@ -79,7 +80,7 @@ class Inbox:
         if update.update_id in self._in_hand:
             return False
         self._in_hand.add(update.update_id)
-        self._unsaved[update.update_id] = json.dumps(update.to_dict())
+        self._unsaved[update.update_id] = update
         return True
 
     async def save(self) -> None:
@@ -88,12 +89,13 @@ class Inbox:
             if not self._unsaved or self._store is None:
                 return
             batch, self._unsaved = self._unsaved, {}
+            rows = {update_id: json.dumps(update.to_dict()) for update_id, update in batch.items()}
             try:
-                await self._store.add(batch)
+                await self._store.add(rows)
             except BaseException:
                 # Not known to be written (shutdown cancels the getUpdates that saves):
                 # kept for the next save, except what was handled meanwhile.
-                kept = {i: row for i, row in batch.items() if i in self._in_hand}
+                kept = {i: update for i, update in batch.items() if i in self._in_hand}
                 self._unsaved = kept | self._unsaved
                 raise
 

@@ -27,19 +27,16 @@ import asyncio
 import io
 import multiprocessing
 import os
-import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import httpx
 from PIL import Image
 from telegram import Bot
 
 from bench.support import (
-    CREDITS,
     CallWatcher,
-    Subject,
+    bot_on_fakes,
     machine,
     median,
     table,
@@ -49,10 +46,7 @@ from bench.support import (
 )
 from bot import __version__
 from bot.nemo import NemoClient, UploadSource
-from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_files import jpeg_bytes
-from tests.fakes.telegram_server import TelegramFake
 from tests.nemo.support import MemoryStore
 
 CHUNK = 256 * 1024  # what bot/telegram/files.py streams with
@@ -146,12 +140,7 @@ def main() -> None:
     settings = [float(value) for value in args.service_seconds.split(",")]
 
     results: dict[float, dict[str, list[float]]] = {}
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        TelegramFake() as telegram,
-        NemoFake(initial_credits=CREDITS) as nemo,
-        Subject.bot(deployment_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
-    ):
+    with bot_on_fakes() as (telegram, nemo, bot):
         watcher = CallWatcher(telegram)
         chat = telegram.private_chat()
 

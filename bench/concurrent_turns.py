@@ -14,21 +14,18 @@ benchmark process (which hosts both fakes) used. Targets: RSS < 300 MB, p99 < 10
 
 import argparse
 import math
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import psutil
 
 from bench.support import (
-    CREDITS,
     MIB,
     CallWatcher,
     Exchange,
     PeakRss,
     ReplyLog,
-    Subject,
+    bot_on_fakes,
     latencies,
     machine,
     median,
@@ -39,11 +36,8 @@ from bench.support import (
     verdict,
     violations,
 )
-from tests.e2e.harness import deployment_env
 from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_chats import FakeChat
-from tests.fakes.telegram_server import TelegramFake
 
 RSS_TARGET = 300 * 1000 * 1000
 P99_TARGET = 0.1
@@ -92,12 +86,7 @@ def main() -> None:
     beats = math.ceil((2 * args.seconds + 120) / HEARTBEAT_SECONDS)
     me = psutil.Process()
 
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        TelegramFake() as telegram,
-        NemoFake(initial_credits=CREDITS) as nemo,
-        Subject.bot(deployment_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
-    ):
+    with bot_on_fakes() as (telegram, nemo, bot):
         log = ReplyLog(CallWatcher(telegram))
         probers = [telegram.private_chat() for _ in range(PROBE_CHATS)]
         chats = [telegram.private_chat() for _ in range(args.turns)]

@@ -19,14 +19,11 @@ import argparse
 import math
 import random
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from bench.support import (
-    CREDITS,
     CallWatcher,
-    Subject,
+    bot_on_fakes,
     machine,
     median,
     percentile,
@@ -35,9 +32,7 @@ from bench.support import (
     violations,
     wait_until,
 )
-from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import DEFAULT_REPLY, NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo_server import DEFAULT_REPLY
 
 TARGET_SECONDS = 2.0
 FIXED_POLL = 30.0
@@ -68,12 +63,7 @@ def main() -> None:
     durations = [args.shortest + span * (i + 0.5) / args.renders for i in range(args.renders)]
     random.Random(args.seed).shuffle(durations)
 
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        TelegramFake() as telegram,
-        NemoFake(initial_credits=CREDITS) as nemo,
-        Subject.bot(deployment_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
-    ):
+    with bot_on_fakes() as (telegram, nemo, bot):
         watcher = CallWatcher(telegram)
         chats = [telegram.private_chat() for _ in durations]
         for chat in chats:

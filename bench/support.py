@@ -20,7 +20,8 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +29,7 @@ from typing import IO, Any, Self
 
 import psutil
 
+from tests.e2e.harness import deployment_env
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_server import TelegramFake
 from tests.fakes.telegram_state import Call
@@ -239,6 +241,18 @@ class Subject:
             process.wait()
             return False
         return True
+
+
+@contextmanager
+def bot_on_fakes() -> Iterator[tuple[TelegramFake, NemoFake, Subject]]:
+    """``python -m bot`` at its deployment settings on fresh fakes and a fresh database."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        TelegramFake() as telegram,
+        NemoFake(initial_credits=CREDITS) as nemo,
+        Subject.bot(deployment_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
+    ):
+        yield telegram, nemo, bot
 
 
 def _inherited_env() -> dict[str, str]:

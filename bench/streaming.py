@@ -29,13 +29,13 @@ from bench.support import (
     MIB,
     PeakRss,
     Subject,
+    curl_upload,
     machine,
     median,
     table,
     verdict,
     violations,
 )
-from bot import __version__
 from tests.e2e.harness import deployment_env
 from tests.fakes.nemo_server import SAMPLE_MP4, NemoFake
 from tests.fakes.telegram_server import TelegramFake
@@ -73,22 +73,9 @@ def curl_round(source: Path, scratch: Path, upload_url: str, token: str) -> tupl
         ["curl", "-sS", "-o", str(scratch), f"file://{source}"], check=True, capture_output=True
     )
     fetched = time.monotonic()
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "X-Skill-Source": "italiano-photo-video-maker",
-        "X-Skill-Version": __version__,
-        "X-Skill-Platform": "telegram",
-        "Expect": "",  # no 100-continue round trip: the bot does not make one either
-    }
-    command = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}"]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}" if value else f"{name}:"]
-    command += ["-F", f"files=@{scratch};type=video/mp4;filename={source.name}", upload_url]
-    status = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    curl_upload(upload_url, token, scratch, filename=source.name)
     uploaded = time.monotonic()
     scratch.unlink()
-    if status != "200":
-        raise SystemExit(f"curl upload answered HTTP {status}")
     return fetched - started, uploaded - fetched
 
 

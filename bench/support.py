@@ -29,6 +29,7 @@ from typing import IO, Any, Self
 
 import psutil
 
+from bot import __version__
 from tests.e2e.harness import deployment_env
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_server import TelegramFake
@@ -253,6 +254,28 @@ def bot_on_fakes() -> Iterator[tuple[TelegramFake, NemoFake, Subject]]:
         Subject.bot(deployment_env(telegram, nemo, Path(folder) / "bot.db"), telegram) as bot,
     ):
         yield telegram, nemo, bot
+
+
+def curl_upload(upload_url: str, token: str, path: Path, *, filename: str | None = None) -> None:
+    """Upload ``path`` with curl, as the service wants it: its headers, one ``files`` part.
+
+    The reference for the bot's own uploads. Raises SystemExit unless the answer is 200.
+    """
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "X-Skill-Source": "italiano-photo-video-maker",
+        "X-Skill-Version": __version__,
+        "X-Skill-Platform": "telegram",
+        "Expect": "",  # no 100-continue round trip: the bot does not make one either
+    }
+    command = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}" if value else f"{name}:"]
+    part = f"files=@{path};type=video/mp4" + (f";filename={filename}" if filename else "")
+    command += ["-F", part, upload_url]
+    status = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    if status != "200":
+        raise SystemExit(f"curl upload answered HTTP {status}")
 
 
 def _inherited_env() -> dict[str, str]:

@@ -15,7 +15,6 @@ import hashlib
 import multiprocessing
 import os
 import statistics
-import subprocess
 import tempfile
 import threading
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.support import machine
+from bench.support import curl_upload, machine
 from bot import __version__
 from bot.nemo import NemoClient, UploadSource
 from tests.fakes.nemo_server import NemoFake
@@ -102,23 +101,9 @@ async def client_round(client: NemoClient, session_id: str, path: Path) -> tuple
 
 def curl_round(url: str, token: str, session_id: str, path: Path) -> float:
     """Seconds of one upload of the same file by curl, with the headers the service wants."""
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "X-Skill-Source": "italiano-photo-video-maker",
-        "X-Skill-Version": __version__,
-        "X-Skill-Platform": "telegram",
-        "Expect": "",  # no 100-continue round trip: the client does not do one either
-    }
-    command = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}"]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}" if value else f"{name}:"]
-    command += ["-F", f"files=@{path};type=video/mp4"]
-    command.append(f"{url}/api/upload-video/nemo_agent/me/{session_id}")
     started = time.perf_counter()
-    status = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    curl_upload(f"{url}/api/upload-video/nemo_agent/me/{session_id}", token, path)
     elapsed = time.perf_counter() - started
-    if status != "200":
-        raise SystemExit(f"curl upload answered HTTP {status}")
     return elapsed
 
 

@@ -13,7 +13,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
 from bot.logging_setup import configure_logging
-from bot.services import INBOX_KEY, SETTINGS_KEY, close_services, open_services
+from bot.startup import INBOX_KEY, SETTINGS_KEY, close_services, open_services
 from bot.telegram import handlers
 from bot.telegram.context import BotContext
 from bot.telegram.graceful import GracefulApplication

@@ -23,7 +23,7 @@ from bot.core.notices import (
     VideoTooBig,
 )
 from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
-from bot.core.projects import Projects
+from bot.core.sessions import Sessions
 from bot.nemo import NemoClient, NemoError, RenderStatus, Session, SessionNotFound
 from storage import Database, RenderRecord
 
@@ -36,14 +36,14 @@ class Exporter:
     def __init__(
         self,
         nemo: NemoClient,
-        projects: Projects,
+        sessions: Sessions,
         db: Database,
         *,
         upload_limit: int,
         workdir: Path | None = None,
     ) -> None:
         self._nemo = nemo
-        self._projects = projects
+        self._sessions = sessions
         self._db = db
         self._upload_limit = upload_limit
         self._workdir = workdir
@@ -53,7 +53,7 @@ class Exporter:
 
         Raises NemoError for the caller to explain.
         """
-        session = await self._projects.session(chat)
+        session = await self._sessions.session(chat)
         try:
             state = await self._nemo.state(session.session_id)
         except SessionNotFound:
@@ -147,5 +147,5 @@ class Exporter:
         if not session.task_id:
             return None
         with contextlib.suppress(NemoError):
-            return await self._projects.link(session)
+            return await self._sessions.link(session)
         return None

@@ -10,16 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class GuiAction(StrEnum):
-    """What the bot does in place of a GUI instruction."""
-
-    EXPORT = "export"
-    SHOW_STATE = "show_state"
-    DESCRIBE_EDIT = "describe_edit"
-
+from bot.core.actions import Action
 
 _EXPORT = re.compile(
     r"(export|esporta|导出)\w*\W{0,3}\s*(button|bottone|pulsante|按钮)"
@@ -44,35 +36,36 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")
 
 
 @dataclass(frozen=True)
-class Translated:
+class WithoutGui:
     """The agent's text without GUI instructions, and the actions they stood for."""
 
     text: str
-    actions: tuple[GuiAction, ...]
+    actions: tuple[Action, ...]
 
 
-def translate(text: str) -> Translated:
-    """Drop GUI instructions sentence by sentence, collecting what to do instead."""
+def strip_gui(text: str) -> WithoutGui:
+    """Drop GUI instructions sentence by sentence, collecting what to do instead.
+
+    Dragging and clicking have no chat equivalent: those sentences are dropped.
+    """
     kept: list[str] = []
-    actions: list[GuiAction] = []
+    actions: list[Action] = []
     for sentence in _sentences(text):
         action = _action_for(sentence)
-        if action is None and not _CLICK.search(sentence):
+        if action is None and not (_CLICK.search(sentence) or _DRAG.search(sentence)):
             kept.append(sentence)
         elif action is not None and action not in actions:
             actions.append(action)
-    return Translated(text="\n".join(kept).strip(), actions=tuple(actions))
+    return WithoutGui(text="\n".join(kept).strip(), actions=tuple(actions))
 
 
 def _sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
 
 
-def _action_for(sentence: str) -> GuiAction | None:
-    if _EXPORT.search(sentence):
-        return GuiAction.EXPORT
-    if _STATE.search(sentence):
-        return GuiAction.SHOW_STATE
-    if _DRAG.search(sentence):
-        return GuiAction.DESCRIBE_EDIT
-    return None
+# The GUI sentences that stand for something the bot can do itself, and what.
+_ACTIONS = ((_EXPORT, Action.EXPORT), (_STATE, Action.STATE))
+
+
+def _action_for(sentence: str) -> Action | None:
+    return next((action for pattern, action in _ACTIONS if pattern.search(sentence)), None)

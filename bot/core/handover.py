@@ -5,6 +5,13 @@ handle what a crash or a shutdown cut off. Some work must not be redone that way
 agent turn already sent would be charged twice, and a render already submitted is
 resumed from its own record. The core calls `handed_over()` as soon as such a record
 exists; whoever keeps the message is then told to let it go.
+
+Why a ContextVar and not a parameter: the moment comes several calls below the
+handler (dispatcher → turn runner or exporter), in code that knows nothing of
+messages. Threading a ``release`` argument through each of those signatures would put
+a messenger concern into every core call, and one forgotten pass would silently keep
+a message that must go. The ContextVar's scope is exactly the right one: the task
+handling that update (an album's task sets its own), and nothing else.
 """
 
 from __future__ import annotations

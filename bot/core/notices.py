@@ -11,16 +11,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from bot.core.actions import Action
+from bot.core.failures import Failure
 from bot.core.summary import Timeline
-from bot.nemo import Credits, NemoError
-
-
-class NextStep(StrEnum):
-    """Actions a person can take with one tap after the agent answers."""
-
-    EXPORT = "export"
-    STATE = "state"
-    CREDITS = "credits"
+from bot.nemo import Credits
 
 
 @dataclass(frozen=True)
@@ -154,10 +148,45 @@ class ProjectStarted:
 
 @dataclass(frozen=True)
 class Failed:
-    """A cloud error the person needs to hear about, with its recovery."""
+    """A request failed; the reason says what the person can do about it."""
 
-    error: NemoError
+    reason: Failure
     register_link: str | None = None
+
+
+@dataclass(frozen=True)
+class Greeting:
+    """The first words to a private chat: what the bot does and what to try."""
+
+
+@dataclass(frozen=True)
+class HelpShown:
+    """How to use the bot in a private chat."""
+
+
+@dataclass(frozen=True)
+class GroupGuide:
+    """What a group's members must do: in a group this matters more than any greeting."""
+
+
+@dataclass(frozen=True)
+class LanguageChoices:
+    """The language asked for is not one the bot speaks: here are those it does."""
+
+
+@dataclass(frozen=True)
+class LanguageChanged:
+    """The chat's language is now ``locale``; said in that language."""
+
+    locale: str
+
+
+@dataclass(frozen=True)
+class AdminsOnly:
+    """Only a group's admins may do this; ``members_limit`` is set where size matters."""
+
+    action: Action
+    members_limit: int | None = None
 
 
 Notice = (
@@ -178,6 +207,12 @@ Notice = (
     | TurnCutShort
     | ProjectStarted
     | Failed
+    | Greeting
+    | HelpShown
+    | GroupGuide
+    | LanguageChoices
+    | LanguageChanged
+    | AdminsOnly
 )
 
 

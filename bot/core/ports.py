@@ -1,4 +1,4 @@
-"""What the conversation needs from a messenger, as protocols.
+"""What the conversation needs from a messenger and a clock, as protocols.
 
 The Telegram layer implements these; tests can implement them with a list. Keeping the
 core on this side of the line is what lets it run without Telegram.
@@ -6,12 +6,13 @@ core on this side of the line is what lets it run without Telegram.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.notices import Activity, NextStep, Notice, Progress
+from bot.core.actions import Action
+from bot.core.notices import Activity, Notice, Progress
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class ProgressReporter(Protocol):
 class ChatOutput(Protocol):
     """How the core speaks to one chat."""
 
-    async def show(self, notice: Notice, next_steps: Sequence[NextStep] = ()) -> None:
+    async def show(self, notice: Notice, next_steps: Sequence[Action] = ()) -> None:
         """Tell the person something, optionally offering one-tap next steps."""
 
     def working(self, activity: Activity) -> AbstractAsyncContextManager[ProgressReporter]:
@@ -41,3 +42,11 @@ class ChatOutput(Protocol):
 
 
 OutputFactory = Callable[[ChatRef], ChatOutput]
+"""An output for a chat the core speaks to on its own: after a restart, on a timer."""
+
+
+class Timer(Protocol):
+    """Calls back later, surviving nothing: whoever arms it re-arms it after a restart."""
+
+    def arm(self, key: str, after: float, due: Callable[[], Awaitable[None]]) -> None:
+        """Call ``due`` in ``after`` seconds, replacing what was armed under ``key``."""

@@ -37,19 +37,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.actions import Action
 from bot.core.links import extract_links, is_media_link
+from bot.core.slash import parse_slash
 
-__all__ = ["Intent", "classify", "extract_links"]
+__all__ = ["ROUTABLE", "classify"]
 
-
-class Intent(StrEnum):
-    """What a message asks the bot to do."""
-
-    EXPORT = "export"
-    CREDITS = "credits"
-    STATE = "state"
-    UPLOAD = "upload"
-    CHAT = "chat"
+# What free text can ask for; the other actions are commands and buttons only.
+ROUTABLE = frozenset({Action.EXPORT, Action.CREDITS, Action.STATE, Action.UPLOAD, Action.CHAT})
 
 
 class _Tag(StrEnum):
@@ -187,15 +182,15 @@ _LEXICON: dict[_Tag, tuple[str, ...]] = {
 }
 
 _INTENT_OF_TAG = {
-    _Tag.EXPORT: Intent.EXPORT,
-    _Tag.CREDITS: Intent.CREDITS,
-    _Tag.STATE: Intent.STATE,
-    _Tag.UPLOAD: Intent.UPLOAD,
+    _Tag.EXPORT: Action.EXPORT,
+    _Tag.CREDITS: Action.CREDITS,
+    _Tag.STATE: Action.STATE,
+    _Tag.UPLOAD: Action.UPLOAD,
 }
 _CLITICS = frozenset({("lo",), ("la",), ("li",), ("le",)})  # "non lo esportare"
 _REQUEST_TAGS = frozenset({*_INTENT_OF_TAG, _Tag.DELIVER, _Tag.SHOW})
 # On a tie between intents, the read-only ones first: they are instant and free.
-_PRIORITY = (Intent.CREDITS, Intent.STATE, Intent.EXPORT, Intent.UPLOAD)
+_PRIORITY = (Action.CREDITS, Action.STATE, Action.EXPORT, Action.UPLOAD)
 
 _REQUEST = 3  # an intent word, or a verb with the video as its object
 _EDIT = 4  # an editing verb outweighs one intent word: "aggiungi il saldo come titolo"
@@ -236,7 +231,6 @@ _TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 # Quoted text is content (a title, a caption), never a request: "metti il titolo «Scarica
 # ora»". Single quotes count only around words, so apostrophes (l'app, don't) stay.
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|「[^」]*」|『[^』]*』|(?<!\w)'[^']*'(?!\w)")
-_COMMAND = re.compile(r"^\s*/(\S+?)(?:@\w+)?(?=\s|$)")
 _CONTRACTIONS = (
     (re.compile(r"\bcan['’]t\b"), "cannot"),
     (re.compile(r"\bwon['’]t\b"), "will not"),
@@ -254,17 +248,17 @@ class _Unit:
     tag: _Tag | None
 
 
-def classify(text: str) -> Intent:
+def classify(text: str) -> Action:
     """Tell what a message asks for; anything that is not a routed request is CHAT."""
     links = extract_links(text)
     if any(is_media_link(link) for link in links):
-        return Intent.UPLOAD
+        return Action.UPLOAD
     prose = _QUOTED.sub(" ", _without(text, links))
     if links and not _tokens(prose):
-        return Intent.UPLOAD
-    command = _COMMAND.match(prose)
+        return Action.UPLOAD
+    command = parse_slash(prose)
     if command:
-        prose = f"{command.group(1)} {prose[command.end() :]}"
+        prose = f"{command.name} {command.args}"
     units = _units(_tokens(prose))
     if command and units and units[0].tag in _INTENT_OF_TAG:
         return _INTENT_OF_TAG[units[0].tag]
@@ -335,8 +329,8 @@ def _typo_tag(word: str) -> _Tag | None:
     return _ENTRIES[(close[0],)] if close else None
 
 
-def _score(units: Sequence[_Unit], *, has_link: bool) -> Counter[Intent]:
-    scores: Counter[Intent] = Counter()
+def _score(units: Sequence[_Unit], *, has_link: bool) -> Counter[Action]:
+    scores: Counter[Action] = Counter()
     for index, unit in enumerate(units):
         match unit.tag:
             case _Tag.EXPORT | _Tag.UPLOAD if not _negated(units, index):
@@ -350,19 +344,19 @@ def _score(units: Sequence[_Unit], *, has_link: bool) -> Counter[Intent]:
                 if intent is not None:
                     scores[intent] += _REQUEST
             case _Tag.EDIT:
-                scores[Intent.CHAT] += _EDIT
+                scores[Action.CHAT] += _EDIT
             case _Tag.LIGHT if not _governs_request(units, index):
-                scores[Intent.CHAT] += _EDIT
+                scores[Action.CHAT] += _EDIT
             case _Tag.DEFER | _Tag.SELF:
-                scores[Intent.CHAT] += _ASIDE
+                scores[Action.CHAT] += _ASIDE
     if has_link and any(unit.tag is _Tag.LINK_WORD for unit in units):
-        scores[Intent.UPLOAD] += _REQUEST
+        scores[Action.UPLOAD] += _REQUEST
     return scores
 
 
-def _decide(scores: Counter[Intent]) -> Intent:
+def _decide(scores: Counter[Action]) -> Action:
     best = max(_PRIORITY, key=scores.__getitem__)  # on a tie, max keeps the first
-    return best if scores[best] > scores[Intent.CHAT] else Intent.CHAT
+    return best if scores[best] > scores[Action.CHAT] else Action.CHAT
 
 
 def _negated(units: Sequence[_Unit], index: int) -> bool:
@@ -386,7 +380,7 @@ def _object(units: Sequence[_Unit], index: int) -> int | None:
     return None
 
 
-def _verb_intent(units: Sequence[_Unit], index: int) -> Intent | None:
+def _verb_intent(units: Sequence[_Unit], index: int) -> Action | None:
     """What DELIVER or SHOW asks for: "mandami il video" is an export, "mostrami il
     progetto" the state, and "voglio il video più corto" an edit."""
     position = _object(units, index)
@@ -396,9 +390,9 @@ def _verb_intent(units: Sequence[_Unit], index: int) -> Intent | None:
         return None
     target = units[position].tag
     if target is _Tag.THING or (units[index].tag is _Tag.DELIVER and target is _Tag.PROJECT):
-        return Intent.EXPORT
+        return Action.EXPORT
     if units[index].tag is _Tag.SHOW and target in (_Tag.PROJECT, _Tag.STATE):
-        return Intent.STATE
+        return Action.STATE
     return None
 
 

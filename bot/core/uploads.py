@@ -26,7 +26,7 @@ from bot.core.media import (
 )
 from bot.core.notices import RefusalReason, UploadRefused
 from bot.core.ports import ChatRef
-from bot.core.projects import Projects
+from bot.core.sessions import Sessions
 from bot.nemo import (
     FileTooLarge,
     NemoClient,
@@ -79,10 +79,10 @@ class Uploader:
     """Checks and uploads batches of files into a chat's project."""
 
     def __init__(
-        self, nemo: NemoClient, projects: Projects, db: Database, *, download_limit: int
+        self, nemo: NemoClient, sessions: Sessions, db: Database, *, download_limit: int
     ) -> None:
         self._nemo = nemo
-        self._projects = projects
+        self._sessions = sessions
         self._db = db
         self._download_limit = download_limit
 
@@ -96,7 +96,7 @@ class Uploader:
         Raises NemoError when the cloud fails for a reason other than the file itself.
         """
         report = UploadReport()
-        session = await self._projects.session(chat)
+        session = await self._sessions.session(chat)
         limit = asyncio.Semaphore(_PARALLEL_UPLOADS)
 
         async def one(incoming: IncomingFile) -> None:
@@ -117,21 +117,21 @@ class Uploader:
             failure = _first(failures)
         if report.uploaded:
             # What did get in is in the project, failure or not: the total must say so.
-            report.total = await self._projects.add_items(chat, report.uploaded)
+            report.total = await self._sessions.add_items(chat, report.uploaded)
         if failure is not None:
             raise failure
         return report
 
     async def upload_links(self, chat: ChatRef, urls: Sequence[str]) -> UploadReport:
         """Have the cloud fetch media by URL: the way round Telegram's download limit."""
-        session = await self._projects.session(chat)
+        session = await self._sessions.session(chat)
         try:
             result = await self._nemo.upload_urls(session.session_id, urls)
         except SessionNotFound:
-            session = await self._projects.renew(chat, stale=session)
+            session = await self._sessions.renew(chat, stale=session)
             result = await self._nemo.upload_urls(session.session_id, urls)
         uploaded = len(result.files) or len(urls)
-        total = await self._projects.add_items(chat, uploaded)
+        total = await self._sessions.add_items(chat, uploaded)
         return UploadReport(uploaded=uploaded, total=total)
 
     async def _upload_one(
@@ -174,7 +174,7 @@ class Uploader:
         try:
             await self._nemo.upload_files(session.session_id, [source])
         except SessionNotFound:
-            session = await self._projects.renew(chat, stale=session)
+            session = await self._sessions.renew(chat, stale=session)
             await self._nemo.upload_files(session.session_id, [source])
 
     def _refuse_by_size(self, incoming: IncomingFile) -> UploadRefused | None:

@@ -12,7 +12,8 @@ import re
 
 from telegram import Message, MessageEntity
 
-_COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+|[\u4e00-\u9fff]+)(?:@(?P<bot>\w+))?(?:\s|$)")
+from bot.core.slash import parse_slash
+from bot.telegram.files import media_of
 
 
 def command_in(text: str | None, username: str) -> tuple[str, str] | None:
@@ -20,13 +21,12 @@ def command_in(text: str | None, username: str) -> tuple[str, str] | None:
 
     ``/cmd`` and ``/cmd@thisbot`` are; ``/cmd@otherbot`` is not.
     """
-    match = _COMMAND.match(text or "")
-    if match is None:
+    command = parse_slash(text)
+    if command is None:
         return None
-    target = match.group("bot")
-    if target is not None and target.casefold() != username.casefold():
+    if command.bot is not None and command.bot.casefold() != username.casefold():
         return None
-    return match.group("name").casefold(), (text or "")[match.end() :].strip()
+    return command.name, command.args
 
 
 def mentions(message: Message, username: str) -> bool:
@@ -54,15 +54,7 @@ def without_mention(text: str, username: str) -> str:
 
 def has_media(message: Message) -> bool:
     """True for the kinds of message the bot can upload."""
-    return bool(
-        message.photo
-        or message.video
-        or message.document
-        or message.audio
-        or message.voice
-        or message.animation
-        or message.video_note
-    )
+    return media_of(message) is not None
 
 
 def is_addressed(message: Message, *, bot_id: int, username: str) -> bool:

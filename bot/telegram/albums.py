@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from telegram import Message
-from telegram.ext import ContextTypes, JobQueue
+from telegram.ext import Application, ContextTypes, JobQueue
 
 # Album items arrive milliseconds apart (often in one getUpdates batch); bots in the
 # wild wait 0.6-2.5 s; every item restarts the wait, up to the cap. Uploads start on
@@ -73,7 +73,8 @@ class Album:
             await self.changed.wait()
 
 
-AlbumHandler = Callable[[Album], Awaitable[None]]
+# Given the application rather than the services: the collector is built with them.
+AlbumHandler = Callable[[Application, Album], Awaitable[None]]
 
 
 class AlbumCollector:
@@ -90,7 +91,8 @@ class AlbumCollector:
         album = self._albums.get(key)
         if album is None:
             album = self._albums[key] = Album(chat_id=message.chat_id)
-            self._job_queue.application.create_task(self._on_album(album))
+            application = self._job_queue.application
+            application.create_task(self._on_album(application, album))
         album.add(message, update_id)
         for job in self._job_queue.get_jobs_by_name(key):
             job.schedule_removal()

@@ -11,25 +11,55 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
-from telegram import Bot, Message
+from telegram import (
+    Animation,
+    Audio,
+    Bot,
+    Document,
+    Message,
+    PhotoSize,
+    Video,
+    VideoNote,
+    Voice,
+)
+from telegram.ext import filters
 
 from bot.core.uploads import IncomingFile
 
 _CHUNK = 256 * 1024
 
+Media = PhotoSize | Video | Document | Audio | Voice | Animation | VideoNote
 
-def incoming_file(message: Message, bot: Bot, http: httpx.AsyncClient) -> IncomingFile | None:
-    """The file a message carries, or None when it carries no media we handle."""
-    media = (
-        message.photo[-1]
-        if message.photo
-        else message.video
+# The one list of the kinds of message the bot can upload: the handler's filter and
+# ``media_of`` must agree, or a file would be routed here and then found empty.
+MEDIA_FILTER = (
+    filters.PHOTO
+    | filters.VIDEO
+    | filters.AUDIO
+    | filters.VOICE
+    | filters.ANIMATION
+    | filters.VIDEO_NOTE
+    | filters.Document.ALL
+)
+
+
+def media_of(message: Message) -> Media | None:
+    """The file a message carries (a photo's largest size), or None."""
+    if message.photo:
+        return message.photo[-1]
+    return (
+        message.video
         or message.document
         or message.audio
         or message.voice
         or message.animation
         or message.video_note
     )
+
+
+def incoming_file(message: Message, bot: Bot, http: httpx.AsyncClient) -> IncomingFile | None:
+    """The file a message carries, or None when it carries no media we handle."""
+    media = media_of(message)
     if media is None:
         return None
     return IncomingFile(

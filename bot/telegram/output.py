@@ -19,11 +19,20 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, ChatMigrated, NetworkError, TimedOut
 
-from bot.core.notices import Activity, NextStep, Notice, Progress, VideoReady, VideoTooBig
-from bot.i18n import Translator
+from bot.core.actions import Action
+from bot.core.notices import (
+    Activity,
+    LanguageChanged,
+    Notice,
+    Progress,
+    VideoReady,
+    VideoTooBig,
+)
+from bot.core.ports import ChatRef
+from bot.i18n import Catalogs, Translator
 from bot.telegram import keyboards
 from bot.telegram.progress import StatusMessage
-from bot.telegram.texts import notice_text, progress_text, undelivered_video_text
+from bot.telegram.texts.notices import notice_text, progress_text, undelivered_video_text
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +72,18 @@ class TelegramOutput:
     def __init__(
         self,
         bot: Bot,
-        chat_id: int,
-        tr: Translator,
+        chat: ChatRef,
+        catalogs: Catalogs,
         *,
-        is_group: bool,
+        sees_everything: bool = False,
         moved: ChatMoved | None = None,
     ) -> None:
         self._bot = bot
-        self._chat_id = chat_id
-        self._tr = tr
-        self._is_group = is_group
+        self._chat_id = chat.chat_id
+        self._catalogs = catalogs
+        self._tr = catalogs.translator(chat.locale)
+        self._is_group = chat.is_group
+        self._sees_everything = sees_everything
         self._moved = moved
 
     @property
@@ -80,15 +91,23 @@ class TelegramOutput:
         """The chat's id, which changes if the group became a supergroup meanwhile."""
         return self._chat_id
 
-    async def show(self, notice: Notice, next_steps: Sequence[NextStep] = ()) -> None:
+    @property
+    def tr(self) -> Translator:
+        """The chat's language, for the few texts the messenger layer writes itself."""
+        return self._tr
+
+    async def show(self, notice: Notice, next_steps: Sequence[Action] = ()) -> None:
         """Send the notice; a video goes out as a streamable video with its caption."""
+        if isinstance(notice, LanguageChanged):
+            self._tr = self._catalogs.translator(notice.locale)
         markup = keyboards.next_steps(next_steps, self._tr)
         if isinstance(notice, VideoReady):
             await self._send_video(notice, markup)
         elif isinstance(notice, VideoTooBig):
             await self._deliver_text(notice_text(notice, self._tr), markup)
         else:
-            await self.say(notice_text(notice, self._tr), markup)
+            text = notice_text(notice, self._tr, sees_everything=self._sees_everything)
+            await self.say(text, markup)
 
     async def say(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Send text, split at Telegram's length limit; buttons go under the last part.
@@ -210,3 +229,25 @@ def _split(text: str, limit: int) -> list[str]:
         text = text[cut:].lstrip()
     parts.append(text)
     return [part for part in parts if part] or [text]
+
+
+class Outputs:
+    """The core's OutputFactory: an output for any chat, in its language."""
+
+    def __init__(
+        self, bot: Bot, catalogs: Catalogs, *, sees_everything: bool, moved: ChatMoved
+    ) -> None:
+        self._bot = bot
+        self._catalogs = catalogs
+        self._sees_everything = sees_everything
+        self._moved = moved
+
+    def __call__(self, chat: ChatRef) -> TelegramOutput:
+        """An output that speaks ``chat``'s language and follows it if it moves."""
+        return TelegramOutput(
+            self._bot,
+            chat,
+            self._catalogs,
+            sees_everything=self._sees_everything,
+            moved=self._moved,
+        )

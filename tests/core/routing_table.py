@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.core.router import Intent
+from bot.core.actions import Action
 
 EXPORT, CREDITS, STATE, UPLOAD, CHAT = (
-    Intent.EXPORT,
-    Intent.CREDITS,
-    Intent.STATE,
-    Intent.UPLOAD,
-    Intent.CHAT,
+    Action.EXPORT,
+    Action.CREDITS,
+    Action.STATE,
+    Action.UPLOAD,
+    Action.CHAT,
 )
 
 ITALIAN = [
@@ -351,7 +351,7 @@ def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "n/a"
 
 
-def measure(classify: Callable[[str], Intent]) -> Accuracy:
+def measure(classify: Callable[[str], Action]) -> Accuracy:
     accuracy = Accuracy()
     for row in ROUTES:
         text, expected = row.values

@@ -1,4 +1,4 @@
-"""The transport-free conversation against the real NemoVideo fake and a real database.
+"""The transport-free conversation core against the real NemoVideo fake and a real database.
 
 The output records notices instead of sending them, so these tests read what a person
 would be told, without Telegram in the way.
@@ -7,21 +7,22 @@ would be told, without Telegram in the way.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from bot.core.conversation import Conversation
-from bot.core.exports import Exporter
+from bot.core.actions import Action, Instruction, Request
+from bot.core.assembly import Core, CoreSettings, build_core
+from bot.core.chats import ChatDirectory
+from bot.core.failures import Failure
 from bot.core.notices import (
     AgentReply,
     CreditsShown,
     ExportAlreadyComing,
     Failed,
-    NextStep,
     NothingToExport,
     Notice,
     Progress,
@@ -34,11 +35,9 @@ from bot.core.notices import (
     VideoReady,
     Working,
 )
-from bot.core.ports import ChatRef
-from bot.core.projects import Projects
-from bot.core.turns import TurnRunner
-from bot.core.uploads import IncomingFile, Uploader
-from bot.nemo import ExportNotAllowed, NemoClient, NemoTimeouts, OutOfCredits, StoredCredentials
+from bot.core.ports import ChatOutput, ChatRef, OutputFactory
+from bot.core.uploads import IncomingFile
+from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
 from storage import Database
 from tests.fakes import nemo_server as steps
 from tests.fakes.nemo_server import NemoFake
@@ -51,11 +50,11 @@ class RecordingOutput:
     """A ChatOutput that remembers what it was asked to show."""
 
     notices: list[Notice] = field(default_factory=list)
-    steps: list[Sequence[NextStep]] = field(default_factory=list)
+    steps: list[Sequence[Action]] = field(default_factory=list)
     progress: list[Progress] = field(default_factory=list)
     videos: list[bytes] = field(default_factory=list)
 
-    async def show(self, notice: Notice, next_steps: Sequence[NextStep] = ()) -> None:
+    async def show(self, notice: Notice, next_steps: Sequence[Action] = ()) -> None:
         if isinstance(notice, VideoReady):
             self.videos.append(notice.path.read_bytes())
         self.notices.append(notice)
@@ -83,8 +82,47 @@ class MemoryCredentials:
         self.saved = credentials
 
 
+class ManualTimer:
+    """The core's Timer, firing only when the test says."""
+
+    def __init__(self) -> None:
+        self.armed: dict[str, tuple[float, Callable[[], Awaitable[None]]]] = {}
+
+    def arm(self, key: str, after: float, due: Callable[[], Awaitable[None]]) -> None:
+        self.armed[key] = (after, due)
+
+
+@dataclass
+class CoreUnderTest:
+    """The core with the calls the messenger layer makes, in the tests' own words."""
+
+    core: Core
+    speaking_to: list[OutputFactory]
+
+    async def text(self, chat: ChatRef, text: str, out: ChatOutput) -> None:
+        await self.core.dispatcher.text(chat, text, out)
+
+    async def media(
+        self,
+        chat: ChatRef,
+        files: object,
+        caption: Instruction | Callable[[], Instruction | None] | None,
+        out: ChatOutput,
+    ) -> None:
+        instruction = caption if callable(caption) else (lambda: caption)
+        await self.core.dispatcher.media(chat, files, out, instruction=instruction)
+
+    async def run(self, chat: ChatRef, action: Action, out: ChatOutput) -> None:
+        await self.core.dispatcher.dispatch(chat, Request(action), out)
+
+    async def resume(self, outputs: OutputFactory) -> None:
+        """A restart: the core speaks to chats on its own through ``outputs``."""
+        self.speaking_to.append(outputs)
+        await self.core.recovery.resume()
+
+
 @pytest.fixture
-async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[Conversation]:
+async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnderTest]:
     db = await Database.open(str(tmp_path / "bot.sqlite3"))
     timeouts = NemoTimeouts(render_poll_first=0.05, render_poll_max=0.2, retry_backoff=0.01)
     client = NemoClient(
@@ -93,15 +131,23 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[Conversa
         credentials=MemoryCredentials(),
         timeouts=timeouts,
     )
-    projects = Projects(db, client, "https://nemovideo.example")
-    yield Conversation(
-        nemo=client,
+    speaking_to: list[OutputFactory] = [lambda chat: RecordingOutput()]
+    core = build_core(
         db=db,
-        projects=projects,
-        turns=TurnRunner(client, projects, db, still_working_seconds=0.05),
-        uploader=Uploader(client, projects, db, download_limit=20_000_000),
-        exporter=Exporter(client, projects, db, upload_limit=50_000_000, workdir=tmp_path),
+        nemo=client,
+        chats=ChatDirectory(db),
+        outputs=lambda chat: speaking_to[-1](chat),
+        timer=ManualTimer(),
+        settings=CoreSettings(
+            web_url="https://nemovideo.example",
+            still_working_seconds=0.05,
+            collection_idle_seconds=600,
+            download_limit=20_000_000,
+            upload_limit=50_000_000,
+            workdir=tmp_path,
+        ),
     )
+    yield CoreUnderTest(core, speaking_to)
     await client.aclose()
     await db.close()
 
@@ -157,7 +203,7 @@ async def test_chat_turn_relays_text_without_tool_events(conversation, nemo):
     replies = out.of(AgentReply)
     assert [reply.text for reply in replies] == ["Ecco il tuo slideshow con musica italiana."]
     assert "generate_video" not in replies[0].text
-    assert NextStep.EXPORT in out.steps[out.notices.index(replies[0])]
+    assert Action.EXPORT in out.steps[out.notices.index(replies[0])]
     assert nemo.count("POST", "/run_sse") == 1
 
 
@@ -351,7 +397,7 @@ async def test_out_of_credits_on_anonymous_token_offers_the_register_link(conver
     out = RecordingOutput()
     await conversation.text(CHAT, "crea un video", out)
     [failed] = out.of(Failed)
-    assert isinstance(failed.error, OutOfCredits)
+    assert failed.reason is Failure.OUT_OF_CREDITS
     assert failed.register_link and "/register?bind=anon_" in failed.register_link
 
 
@@ -360,8 +406,8 @@ async def test_export_not_allowed_is_explained(conversation, nemo):
     await conversation.text(CHAT, "crea un video", RecordingOutput())
     nemo.fail_next("POST", "/api/render/proxy/lambda", status=402, message="plan")
     out = RecordingOutput()
-    await conversation.export(CHAT, out)
-    assert [type(failed.error) for failed in out.of(Failed)] == [ExportNotAllowed]
+    await conversation.run(CHAT, Action.EXPORT, out)
+    assert [failed.reason for failed in out.of(Failed)] == [Failure.EXPORT_NOT_IN_PLAN]
 
 
 async def test_the_same_file_delivered_twice_is_uploaded_once(conversation, nemo):

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from bot.core.actions import Action
 from bot.core.handover import releasing
 from bot.core.notices import TurnInterrupted, VideoReady
 from tests.core.test_conversation import CHAT, RecordingOutput, conversation, until
@@ -53,7 +54,7 @@ async def cut_once_handed_over(conversation, nemo) -> int:
 
     async def export() -> None:
         with releasing(release):
-            await conversation.export(CHAT, RecordingOutput())
+            await conversation.run(CHAT, Action.EXPORT, RecordingOutput())
 
     task = asyncio.create_task(export())
     await released.wait()
@@ -78,7 +79,7 @@ async def test_a_resumed_render_of_a_project_left_behind_comes_without_its_link(
     conversation, nemo
 ):
     await cut_once_handed_over(conversation, nemo)
-    await conversation.new_project(CHAT, RecordingOutput())
+    await conversation.run(CHAT, Action.NEW_PROJECT, RecordingOutput())
     after_restart = RecordingOutput()
     await conversation.resume(lambda chat: after_restart)
     [video] = after_restart.of(VideoReady)

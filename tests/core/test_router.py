@@ -1,10 +1,11 @@
-"""Intent routing: every labelled utterance, plus robustness properties."""
+"""Action routing: every labelled utterance, plus robustness properties."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.router import Intent, classify
+from bot.core.actions import Action
+from bot.core.router import ROUTABLE, classify
 from tests.core.routing_table import LANGUAGES, ROUTES, measure
 
 
@@ -20,13 +21,13 @@ def test_table_covers_every_language_and_intent():
     for language in LANGUAGES:
         rows = [row for row in ROUTES if row.id.startswith(f"{language}-")]
         assert len(rows) >= 50, language
-        assert {row.values[1] for row in rows} == set(Intent), language
+        assert {row.values[1] for row in rows} == ROUTABLE, language
     assert all(row.id.split("-")[0] in LANGUAGES for row in ROUTES)
 
 
 def test_accuracy_counts_misroutes_per_language():
-    accuracy = measure(lambda text: Intent.CHAT)
-    chat_rows = sum(1 for row in ROUTES if row.values[1] is Intent.CHAT)
+    accuracy = measure(lambda text: Action.CHAT)
+    chat_rows = sum(1 for row in ROUTES if row.values[1] is Action.CHAT)
     assert sum(accuracy.right.values()) == chat_rows
     assert len(accuracy.misroutes) == len(ROUTES) - chat_rows
     assert accuracy.line().startswith(f"routing accuracy: {chat_rows}/{len(ROUTES)} = ")
@@ -47,16 +48,16 @@ def test_routes_ignore_case_and_trailing_emoji(text, expected):
     ],
 )
 def test_commands_route_with_arguments_and_bot_name(text):
-    assert classify(text) is Intent.EXPORT
+    assert classify(text) is Action.EXPORT
 
 
 def test_a_command_decides_even_before_an_editing_verb():
-    assert classify("/stato aggiungi musica") is Intent.STATE
+    assert classify("/stato aggiungi musica") is Action.STATE
 
 
 def test_a_link_that_is_not_media_inside_an_instruction_is_chat():
     text = "usa lo stile di questo reel https://www.instagram.com/reel/abc123/"
-    assert classify(text) is Intent.CHAT
+    assert classify(text) is Action.CHAT
 
 
 # Words from the table, mixed with anything: reaches every rule, not only the fallback.
@@ -66,9 +67,9 @@ WORDS = st.sampled_from([*TABLE_WORDS, "/esporta@bot", "«", "»", '"', "'", "�
 
 @given(st.text())
 def test_classify_never_raises_on_arbitrary_text(text):
-    assert classify(text) in Intent
+    assert classify(text) in Action
 
 
 @given(st.lists(st.one_of(WORDS, st.text(max_size=5)), max_size=12))
 def test_classify_never_raises_on_mixed_known_words(words):
-    assert classify(" ".join(words)) in Intent
+    assert classify(" ".join(words)) in Action

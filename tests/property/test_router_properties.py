@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.links import is_media_link
-from bot.core.router import Intent, classify, extract_links
+from bot.core.actions import Action
+from bot.core.links import extract_links, is_media_link
+from bot.core.router import classify
 
 FAST = settings(max_examples=200, deadline=None)
 # Words the router knows, mixed with anything: plain random text rarely names an intent.
@@ -22,12 +23,12 @@ CUES = st.sampled_from(
 MESSAGES = st.lists(CUES | st.text(max_size=12), max_size=12).map(" ".join) | st.text()
 INTENT_COMMANDS = st.sampled_from(
     [
-        ("esporta", Intent.EXPORT),
-        ("export", Intent.EXPORT),
-        ("crediti", Intent.CREDITS),
-        ("credits", Intent.CREDITS),
-        ("stato", Intent.STATE),
-        ("status", Intent.STATE),
+        ("esporta", Action.EXPORT),
+        ("export", Action.EXPORT),
+        ("crediti", Action.CREDITS),
+        ("credits", Action.CREDITS),
+        ("stato", Action.STATE),
+        ("status", Action.STATE),
     ]
 )
 
@@ -35,7 +36,7 @@ INTENT_COMMANDS = st.sampled_from(
 @FAST
 @given(MESSAGES)
 def test_any_message_gets_an_intent(text):
-    assert isinstance(classify(text), Intent)
+    assert isinstance(classify(text), Action)
 
 
 @FAST
@@ -63,4 +64,4 @@ def test_a_command_naming_an_intent_decides(command, suffix, rest):
 @FAST
 @given(MESSAGES, st.sampled_from(["https://media.example.org/clip.mp4", "http://x.it/FOTO.JPEG"]))
 def test_a_message_with_a_media_link_is_an_upload(text, link):
-    assert classify(f"{text} {link} {text}") is Intent.UPLOAD
+    assert classify(f"{text} {link} {text}") is Action.UPLOAD

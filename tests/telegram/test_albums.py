@@ -68,7 +68,7 @@ async def test_items_reach_the_receiver_as_they_arrive_and_the_album_ends_once_q
     albums: list[Album] = []
     received: list[int] = []
 
-    async def on_album(album: Album) -> None:
+    async def on_album(application: object, album: Album) -> None:
         albums.append(album)
         async for message in album.arrivals():
             received.append(message.message_id)

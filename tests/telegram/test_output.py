@@ -12,6 +12,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
 from bot.core.notices import AgentReply, VideoReady, VideoTooBig
+from bot.core.ports import ChatRef
 from bot.i18n import Catalogs
 from bot.telegram.output import Fallback, TelegramOutput, upload_fallback
 
@@ -43,7 +44,7 @@ class ScriptedBot:
 
 
 def output(bot: ScriptedBot) -> TelegramOutput:
-    return TelegramOutput(bot, CHAT_ID, Catalogs().translator("en"), is_group=False)
+    return TelegramOutput(bot, ChatRef(CHAT_ID, "en"), Catalogs())
 
 
 @pytest.fixture

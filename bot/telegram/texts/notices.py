@@ -1,12 +1,10 @@
-"""Notices and progress rendered as chat text in the chat's language.
-
-Every user-facing sentence lives here or in ``errors.py`` and goes through the
-catalogs with named placeholders; numbers go through Babel.
-"""
+"""Notices and progress rendered as chat text in the chat's language."""
 
 from __future__ import annotations
 
+from bot.core.actions import Action
 from bot.core.notices import (
+    AdminsOnly,
     AgentReply,
     CollectionClosedIdle,
     CollectionOpened,
@@ -14,6 +12,11 @@ from bot.core.notices import (
     Downloading,
     ExportAlreadyComing,
     Failed,
+    Greeting,
+    GroupGuide,
+    HelpShown,
+    LanguageChanged,
+    LanguageChoices,
     NothingToExport,
     NothingToUpload,
     Notice,
@@ -34,14 +37,20 @@ from bot.core.notices import (
 )
 from bot.core.summary import Timeline, TrackKind, TrackSummary
 from bot.i18n import Translator
-from bot.telegram.commands import Command, command_name
-from bot.telegram.errors import explain, supported_formats
+from bot.telegram.commands import command_name
+from bot.telegram.texts import commands
+from bot.telegram.texts.failures import explain, supported_formats
 
 _MB = 1_000_000
 
 
-def notice_text(notice: Notice, tr: Translator) -> str:
-    """The message text for a notice (a video's caption for VideoReady)."""
+def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False) -> str:
+    """The message text for a notice (a video's caption for VideoReady).
+
+    ``sees_everything`` says whether Telegram shows the bot every group message, which
+    changes what a group's members must do. LanguageChanged is said in ``tr``'s
+    language: the caller passes the new one.
+    """
     _ = tr.gettext
     match notice:
         case AgentReply(text=text):
@@ -74,7 +83,7 @@ def notice_text(notice: Notice, tr: Translator) -> str:
                     "Reply to this message with your photos, albums, clips or music. "
                     "When everyone is done, send /{create} (you can add what you want, "
                     "e.g. “/{create} a lively slideshow”)."
-                ).format(create=command_name(tr.locale, Command.CREATE))
+                ).format(create=command_name(tr.locale, Action.CREATE))
             )
         case CollectionClosedIdle(total=total, idle_minutes=minutes):
             return (
@@ -87,8 +96,8 @@ def notice_text(notice: Notice, tr: Translator) -> str:
                 + _project_total(total, tr)
                 + " "
                 + _("Send /{create} to make the video, or /{collect} to add more.").format(
-                    create=command_name(tr.locale, Command.CREATE),
-                    collect=command_name(tr.locale, Command.COLLECT),
+                    create=command_name(tr.locale, Action.CREATE),
+                    collect=command_name(tr.locale, Action.COLLECT),
                 )
             )
         case UploadAcknowledged(added=added, total=total):
@@ -131,8 +140,20 @@ def notice_text(notice: Notice, tr: Translator) -> str:
             return _with_timeline(lead, timeline, tr)
         case ProjectStarted():
             return _("🆕 New project started. Send photos or clips to begin.")
-        case Failed(error=error, register_link=link):
-            return explain(error, tr, link)
+        case Failed(reason=reason, register_link=link):
+            return explain(reason, tr, link)
+        case Greeting():
+            return commands.greeting(tr)
+        case HelpShown():
+            return commands.help_text(tr)
+        case GroupGuide():
+            return commands.group_help(tr, sees_everything=sees_everything)
+        case LanguageChoices():
+            return commands.language_usage(tr)
+        case LanguageChanged():
+            return commands.language_set(tr)
+        case AdminsOnly(action=action, members_limit=limit):
+            return commands.admins_only(action, tr, limit)
 
 
 def undelivered_video_text(url: str, project_link: str | None, tr: Translator) -> str:

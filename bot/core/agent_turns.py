@@ -16,11 +16,12 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from bot.core.gui import GuiAction, translate
+from bot.core.actions import Action
+from bot.core.gui import strip_gui
 from bot.core.handover import handed_over
 from bot.core.notices import Working
 from bot.core.ports import ChatRef, ProgressReporter
-from bot.core.projects import Projects
+from bot.core.sessions import Sessions
 from bot.nemo import (
     AgentText,
     NemoClient,
@@ -43,7 +44,7 @@ class TurnOutcome:
     """
 
     text: str
-    actions: tuple[GuiAction, ...]
+    actions: tuple[Action, ...]
     complete: bool = True
 
 
@@ -53,13 +54,13 @@ class TurnRunner:
     def __init__(
         self,
         nemo: NemoClient,
-        projects: Projects,
+        sessions: Sessions,
         db: Database,
         *,
         still_working_seconds: float,
     ) -> None:
         self._nemo = nemo
-        self._projects = projects
+        self._sessions = sessions
         self._db = db
         self._still_working = still_working_seconds
 
@@ -70,12 +71,12 @@ class TurnRunner:
         the server refused it, so nothing was charged. Raises NemoError for everything
         else the caller must explain.
         """
-        session = await self._projects.session(chat)
+        session = await self._sessions.session(chat)
         try:
             return await self._relay(chat, session, text, progress)
         except SessionNotFound:
             log.info("session of chat %s is gone; starting a new one", chat.chat_id)
-            session = await self._projects.renew(chat, stale=session)
+            session = await self._sessions.renew(chat, stale=session)
             return await self._relay(chat, session, text, progress)
 
     async def _relay(
@@ -116,8 +117,8 @@ def _cut_short(error: NemoError) -> bool:
 
 
 def _outcome(texts: list[str], *, complete: bool) -> TurnOutcome:
-    translated = translate("\n\n".join(part.strip() for part in texts if part.strip()))
-    return TurnOutcome(text=translated.text, actions=translated.actions, complete=complete)
+    stripped = strip_gui("\n\n".join(part.strip() for part in texts if part.strip()))
+    return TurnOutcome(text=stripped.text, actions=stripped.actions, complete=complete)
 
 
 @contextlib.asynccontextmanager

@@ -1,0 +1,282 @@
+"""The one table from an action to what runs it, and the entry points that feed it.
+
+Every way of asking (a command, routed text, a button, a caption, the agent's "press
+Export") arrives here as a ``Request`` and runs through ``dispatch``. Each handler
+takes the chat's place in line itself; the line is re-entrant within a task, so an
+agent turn that ends in an export keeps its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+
+from bot.core.actions import Action, Instruction, Request, Sender
+from bot.core.agent_turns import TurnRunner
+from bot.core.chats import ChatDirectory
+from bot.core.collections import Collections
+from bot.core.exports import Exporter
+from bot.core.links import extract_links
+from bot.core.notices import (
+    Activity,
+    AdminsOnly,
+    AgentReply,
+    CreditsShown,
+    ExportAlreadyComing,
+    Greeting,
+    GroupGuide,
+    HelpShown,
+    LanguageChanged,
+    LanguageChoices,
+    NothingToUpload,
+    ProjectStarted,
+    TimelineShown,
+    TurnCutShort,
+    UploadAcknowledged,
+    Uploading,
+)
+from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
+from bot.core.requests import RequestRunner
+from bot.core.router import classify
+from bot.core.sessions import Sessions
+from bot.core.timelines import Timelines
+from bot.core.uploads import IncomingFile, Uploader, UploadReport
+from bot.i18n import SUPPORTED_LOCALES
+from bot.nemo import NemoClient
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[ChatRef, Request, ChatOutput], Awaitable[None]]
+
+AGENT_NEXT_STEPS = (Action.EXPORT, Action.STATE, Action.CREDITS)
+# Above this many members, only admins may change a group's language: in a small group
+# of friends anyone may, in a big one a single member should not switch it for everyone.
+LANGUAGE_OPEN_TO_ALL_UP_TO = 10
+
+
+class Dispatcher:
+    """Runs requests for every chat: the table, and one handler per action."""
+
+    def __init__(
+        self,
+        *,
+        nemo: NemoClient,
+        chats: ChatDirectory,
+        sessions: Sessions,
+        timelines: Timelines,
+        collections: Collections,
+        runner: RequestRunner,
+        turns: TurnRunner,
+        uploader: Uploader,
+        exporter: Exporter,
+    ) -> None:
+        self._nemo = nemo
+        self._chats = chats
+        self._sessions = sessions
+        self._timelines = timelines
+        self._collections = collections
+        self._runner = runner
+        self._turns = turns
+        self._uploader = uploader
+        self._exporter = exporter
+        # Per chat, the export in line with nothing that could change the draft after it.
+        self._export_in_line: dict[int, object] = {}
+        self._table: dict[Action, Handler] = {
+            Action.START: self._start,
+            Action.HELP: self._help,
+            Action.NEW_PROJECT: self._new_project,
+            Action.LANGUAGE: self._language,
+            Action.EXPORT: self._export,
+            Action.CREDITS: self._credits,
+            Action.STATE: self._state,
+            Action.UPLOAD: self._links,
+            Action.COLLECT: self._collect,
+            Action.CREATE: self._create,
+            Action.CHAT: self._ask_agent,
+        }
+
+    async def dispatch(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        """Run what the request asks for."""
+        await self._table[request.action](chat, request, out)
+
+    async def text(
+        self, chat: ChatRef, text: str, out: ChatOutput, sender: Sender | None = None
+    ) -> None:
+        """Read what a free-text message asks for, and run it."""
+        await self.dispatch(chat, Request(classify(text), text, sender), out)
+
+    async def follow(self, chat: ChatRef, instruction: Instruction, out: ChatOutput) -> None:
+        """Run what came with an upload: a parsed command, or text to read."""
+        if isinstance(instruction, Request):
+            await self.dispatch(chat, instruction, out)
+        else:
+            await self.text(chat, instruction, out, None)
+
+    def in_order(self, chat_id: int) -> contextlib.AbstractAsyncContextManager[None]:
+        """Hold the chat's place in line (an album from its first item on)."""
+        return self._runner.in_order(chat_id)
+
+    async def media(
+        self,
+        chat: ChatRef,
+        files: Iterable[IncomingFile] | AsyncIterable[IncomingFile],
+        out: ChatOutput,
+        *,
+        instruction: Callable[[], Instruction | None],
+        sender: Sender | None = None,
+    ) -> None:
+        """Upload a batch (one file or a whole album), then run what came with it.
+
+        An album's files may still be arriving: each is uploaded as it comes, and the
+        acknowledgement waits for the last. Its caption may come on any item, so
+        ``instruction`` is asked for only once the files have all arrived. Free text
+        runs only when something was uploaded (it speaks of the files); a command runs
+        whatever became of them.
+        """
+        self._draft_may_change(chat)
+        async with self._runner.in_order(chat.chat_id):
+            report = UploadReport()
+            await self._collections.touch(chat.chat_id)
+            async with self._runner.failures(chat, out):
+                async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
+                    report = await self._uploader.upload(chat, _counted(files, progress))
+                contributor = sender.name if sender is not None and chat.is_group else None
+                await self._acknowledge(report, out, contributor)
+            then = instruction()
+            if isinstance(then, Request) or (then and then.strip() and report.uploaded):
+                await self.follow(chat, then, out)
+
+    async def _start(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        await out.show(GroupGuide() if chat.is_group else Greeting())
+
+    async def _help(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        await out.show(GroupGuide() if chat.is_group else HelpShown())
+
+    async def _new_project(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        """A group's project belongs to everyone: only its admins may start another."""
+        if chat.is_group and not (request.sender and await request.sender.is_admin()):
+            await out.show(AdminsOnly(Action.NEW_PROJECT))
+            return
+        self._draft_may_change(chat)
+        async with self._runner.exclusive(chat, out), self._runner.failures(chat, out):
+            await self._sessions.renew(chat)
+            await out.show(ProjectStarted())
+
+    async def _language(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        choice = (request.text.split() or [""])[0].casefold()
+        if choice not in SUPPORTED_LOCALES:
+            await out.show(LanguageChoices())
+            return
+        if chat.is_group and not await _may_change_group_language(request.sender):
+            await out.show(AdminsOnly(Action.LANGUAGE, LANGUAGE_OPEN_TO_ALL_UP_TO))
+            return
+        await self._chats.set_locale(chat, choice)
+        await out.show(LanguageChanged(choice))
+
+    async def _export(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        """Render and deliver the project's video.
+
+        An impatient second "export" (or a second tap on the button) while the same
+        draft is already in line would render it again and charge twice: it is told
+        the video is coming instead.
+        """
+        if chat.chat_id in self._export_in_line:
+            await out.show(ExportAlreadyComing())
+            return
+        mine = self._export_in_line[chat.chat_id] = object()
+        try:
+            async with self._runner.exclusive(chat, out), self._runner.failures(chat, out):
+                await self._exporter.export(chat, out)
+        finally:
+            if self._export_in_line.get(chat.chat_id) is mine:
+                del self._export_in_line[chat.chat_id]
+
+    async def _credits(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        async with self._runner.failures(chat, out):
+            await out.show(CreditsShown(await self._nemo.credits()))
+
+    async def _state(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        async with self._runner.failures(chat, out):
+            timeline = await self._timelines.current(chat)
+            await out.show(TimelineShown(timeline), (Action.EXPORT,))
+
+    async def _links(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        """Upload media by link; the cloud fetches it."""
+        urls = extract_links(request.text)
+        if not urls:
+            await out.show(NothingToUpload())
+            return
+        self._draft_may_change(chat)
+        async with self._runner.failures(chat, out):
+            async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
+                await progress.update(Uploading(count=len(urls)))
+                report = await self._uploader.upload_links(chat, urls)
+            await self._acknowledge(report, out)
+
+    async def _collect(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        opened_by = request.sender.name if request.sender else "?"
+        await self._collections.open(chat, opened_by, out)
+
+    async def _create(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        """Close the collection, if any, and ask the agent to make the video."""
+        await self._collections.close(chat.chat_id)
+        await self._ask_agent(chat, request, out)
+
+    async def _ask_agent(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        """Send the text to the editing agent, one turn at a time per chat."""
+        self._draft_may_change(chat)
+        async with self._runner.exclusive(chat, out), self._runner.failures(chat, out):
+            async with out.working(Activity.TYPING) as progress:
+                outcome = await self._turns.run(chat, request.text, progress)
+            if outcome.text:
+                await out.show(AgentReply(outcome.text), AGENT_NEXT_STEPS)
+            if not outcome.complete:
+                await out.show(TurnCutShort(await self._timelines.if_readable(chat)))
+            elif not outcome.text and not outcome.actions:
+                timeline = await self._timelines.current(chat)
+                await out.show(TimelineShown(timeline, after_silent_turn=True), AGENT_NEXT_STEPS)
+            for action in outcome.actions:
+                await self._after_turn(chat, action, out)
+
+    async def _after_turn(self, chat: ChatRef, action: Action, out: ChatOutput) -> None:
+        """Do what the agent's GUI instruction stood for, still in the turn's place."""
+        if action is Action.STATE:
+            await out.show(TimelineShown(await self._timelines.current(chat)))
+        else:
+            await self.dispatch(chat, Request(action), out)
+
+    def _draft_may_change(self, chat: ChatRef) -> None:
+        """A request that may change the draft arrived: a later export is a new one."""
+        self._export_in_line.pop(chat.chat_id, None)
+
+    async def _acknowledge(
+        self, report: UploadReport, out: ChatOutput, contributor: str | None = None
+    ) -> None:
+        for refusal in report.refused:
+            await out.show(refusal)
+        if report.uploaded:
+            await out.show(UploadAcknowledged(report.uploaded, report.total, contributor))
+
+
+async def _may_change_group_language(sender: Sender | None) -> bool:
+    if sender is None:
+        return False
+    return await sender.group_size() <= LANGUAGE_OPEN_TO_ALL_UP_TO or await sender.is_admin()
+
+
+async def _counted(
+    files: Iterable[IncomingFile] | AsyncIterable[IncomingFile], progress: ProgressReporter
+) -> AsyncIterator[IncomingFile]:
+    """Hand the files on as they arrive, the status counting them meanwhile."""
+    count = 0
+    arriving = files if isinstance(files, AsyncIterable) else _at_once(files)
+    async for incoming in arriving:
+        count += 1
+        await progress.update(Uploading(count=count))
+        yield incoming
+
+
+async def _at_once(files: Iterable[IncomingFile]) -> AsyncIterator[IncomingFile]:
+    for incoming in files:
+        yield incoming

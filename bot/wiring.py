@@ -1,0 +1,88 @@
+"""Builds the bot's long-lived objects, each after what it needs, and nothing else."""
+
+from __future__ import annotations
+
+import httpx
+from telegram.ext import Application
+
+from bot import __version__
+from bot.config import Settings
+from bot.core.assembly import CoreSettings, build_core
+from bot.core.chats import ChatDirectory
+from bot.core.media import (
+    BOT_API_DOWNLOAD_MAX,
+    BOT_API_UPLOAD_MAX,
+    LOCAL_MODE_DOWNLOAD_MAX,
+    LOCAL_MODE_UPLOAD_MAX,
+)
+from bot.core.recovery import Recovery
+from bot.credential_store import DatabaseCredentials
+from bot.i18n import Catalogs
+from bot.nemo import NemoClient, NemoTimeouts
+from bot.telegram import handlers
+from bot.telegram.albums import AlbumCollector
+from bot.telegram.context import Services
+from bot.telegram.inbox import Inbox
+from bot.telegram.output import Outputs
+from bot.telegram.timer import JobQueueTimer
+from storage import Database
+
+
+async def build_services(
+    application: Application, settings: Settings, inbox: Inbox
+) -> tuple[Services, Recovery]:
+    """Open the database and clients and build the core around them.
+
+    Returns the services handlers reach through their context, and the recovery to run
+    once start-up is done.
+    """
+    db = await Database.open(settings.database_url)
+    inbox.attach(db.inbox)
+    nemo = NemoClient(
+        base_url=settings.nemo_api_url,
+        skill_version=__version__,
+        skill_platform=settings.skill_platform,
+        credentials=DatabaseCredentials(db),
+        static_token=settings.nemo_token,
+        client_id=settings.nemo_client_id,
+        timeouts=NemoTimeouts(render_poll_max=settings.render_poll_seconds),
+    )
+    me = await application.bot.get_me()
+    catalogs = Catalogs()
+    chats = ChatDirectory(db)
+    outputs = Outputs(
+        application.bot,
+        catalogs,
+        sees_everything=bool(me.can_read_all_group_messages),
+        moved=chats.moved,
+    )
+    local = settings.telegram_local_mode
+    core = build_core(
+        db=db,
+        nemo=nemo,
+        chats=chats,
+        outputs=outputs,
+        timer=JobQueueTimer(application.job_queue),
+        settings=CoreSettings(
+            web_url=settings.nemo_web_url,
+            still_working_seconds=settings.still_working_seconds,
+            collection_idle_seconds=settings.collection_idle_seconds,
+            download_limit=LOCAL_MODE_DOWNLOAD_MAX if local else BOT_API_DOWNLOAD_MAX,
+            upload_limit=LOCAL_MODE_UPLOAD_MAX if local else BOT_API_UPLOAD_MAX,
+        ),
+    )
+    services = Services(
+        settings=settings,
+        db=db,
+        nemo=nemo,
+        chats=chats,
+        collections=core.collections,
+        dispatcher=core.dispatcher,
+        catalogs=catalogs,
+        downloads=httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0)),
+        inbox=inbox,
+        albums=AlbumCollector(application.job_queue, handlers.on_album),
+        outputs=outputs,
+        me=me,
+    )
+    return services, core.recovery

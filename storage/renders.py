@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from storage.connection import Connection
+from storage.connection import Connection, Row
 from storage.errors import StorageError
 from storage.records import RenderRecord
 from storage.timestamps import from_optional_text, from_text, to_text, utc_now
@@ -114,7 +112,7 @@ class RenderRepository:
             raise StorageError(f"no render {render_id!r} was added")
 
 
-def _record(row: sqlite3.Row) -> RenderRecord:
+def _record(row: Row) -> RenderRecord:
     return RenderRecord(
         render_id=row["render_id"],
         chat_id=row["chat_id"],

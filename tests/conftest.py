@@ -6,6 +6,7 @@ import pytest
 
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_fixtures import telegram_fake, telegram_fake_factory  # noqa: F401
+from tests.postgres import postgres_database, postgres_server  # noqa: F401
 
 
 @pytest.fixture

@@ -128,7 +128,7 @@ async def test_everything_survives_a_restart(database_url: str) -> None:
         await db.chats.set_locale(-100, "zh")
         await db.chats.add_items(-100, 3)
         await db.chats.set_setting(-100, "collecting", "1")
-        await db.renders.add("render_1", -100, "session-1", status_message_id=7)
+        await db.renders.add("render_1", -100, "session-1")
         await db.turns.start(-100, "session-1", "crea uno slideshow")
         await db.uploads.record(-100, "session-1", "unique-a", "a.jpg", "image")
 
@@ -146,7 +146,7 @@ async def test_everything_survives_a_restart(database_url: str) -> None:
         )
         assert chat.settings == {"collecting": "1"}
         [render] = await db.renders.undelivered()
-        assert (render.render_id, render.status_message_id) == ("render_1", 7)
+        assert (render.render_id, render.chat_id) == ("render_1", -100)
         [turn] = await db.turns.in_flight()
         assert (turn.chat_id, turn.text) == (-100, "crea uno slideshow")
         assert await db.uploads.count("session-1") == 1

@@ -10,6 +10,7 @@ from storage.connection import Connection
 from storage.migrator import PACKAGED, apply_migrations, discover, packaged
 from storage.postgresql import PostgresConnection
 from storage.sqlite import SQLiteConnection
+from storage.timestamps import to_text, utc_now
 
 # Each engine's catalog of tables, for checking what the packaged migrations created.
 _TABLES = {
@@ -64,7 +65,7 @@ async def test_packaged_migrations_create_every_table(db: Database, database_url
     try:
         rows = await connection.fetch_all(_TABLES[connection.dialect])
         assert tables <= {row["name"] for row in rows}
-        assert await versions(connection) == [1, 2, 3]
+        assert await versions(connection) == [1, 2, 3, 4]
     finally:
         await connection.close()
 
@@ -82,8 +83,29 @@ async def test_reopening_an_up_to_date_database_applies_nothing(database_url: st
         await connection.close()
 
 
+async def test_renders_recorded_before_0004_are_still_delivered(
+    database_url: str, tmp_path: Path
+) -> None:
+    before = write(tmp_path / "m", {})
+    connection = await open_connection(database_url)
+    try:
+        for migration in discover(packaged(connection.dialect))[:3]:
+            (before / migration.name).write_text(migration.sql, encoding="utf-8")
+        await apply_migrations(connection, before)
+        await connection.execute(
+            "INSERT INTO renders (render_id, chat_id, session_id, status, status_message_id,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ("render_1", -100, "s", "processing", 7, *[to_text(utc_now())] * 2),
+        )
+    finally:
+        await connection.close()
+    async with await Database.open(database_url) as db:
+        [render] = await db.renders.undelivered()
+        assert (render.render_id, render.status) == ("render_1", "processing")
+
+
 async def test_a_second_run_applies_nothing(connection: Connection) -> None:
-    assert await apply_migrations(connection) == [1, 2, 3]
+    assert await apply_migrations(connection) == [1, 2, 3, 4]
     assert await apply_migrations(connection, packaged(connection.dialect)) == []
 
 

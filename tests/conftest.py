@@ -6,7 +6,11 @@ import pytest
 
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_fixtures import telegram_fake, telegram_fake_factory  # noqa: F401
-from tests.postgres import postgres_database, postgres_server  # noqa: F401
+from tests.postgres import (  # noqa: F401
+    postgres_database,
+    postgres_server,
+    pytest_runtest_makereport,
+)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ Durability is switched off (fsync, full-page writes): a crash loses only test da
 from __future__ import annotations
 
 import contextlib
+import inspect
 import itertools
 import os
 import pwd
@@ -24,7 +25,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -212,11 +213,31 @@ class PostgresServer:
         raise RuntimeError(f"PostgreSQL not ready after {_START_TIMEOUT_SECONDS} s")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Report every skip for want of a server at one place, so `-ra` shows one line.
+
+    pytest reports a fixture's skip at each test's own line, which would be one line per
+    test that wanted PostgreSQL.
+    """
+    report = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and longrepr[2].endswith(SKIP_REASON):
+        lineno = inspect.getsourcelines(postgres_server)[1]
+        report.longrepr = (__file__, lineno, longrepr[2])
+    return report
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """The session's PostgreSQL server; the tests that need it skip when there is none."""
     bindir = find_bindir()
     if bindir is None:
+        if os.environ.get("CI"):
+            # .ci/run installs the binaries: a skip there would hide a missing half.
+            pytest.fail(f"{SKIP_REASON}; CI must run the PostgreSQL tests")
         pytest.skip(SKIP_REASON)
     with PostgresServer(bindir) as server:
         yield server

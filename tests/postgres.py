@@ -243,6 +243,19 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """DATABASE_URL of a fresh, empty database: a test that takes it runs on both engines.
+
+    The SQLite file is `tmp_path / "bot.sqlite3"`, where the tests' other helpers look.
+    """
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    # Asked for here only, so the SQLite half runs on a machine without PostgreSQL.
+    make: Callable[[], str] = request.getfixturevalue("postgres_database")
+    return make()
+
+
 @pytest.fixture
 def postgres_database(postgres_server: PostgresServer) -> Iterator[Callable[[], str]]:
     """Make fresh, empty databases and return their URLs; each is dropped after the test.

@@ -1,8 +1,9 @@
 """The real bot on PostgreSQL: DATABASE_URL is all a deployment changes.
 
-A few journeys, not the whole suite twice: the storage tests already hold every
-repository to the same behaviour on both engines. These show the bot opening, migrating
-and using a server, in-process and as `python -m bot`, through a kill and a restart.
+One journey, not the whole suite twice: the storage tests hold every repository to the
+same behaviour on both engines, and end-to-end tests that take the `database_url`
+fixture (e.g. the render resumed after a kill in test_restarts.py) run on both. This one
+shows `python -m bot` opening, migrating and using a server as deployed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import signal
 from urllib.parse import urlsplit
 
 from storage import Database
-from tests.e2e.harness import bot_env, eventually, python_m_bot
+from tests.e2e.harness import bot_env, python_m_bot
 from tests.fakes import nemo_server as steps
 from tests.fakes.telegram_files import jpeg_bytes
 
@@ -24,56 +25,32 @@ async def _left_over(url: str) -> tuple[list[str], list[int]]:
         return renders, [record.update_id for record in await db.inbox.pending()]
 
 
-def _video(telegram, chat) -> dict | None:
-    return next((m for m in telegram.bot_messages(chat) if "video" in m), None)
-
-
-def test_album_turn_and_export_on_postgresql(start_bot, postgres_database, telegram_fake, nemo):
-    url = postgres_database()
-    running = start_bot(DATABASE_URL=url)
-    nemo.render_seconds = 1
-    nemo.script_turn(steps.add_video_track("slideshow"), steps.text("Ecco lo slideshow!"))
-    chat = telegram_fake.private_chat()
-    chat.send_album(
-        [jpeg_bytes(320, 240, "red"), jpeg_bytes(320, 240, "blue")], caption="crea uno slideshow"
-    )
-    telegram_fake.wait_for_message_sync(chat, contains="Ecco lo slideshow!")
-    chat.send_text("esporta")
-    telegram_fake.wait_for_sync(lambda: _video(telegram_fake, chat), timeout=20)
-    running.stop()
-    assert asyncio.run(_left_over(url)) == ([], [])
-    assert len(telegram_fake.calls_to("sendVideo")) == 1
-
-
-def test_render_in_flight_survives_a_kill_on_postgresql(
+def test_python_m_bot_makes_a_video_on_postgresql(
     postgres_database, telegram_fake, nemo, tmp_path
 ):
-    nemo.render_seconds = 4
-    nemo.script_turn(steps.add_video_track("gita"), steps.text("Pronto."))
-    env = bot_env(
-        telegram_fake, nemo, tmp_path / "unused.sqlite3", DATABASE_URL=postgres_database()
-    )
+    url = postgres_database()
+    nemo.render_seconds = 1
+    nemo.script_turn(steps.add_video_track("slideshow"), steps.text("Ecco lo slideshow!"))
+    env = bot_env(telegram_fake, nemo, tmp_path / "unused.sqlite3", DATABASE_URL=url)
     log = tmp_path / "bot.log"
     chat = telegram_fake.private_chat()
-    first = python_m_bot(env, log)
+    bot = python_m_bot(env, log)
     try:
-        chat.send_text("crea il video della gita")
-        telegram_fake.wait_for_message_sync(chat, contains="Pronto.", timeout=30)
+        chat.send_album(
+            [jpeg_bytes(320, 240, "red"), jpeg_bytes(320, 240, "blue")],
+            caption="crea uno slideshow",
+        )
+        telegram_fake.wait_for_message_sync(chat, contains="Ecco lo slideshow!", timeout=30)
         chat.send_text("esporta")
-        # A poll means the render was submitted and recorded in the database.
-        eventually(lambda: nemo.count("GET", "/api/render/proxy/lambda/"))
+        telegram_fake.wait_for_sync(
+            lambda: any("video" in m for m in telegram_fake.bot_messages(chat)), timeout=30
+        )
     finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=30)
-    second = python_m_bot(env, log)
-    try:
-        video = telegram_fake.wait_for_sync(lambda: _video(telegram_fake, chat), timeout=40)
-    finally:
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(timeout=30) == 0, log.read_text()
-    assert video["chat"]["id"] == chat.id
+        bot.send_signal(signal.SIGTERM)
+        exit_code = bot.wait(timeout=30)
+    assert exit_code == 0, log.read_text()
     assert len(telegram_fake.calls_to("sendVideo")) == 1
-    assert nemo.count("POST", "/api/render/proxy/lambda") == 1
+    assert asyncio.run(_left_over(url)) == ([], [])
     assert not (tmp_path / "unused.sqlite3").exists()
-    password = urlsplit(env["DATABASE_URL"]).password
+    password = urlsplit(url).password
     assert password and password not in log.read_text()

@@ -1,10 +1,11 @@
 """Fixtures for the storage tests: each runs on a SQLite file and on a PostgreSQL database.
 
-`database_url` is a fresh, empty database of either engine; `db` is it opened. Tests of
-what only one engine has (a file's mode, WAL) take `db_path` or `sqlite_db` instead.
+`database_url` (tests/postgres.py) is a fresh, empty database of either engine; `db` is
+it opened. Tests of what only SQLite has (a file's mode, WAL) take `db_path` or
+`sqlite_db` instead.
 """
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,15 +16,6 @@ from storage import Database
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "bot.sqlite3"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, db_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{db_path}"
-    # Asked for here only, so the SQLite half runs on a machine without PostgreSQL.
-    make: Callable[[], str] = request.getfixturevalue("postgres_database")
-    return make()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Where the database lives: DATABASE_URL to an engine and a place, and a SQLite file private.
+"""Where the database lives: the engine DATABASE_URL names, and a SQLite file made private.
 
 Accepted forms, as in SQLAlchemy: `sqlite:///relative.sqlite3`, `sqlite:////absolute.sqlite3`,
 a bare path, and `:memory:` / `sqlite://:memory:` for tests; `postgresql://…` or
@@ -14,7 +14,7 @@ from storage.errors import StorageError
 
 MEMORY = ":memory:"
 
-POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+_POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
 _SQLITE_PREFIX = "sqlite:///"
 _MEMORY_URLS = frozenset({MEMORY, "sqlite://:memory:", "sqlite:///:memory:", "sqlite://"})
@@ -22,7 +22,7 @@ _MEMORY_URLS = frozenset({MEMORY, "sqlite://:memory:", "sqlite:///:memory:", "sq
 
 def is_postgresql(url: str) -> bool:
     """Whether `url` names a PostgreSQL server rather than a SQLite file."""
-    return url.startswith(POSTGRESQL_SCHEMES)
+    return url.startswith(_POSTGRESQL_SCHEMES)
 
 
 def sqlite_path(url: str) -> str:

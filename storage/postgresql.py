@@ -81,7 +81,7 @@ def _translate_errors() -> Iterator[None]:
         # Raised before sending, for an argument of the wrong type; its message quotes it.
         raise StorageError("database error: a parameter does not fit its column") from exc
     except (asyncpg.InterfaceError, OSError, TimeoutError) as exc:
-        raise StorageError(f"database unreachable: {exc}") from exc
+        raise StorageError(f"database connection error: {exc}") from exc
 
 
 class PostgresStatements:

@@ -2,8 +2,8 @@
 
 `Settings.from_env(os.environ)` is the only place the environment is read. It checks every
 variable before failing, so one ConfigError lists everything to fix. An empty variable counts
-as unset. Secret values (the bot token, NEMO_TOKEN, WEBHOOK_SECRET) appear neither in the
-error nor in `repr(settings)`.
+as unset. Secret values (the bot token, NEMO_TOKEN, WEBHOOK_SECRET, the password in a
+PostgreSQL DATABASE_URL) appear neither in the error nor in `repr(settings)`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from storage.errors import StorageError
+from storage.location import is_postgresql, sqlite_path
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -88,7 +91,11 @@ class Settings:
 
     def secrets(self) -> tuple[str, ...]:
         """Return the secret values that are set, for the log redactor."""
-        return tuple(value for name in _SECRET_FIELDS if (value := getattr(self, name)))
+        values = [value for name in _SECRET_FIELDS if (value := getattr(self, name))]
+        if password := _database_password(self.database_url):
+            # A log line may show it as written in the URL or as the driver decoded it.
+            values += dict.fromkeys((password, unquote(password)))
+        return tuple(values)
 
     def __repr__(self) -> str:
         shown = (
@@ -99,7 +106,16 @@ class Settings:
 
 
 def _masked(name: str, value: object) -> object:
+    if name == "database_url" and isinstance(value, str) and _database_password(value):
+        parts = urlsplit(value)
+        user = f"{parts.username}:" if parts.username else ":"
+        host = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit(parts._replace(netloc=f"{user}***@{host}"))
     return "***" if name in _SECRET_FIELDS and value is not None else value
+
+
+def _database_password(url: str) -> str | None:
+    return urlsplit(url).password if is_postgresql(url) else None
 
 
 # Parsers: each takes the stripped, non-empty value and returns it typed, or raises
@@ -109,10 +125,6 @@ def _masked(name: str, value: object) -> object:
 def _bot_token(raw: str) -> str:
     if not _BOT_TOKEN.fullmatch(raw):
         raise ValueError("does not look like a bot token (digits, a colon, then letters)")
-    return raw
-
-
-def _text(raw: str) -> str:
     return raw
 
 
@@ -142,6 +154,25 @@ def _webhook_url(raw: str) -> str:
     local_http = parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS
     if not (parts.scheme == "https" or local_http) or not parts.hostname:
         raise ValueError("must start with https:// (http:// only for localhost)")
+    return raw
+
+
+def _database_url(raw: str) -> str:
+    # The URL is not quoted back: a PostgreSQL URL may carry a password.
+    if is_postgresql(raw):
+        try:
+            port = urlsplit(raw).port
+        except ValueError:
+            port = -1  # urlsplit refuses a port that is not a number or out of range
+        if port == -1:
+            raise ValueError("has a port that is not a number between 0 and 65535")
+        return raw
+    try:
+        sqlite_path(raw)
+    except StorageError:
+        raise ValueError(
+            "must be sqlite:///<file> or postgresql://<user>:<password>@<host>/<database>"
+        ) from None
     return raw
 
 
@@ -197,7 +228,7 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("NEMO_WEB_URL", "nemo_web_url", _base_url),
     ("NEMO_TOKEN", "nemo_token", _header_value),
     ("NEMO_CLIENT_ID", "nemo_client_id", _client_id),
-    ("DATABASE_URL", "database_url", _text),
+    ("DATABASE_URL", "database_url", _database_url),
     ("STILL_WORKING_SECONDS", "still_working_seconds", _seconds),
     ("RENDER_POLL_SECONDS", "render_poll_seconds", _seconds),
     ("COLLECTION_IDLE_SECONDS", "collection_idle_seconds", _seconds),

@@ -1,4 +1,4 @@
-"""Storage: SQLite through repositories that return frozen records. SQL lives here only."""
+"""Storage: repositories over SQLite or PostgreSQL returning frozen records; all the SQL."""
 
 from storage.chats import ChatRepository
 from storage.collections import CollectionRepository

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
-
-from storage.connection import Connection, Statements
+from storage.connection import Connection, Row, Statements
 from storage.records import ChatRecord
 
-# Settings come back in the same statement, as one JSON object, so a record is never
-# assembled from two moments.
+# Settings come back in the same statement, one row each (one row of NULLs for none), so a
+# record is never assembled from two moments. A join rather than SQLite's JSON aggregate,
+# which PostgreSQL spells differently.
 _SELECT = """
-SELECT chat_id, session_id, task_id, locale, item_count,
-       (SELECT json_group_object(key, value) FROM chat_settings
-        WHERE chat_settings.chat_id = chats.chat_id) AS settings
-FROM chats WHERE chat_id = ?
+SELECT chats.chat_id, session_id, task_id, locale, item_count, key, value
+FROM chats LEFT JOIN chat_settings ON chat_settings.chat_id = chats.chat_id
+WHERE chats.chat_id = ?
 """
 
 _CREATE = "INSERT INTO chats (chat_id) VALUES (?) ON CONFLICT (chat_id) DO NOTHING"
@@ -31,8 +28,8 @@ class ChatRepository:
 
     async def get(self, chat_id: int) -> ChatRecord | None:
         """Return the chat, or None if nothing was ever stored for it."""
-        row = await self._connection.fetch_one(_SELECT, (chat_id,))
-        return None if row is None else _record(row)
+        rows = await self._connection.fetch_all(_SELECT, (chat_id,))
+        return _record(rows) if rows else None
 
     async def get_or_create(self, chat_id: int) -> ChatRecord:
         """Return the chat, storing an empty one (no session, no locale) if it is new."""
@@ -75,7 +72,7 @@ class ChatRepository:
         row = await self._connection.fetch_one(
             """
             INSERT INTO chats (chat_id, item_count) VALUES (?, ?)
-            ON CONFLICT (chat_id) DO UPDATE SET item_count = item_count + excluded.item_count
+            ON CONFLICT (chat_id) DO UPDATE SET item_count = chats.item_count + excluded.item_count
             RETURNING item_count
             """,
             (chat_id, count),
@@ -97,17 +94,18 @@ class ChatRepository:
 
 
 async def _fetch(statements: Statements, chat_id: int) -> ChatRecord:
-    row = await statements.fetch_one(_SELECT, (chat_id,))
-    assert row is not None  # only called after the row was created in the same transaction
-    return _record(row)
+    rows = await statements.fetch_all(_SELECT, (chat_id,))
+    assert rows  # only called after the row was created in the same transaction
+    return _record(rows)
 
 
-def _record(row: sqlite3.Row) -> ChatRecord:
+def _record(rows: list[Row]) -> ChatRecord:
+    first = rows[0]
     return ChatRecord(
-        chat_id=row["chat_id"],
-        session_id=row["session_id"],
-        task_id=row["task_id"],
-        locale=row["locale"],
-        item_count=row["item_count"],
-        settings=json.loads(row["settings"]),
+        chat_id=first["chat_id"],
+        session_id=first["session_id"],
+        task_id=first["task_id"],
+        locale=first["locale"],
+        item_count=first["item_count"],
+        settings={row["key"]: row["value"] for row in rows if row["key"] is not None},
     )

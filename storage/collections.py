@@ -5,9 +5,7 @@ Stored so that a restart keeps a collection open and can still close it on time.
 
 from __future__ import annotations
 
-import sqlite3
-
-from storage.connection import Connection
+from storage.connection import Connection, Row
 from storage.records import CollectionRecord
 from storage.timestamps import from_text, to_text, utc_now
 
@@ -67,7 +65,7 @@ class CollectionRepository:
         return [_record(row) for row in rows]
 
 
-def _record(row: sqlite3.Row) -> CollectionRecord:
+def _record(row: Row) -> CollectionRecord:
     return CollectionRecord(
         chat_id=row["chat_id"],
         opened_by=row["opened_by"],

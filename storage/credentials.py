@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from storage.connection import Connection
+from storage.connection import Connection, Row
 from storage.records import CredentialRecord
 from storage.timestamps import from_optional_text, to_text
 
@@ -39,7 +37,7 @@ class CredentialRepository:
         )
 
 
-def _record(row: sqlite3.Row) -> CredentialRecord:
+def _record(row: Row) -> CredentialRecord:
     return CredentialRecord(
         client_id=row["client_id"],
         token=row["token"],

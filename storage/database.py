@@ -1,4 +1,4 @@
-"""The bot's database: one SQLite file, migrated at start-up, reached through repositories."""
+"""The bot's database: a SQLite file or a PostgreSQL server, migrated at start-up."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from storage.collections import CollectionRepository
 from storage.connection import Connection
 from storage.credentials import CredentialRepository
 from storage.inbox import InboxRepository
-from storage.location import MEMORY, create_private_file, sqlite_path
+from storage.location import MEMORY, create_private_file, is_postgresql, sqlite_path
 from storage.migrator import apply_migrations
+from storage.postgresql import PostgresConnection
 from storage.rekey import rekey_chat
 from storage.renders import RenderRepository
+from storage.sqlite import SQLiteConnection
 from storage.turns import TurnRepository
 from storage.uploads import UploadRepository
 
@@ -36,21 +38,20 @@ class Database:
 
     @classmethod
     async def open(cls, url: str) -> Database:
-        """Open the database `url` names, creating it private (0600) and migrating it.
+        """Open the database `url` names and bring its schema up to date.
 
-        Raises StorageError for a URL that is not SQLite or a file that cannot be opened,
+        `sqlite:///…` (or a bare path) names a file, created private (0600);
+        `postgresql://…` or `postgres://…` names a server's database, which must exist.
+        Raises StorageError for another kind of URL or a database that cannot be reached,
         MigrationError if the schema cannot be brought up to date.
         """
+        if is_postgresql(url):
+            # The pool gives the inbox a connection of its own whenever it waits.
+            return cls(await _migrated(await PostgresConnection.open(url)))
         path = sqlite_path(url)
         if path != MEMORY:
             create_private_file(path)
-        connection = await Connection.open(path)
-        try:
-            applied = await apply_migrations(connection)
-        except BaseException:
-            await connection.close()
-            raise
-        log.info("database ready, %d migration(s) applied", len(applied))
+        connection = await _migrated(await SQLiteConnection.open(path))
         if path == MEMORY:
             # A second connection to ":memory:" would be another, empty database.
             return cls(connection)
@@ -58,7 +59,7 @@ class Database:
         # other statements on one connection that wait reached seconds under load
         # (bench/load.py); on a connection of its own it waits only for SQLite's lock.
         try:
-            inbox_connection = await Connection.open(path)
+            inbox_connection = await SQLiteConnection.open(path)
         except BaseException:
             await connection.close()
             raise
@@ -89,3 +90,14 @@ class Database:
         """
         async with self._connection.transaction() as statements:
             await rekey_chat(statements, old_chat_id, new_chat_id)
+
+
+async def _migrated(connection: Connection) -> Connection:
+    """Return `connection` once its schema is up to date; closed if that fails."""
+    try:
+        applied = await apply_migrations(connection)
+    except BaseException:
+        await connection.close()
+        raise
+    log.info("database ready (%s), %d migration(s) applied", connection.dialect, len(applied))
+    return connection

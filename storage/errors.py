@@ -3,9 +3,9 @@
 * StorageError          the database could not do what was asked
   + MigrationError      the schema could not be brought up to date (.version)
 
-Every sqlite3 error is translated into StorageError at the connection, so callers
-never catch a sqlite3 class. Messages carry SQLite's own text, which names tables
-and constraints but never a bound value.
+Every driver error (sqlite3, asyncpg) is translated into StorageError at the connection,
+so callers never catch a driver's class. Messages carry the engine's own text, which names
+tables and constraints but never a bound value.
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ class InboxRepository:
         received_at = to_text(utc_now())
         async with self._connection.transaction() as statements:
             await statements.execute_many(
-                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+                "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (update_id) DO NOTHING",
                 [(update_id, payload, received_at) for update_id, payload in updates.items()],
             )
 

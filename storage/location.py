@@ -1,7 +1,9 @@
-"""Where the database lives: DATABASE_URL to a file path, and that file made private.
+"""Where the database lives: the engine DATABASE_URL names, and a SQLite file made private.
 
 Accepted forms, as in SQLAlchemy: `sqlite:///relative.sqlite3`, `sqlite:////absolute.sqlite3`,
-a bare path, and `:memory:` / `sqlite://:memory:` for tests.
+a bare path, and `:memory:` / `sqlite://:memory:` for tests; `postgresql://…` or
+`postgres://…` (as hosting platforms spell it) for a PostgreSQL server, handed to the
+driver as it is.
 """
 
 from __future__ import annotations
@@ -12,8 +14,15 @@ from storage.errors import StorageError
 
 MEMORY = ":memory:"
 
+_POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+
 _SQLITE_PREFIX = "sqlite:///"
 _MEMORY_URLS = frozenset({MEMORY, "sqlite://:memory:", "sqlite:///:memory:", "sqlite://"})
+
+
+def is_postgresql(url: str) -> bool:
+    """Whether `url` names a PostgreSQL server rather than a SQLite file."""
+    return url.startswith(_POSTGRESQL_SCHEMES)
 
 
 def sqlite_path(url: str) -> str:
@@ -25,7 +34,9 @@ def sqlite_path(url: str) -> str:
     elif "://" in url:
         # Only the scheme is shown: another database's URL may carry a password.
         scheme = url.split("://", 1)[0]
-        raise StorageError(f"only sqlite:/// database URLs are supported, got {scheme}://")
+        raise StorageError(
+            f"only sqlite:/// and postgresql:// database URLs are supported, got {scheme}://"
+        )
     else:
         path = url
     if not path:

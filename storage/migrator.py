@@ -1,26 +1,33 @@
-"""Numbered schema migrations: `migrations/NNNN_name.sql`, applied once each, in numeric order.
+"""Numbered schema migrations: `migrations/<dialect>/NNNN_name.sql`, applied once each, in order.
 
-Each file runs in its own transaction together with its row in `schema_migrations`, so a
-failing file leaves no trace and the next start-up tries it again. Applied files are never
-edited: a schema change is a new file with the next number.
+SQLite and PostgreSQL each have their own directory, because column types differ; both hold
+the same numbers and names, so a version means the same schema on either engine (a test
+holds them to it). Each file runs in its own transaction together with its row in
+`schema_migrations`, so a failing file leaves no trace and the next start-up tries it again.
+Applied files are never edited: a schema change is a new file with the next number.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from storage.connection import Connection
+from storage.connection import Connection, Dialect
 from storage.errors import MigrationError, StorageError
 from storage.timestamps import to_text, utc_now
 
 log = logging.getLogger(__name__)
 
 PACKAGED = resources.files("storage") / "migrations"
+
+
+def packaged(dialect: Dialect) -> Traversable:
+    """The directory of the migrations shipped for `dialect`."""
+    return PACKAGED / dialect
+
 
 _NAME = re.compile(r"(?P<version>\d+)_[a-z0-9_]+\.sql")
 
@@ -60,12 +67,15 @@ def discover(directory: Traversable) -> list[Migration]:
     return [migrations[version] for version in sorted(migrations)]
 
 
-async def apply_migrations(connection: Connection, directory: Traversable = PACKAGED) -> list[int]:
+async def apply_migrations(
+    connection: Connection, directory: Traversable | None = None
+) -> list[int]:
     """Apply the migrations not yet recorded and return their versions, in order applied.
 
+    `directory` defaults to the packaged migrations of the connection's dialect.
     Raises MigrationError if a file fails or the database is newer than this code.
     """
-    migrations = discover(directory)
+    migrations = discover(packaged(connection.dialect) if directory is None else directory)
     await connection.execute(_CREATE_TABLE)
     rows = await connection.fetch_all("SELECT version FROM schema_migrations")
     applied = {row["version"] for row in rows}
@@ -86,8 +96,7 @@ async def apply_migrations(connection: Connection, directory: Traversable = PACK
 async def _apply(connection: Connection, migration: Migration) -> None:
     try:
         async with connection.transaction() as statements:
-            for statement in _split(migration.sql):
-                await statements.execute(statement)
+            await statements.execute_script(migration.sql)
             await statements.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                 (migration.version, to_text(utc_now())),
@@ -96,22 +105,3 @@ async def _apply(connection: Connection, migration: Migration) -> None:
         raise MigrationError(
             f"migration {migration.name} failed: {exc}", version=migration.version
         ) from exc
-
-
-def _split(script: str) -> list[str]:
-    """Cut a script into statements at the `;` that end them.
-
-    `complete_statement` tells a statement's end from a `;` in a string or inside a trigger.
-    `executescript` would split too, but it commits first and so cannot run inside the
-    transaction that also records the version.
-    """
-    statements: list[str] = []
-    pending = ""
-    for piece in re.split(r"(?<=;)", script):
-        pending += piece
-        if sqlite3.complete_statement(pending):
-            statements.append(pending.strip())
-            pending = ""
-    if pending.strip():
-        statements.append(pending.strip())
-    return statements

@@ -53,7 +53,6 @@ class RenderRecord:
     progress: float | None
     output_url: str | None
     error: str | None
-    status_message_id: int | None
     created_at: datetime
     updated_at: datetime
     delivered_at: datetime | None

@@ -17,17 +17,20 @@ from storage.connection import Statements
 _STATEMENTS = (
     """
     UPDATE chats AS kept SET
-        session_id = iif(kept.session_id IS NULL, other.session_id, kept.session_id),
-        task_id = iif(kept.session_id IS NULL, other.task_id, kept.task_id),
-        item_count = iif(kept.session_id IS NULL, other.item_count, kept.item_count),
+        session_id = CASE WHEN kept.session_id IS NULL THEN other.session_id
+                          ELSE kept.session_id END,
+        task_id = CASE WHEN kept.session_id IS NULL THEN other.task_id ELSE kept.task_id END,
+        item_count = CASE WHEN kept.session_id IS NULL THEN other.item_count
+                          ELSE kept.item_count END,
         locale = coalesce(kept.locale, other.locale)
     FROM chats AS other
     WHERE kept.chat_id = :old AND other.chat_id = :new
     """,
     """
-    INSERT OR IGNORE INTO chat_settings (chat_id, key, value)
+    INSERT INTO chat_settings (chat_id, key, value)
     SELECT :old, key, value FROM chat_settings
     WHERE chat_id = :new AND EXISTS (SELECT 1 FROM chats WHERE chat_id = :old)
+    ON CONFLICT (chat_id, key) DO NOTHING
     """,
     # chat_settings rows follow their chat through ON DELETE / ON UPDATE CASCADE.
     "DELETE FROM chats WHERE chat_id = :new AND EXISTS (SELECT 1 FROM chats WHERE chat_id = :old)",

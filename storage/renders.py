@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from storage.connection import Connection
+from storage.connection import Connection, Row
 from storage.errors import StorageError
 from storage.records import RenderRecord
 from storage.timestamps import from_optional_text, from_text, to_text, utc_now
 
 _COLUMNS = """
-render_id, chat_id, session_id, status, progress, output_url, error, status_message_id,
+render_id, chat_id, session_id, status, progress, output_url, error,
 created_at, updated_at, delivered_at
 """
 
@@ -18,28 +16,21 @@ INITIAL_STATUS = "pending"
 
 
 class RenderRepository:
-    """Render jobs: what each is doing, where its status message is, whether it arrived."""
+    """Render jobs: what each is doing, and whether its video arrived."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    async def add(
-        self,
-        render_id: str,
-        chat_id: int,
-        session_id: str,
-        status_message_id: int | None = None,
-    ) -> RenderRecord:
+    async def add(self, render_id: str, chat_id: int, session_id: str) -> RenderRecord:
         """Record a render just submitted, status "pending". Raises StorageError on a reused id."""
         now = to_text(utc_now())
         row = await self._connection.fetch_one(
             f"""
-            INSERT INTO renders (render_id, chat_id, session_id, status, status_message_id,
-                                 created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO renders (render_id, chat_id, session_id, status, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?)
             RETURNING {_COLUMNS}
             """,
-            (render_id, chat_id, session_id, INITIAL_STATUS, status_message_id, now, now),
+            (render_id, chat_id, session_id, INITIAL_STATUS, now, now),
         )
         assert row is not None  # an INSERT with RETURNING yields its row or raises
         return _record(row)
@@ -69,14 +60,6 @@ class RenderRepository:
             WHERE render_id = ?
             """,
             (status, progress, output_url, error, to_text(utc_now()), render_id),
-        )
-
-    async def set_status_message(self, render_id: str, message_id: int) -> None:
-        """Remember the message that shows the render's progress, to edit it after a restart."""
-        await self._change(
-            render_id,
-            "UPDATE renders SET status_message_id = ?, updated_at = ? WHERE render_id = ?",
-            (message_id, to_text(utc_now()), render_id),
         )
 
     async def mark_delivered(self, render_id: str) -> None:
@@ -114,7 +97,7 @@ class RenderRepository:
             raise StorageError(f"no render {render_id!r} was added")
 
 
-def _record(row: sqlite3.Row) -> RenderRecord:
+def _record(row: Row) -> RenderRecord:
     return RenderRecord(
         render_id=row["render_id"],
         chat_id=row["chat_id"],
@@ -123,7 +106,6 @@ def _record(row: sqlite3.Row) -> RenderRecord:
         progress=row["progress"],
         output_url=row["output_url"],
         error=row["error"],
-        status_message_id=row["status_message_id"],
         created_at=from_text(row["created_at"]),
         updated_at=from_text(row["updated_at"]),
         delivered_at=from_optional_text(row["delivered_at"]),

@@ -6,6 +6,12 @@ import pytest
 
 from tests.fakes.nemo_server import NemoFake
 from tests.fakes.telegram_fixtures import telegram_fake, telegram_fake_factory  # noqa: F401
+from tests.postgres import (  # noqa: F401
+    database_url,
+    postgres_database,
+    postgres_server,
+    pytest_runtest_makereport,
+)
 
 
 @pytest.fixture

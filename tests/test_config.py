@@ -180,6 +180,21 @@ def test_a_missing_token_is_named() -> None:
         pytest.param(
             "SKILL_PLATFORM", "tele gram", "must be printable ASCII", id="platform-space"
         ),
+        pytest.param(
+            "DATABASE_URL",
+            "mysql://bot:pw@db.example/bot",
+            "must be sqlite:///<file> or postgresql://",
+            id="database-other-engine",
+        ),
+        pytest.param(
+            "DATABASE_URL", "sqlite:///", "must be sqlite:///<file>", id="database-no-file"
+        ),
+        pytest.param(
+            "DATABASE_URL",
+            "postgresql://bot:pw@db.example:port/bot",
+            "has a port that is not a number",
+            id="database-bad-port",
+        ),
     ],
 )
 def test_a_bad_variable_is_named_with_what_is_wrong(name: str, value: str, expected: str) -> None:
@@ -202,6 +217,22 @@ def test_webhook_urls_that_are_allowed(url: str) -> None:
     assert Settings.from_env(env(WEBHOOK_URL=url)).webhook_url == url
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("sqlite:///bot.sqlite3", id="sqlite-relative"),
+        pytest.param("sqlite:////data/bot.sqlite3", id="sqlite-absolute"),
+        pytest.param("/data/bot.sqlite3", id="bare-path"),
+        pytest.param(":memory:", id="memory"),
+        pytest.param("postgresql://bot:pw@db.example:5432/bot", id="postgresql"),
+        pytest.param("postgres://bot:pw@db.example/bot?sslmode=require", id="postgres-heroku"),
+        pytest.param("postgresql:///bot?host=/run/postgresql", id="postgresql-socket"),
+    ],
+)
+def test_database_urls_that_are_allowed(url: str) -> None:
+    assert Settings.from_env(env(DATABASE_URL=url)).database_url == url
+
+
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as caught:
         Settings.from_env({"PORT": "abc", "LOG_LEVEL": "LOUD", "TELEGRAM_LOCAL_MODE": "2"})
@@ -222,6 +253,12 @@ def test_every_problem_is_reported_at_once() -> None:
             env(NEMO_TOKEN="nmv_usr_ with space"), "nmv_usr_ with space", id="nemo-token"
         ),
         pytest.param(env(NEMO_API_URL="ftp://user:hunter2@host"), "hunter2", id="url-credentials"),
+        pytest.param(
+            env(DATABASE_URL="mysql://bot:hunter2@db/bot"), "hunter2", id="database-credentials"
+        ),
+        pytest.param(
+            env(DATABASE_URL="postgres://bot:hunter2@db:x/bot"), "hunter2", id="database-port"
+        ),
     ],
 )
 def test_errors_never_quote_a_secret(variables: dict[str, str], secret: str) -> None:
@@ -239,6 +276,13 @@ def test_repr_masks_secrets() -> None:
     assert "port=8080" in text
 
 
+def test_repr_masks_the_database_password() -> None:
+    url = "postgres://bot:hunter2@db.example:5432/bot?sslmode=require"
+    text = repr(Settings.from_env(env(DATABASE_URL=url)))
+    assert "hunter2" not in text
+    assert "database_url='postgres://bot:***@db.example:5432/bot?sslmode=require'" in text
+
+
 def test_repr_shows_unset_secrets_as_none() -> None:
     assert "nemo_token=None" in repr(Settings.from_env(env()))
 
@@ -247,6 +291,11 @@ def test_secrets_lists_the_values_that_are_set() -> None:
     assert Settings.from_env(env()).secrets() == (TOKEN,)
     settings = Settings.from_env(env(NEMO_TOKEN=NEMO_TOKEN, WEBHOOK_SECRET=WEBHOOK_SECRET))
     assert set(settings.secrets()) == {TOKEN, NEMO_TOKEN, WEBHOOK_SECRET}
+
+
+def test_secrets_hold_the_database_password_as_written_and_decoded() -> None:
+    settings = Settings.from_env(env(DATABASE_URL="postgresql://bot:p%40ss@db/bot"))
+    assert set(settings.secrets()) == {TOKEN, "p%40ss", "p@ss"}
 
 
 def test_settings_are_frozen() -> None:

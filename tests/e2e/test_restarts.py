@@ -50,10 +50,12 @@ def _queue_a_message_behind_a_long_turn(telegram_fake, nemo, chat) -> None:
     telegram_fake.wait_for_message_sync(chat, contains="subito dopo", timeout=30)
 
 
-def test_render_in_flight_is_delivered_after_a_kill_and_restart(telegram_fake, nemo, tmp_path):
+def test_render_in_flight_is_delivered_after_a_kill_and_restart(
+    telegram_fake, nemo, tmp_path, database_url
+):
     nemo.render_seconds = 4
     nemo.script_turn(steps.add_video_track("gita"), steps.text("Pronto."))
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", DATABASE_URL=database_url)
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:

@@ -1,4 +1,9 @@
-"""Fixtures for the storage tests: a real database file in a temporary directory."""
+"""Fixtures for the storage tests: each runs on a SQLite file and on a PostgreSQL database.
+
+`database_url` (tests/postgres.py) is a fresh, empty database of either engine; `db` is
+it opened. Tests of what only SQLite has (a file's mode, WAL) take `db_path` or
+`sqlite_db` instead.
+"""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,6 +19,12 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
+async def db(database_url: str) -> AsyncIterator[Database]:
+    async with await Database.open(database_url) as database:
+        yield database
+
+
+@pytest.fixture
+async def sqlite_db(db_path: Path) -> AsyncIterator[Database]:
     async with await Database.open(f"sqlite:///{db_path}") as database:
         yield database

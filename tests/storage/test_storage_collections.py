@@ -1,8 +1,10 @@
+"""A group's open collection: opened, touched, closed, kept across a restart."""
+
 from storage import Database
 
 
-async def test_collection_opens_touches_and_closes(tmp_path):
-    db = await Database.open(str(tmp_path / "bot.sqlite3"))
+async def test_collection_opens_touches_and_closes(database_url: str) -> None:
+    db = await Database.open(database_url)
     opened = await db.collections.open(-100, "Giulia")
     assert await db.collections.touch(-100)
     record = await db.collections.get(-100)
@@ -15,12 +17,13 @@ async def test_collection_opens_touches_and_closes(tmp_path):
     await db.close()
 
 
-async def test_open_collection_survives_a_restart_and_follows_a_migration(tmp_path):
-    path = str(tmp_path / "bot.sqlite3")
-    db = await Database.open(path)
+async def test_open_collection_survives_a_restart_and_follows_a_migration(
+    database_url: str,
+) -> None:
+    db = await Database.open(database_url)
     await db.collections.open(-100, "Marco")
     await db.close()
-    db = await Database.open(path)
+    db = await Database.open(database_url)
     await db.migrate_chat(-100, -1001234)
     assert await db.collections.get(-100) is None
     moved = await db.collections.get(-1001234)

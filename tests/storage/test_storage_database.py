@@ -55,7 +55,7 @@ async def test_memory_databases_touch_no_file(
 @pytest.mark.parametrize(
     "url",
     [
-        pytest.param("postgresql://bot:hunter2@db.example/bot", id="other-database"),
+        pytest.param("mysql://bot:hunter2@db.example/bot", id="other-database"),
         pytest.param("sqlite:///", id="no-file"),
         pytest.param("", id="empty"),
     ],
@@ -87,40 +87,40 @@ async def test_the_file_and_its_wal_are_private_even_with_a_permissive_umask(
         os.umask(previous)
 
 
-async def test_journal_mode_is_wal(db: Database, db_path: Path) -> None:
+async def test_journal_mode_is_wal(sqlite_db: Database, db_path: Path) -> None:
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 async def test_a_write_waits_for_another_writer_instead_of_failing(
-    db: Database, db_path: Path
+    sqlite_db: Database, db_path: Path
 ) -> None:
     other = sqlite3.connect(db_path, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")
         # The other writer lets go shortly; without a busy timeout our write fails at once.
         asyncio.get_running_loop().call_later(0.2, other.execute, "COMMIT")
-        assert await db.chats.add_items(1, 1) == 1
+        assert await sqlite_db.chats.add_items(1, 1) == 1
     finally:
         other.close()
 
 
-async def test_a_closed_database_refuses_work(db_path: Path) -> None:
-    db = await Database.open(str(db_path))
+async def test_a_closed_database_refuses_work(database_url: str) -> None:
+    db = await Database.open(database_url)
     await db.close()
     with pytest.raises(StorageError, match="closed"):
         await db.chats.get(1)
 
 
-async def test_async_with_closes_the_database(db_path: Path) -> None:
-    async with await Database.open(str(db_path)) as db:
+async def test_async_with_closes_the_database(database_url: str) -> None:
+    async with await Database.open(database_url) as db:
         pass
     with pytest.raises(StorageError):
         await db.turns.in_flight()
 
 
-async def test_everything_survives_a_restart(db_path: Path) -> None:
-    url = f"sqlite:///{db_path}"
+async def test_everything_survives_a_restart(database_url: str) -> None:
+    url = database_url
     expires = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
     async with await Database.open(url) as db:
         await db.credentials.save(CredentialRecord("client", "nmv_usr_x", "anon_1", expires))
@@ -128,7 +128,7 @@ async def test_everything_survives_a_restart(db_path: Path) -> None:
         await db.chats.set_locale(-100, "zh")
         await db.chats.add_items(-100, 3)
         await db.chats.set_setting(-100, "collecting", "1")
-        await db.renders.add("render_1", -100, "session-1", status_message_id=7)
+        await db.renders.add("render_1", -100, "session-1")
         await db.turns.start(-100, "session-1", "crea uno slideshow")
         await db.uploads.record(-100, "session-1", "unique-a", "a.jpg", "image")
 
@@ -146,7 +146,7 @@ async def test_everything_survives_a_restart(db_path: Path) -> None:
         )
         assert chat.settings == {"collecting": "1"}
         [render] = await db.renders.undelivered()
-        assert (render.render_id, render.status_message_id) == ("render_1", 7)
+        assert (render.render_id, render.chat_id) == ("render_1", -100)
         [turn] = await db.turns.in_flight()
         assert (turn.chat_id, turn.text) == (-100, "crea uno slideshow")
         assert await db.uploads.count("session-1") == 1

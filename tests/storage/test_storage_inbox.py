@@ -1,7 +1,6 @@
 """The inbox: updates received and not yet handled survive a restart."""
 
 import json
-from pathlib import Path
 
 from storage import Database
 
@@ -37,8 +36,8 @@ async def test_removing_nothing_is_harmless(db: Database) -> None:
     assert len(await db.inbox.pending()) == 1
 
 
-async def test_pending_updates_survive_reopening(db_path: Path) -> None:
-    async with await Database.open(f"sqlite:///{db_path}") as db:
+async def test_pending_updates_survive_reopening(database_url: str) -> None:
+    async with await Database.open(database_url) as db:
         await db.inbox.add({5: payload(5)})
-    async with await Database.open(f"sqlite:///{db_path}") as db:
+    async with await Database.open(database_url) as db:
         assert [record.update_id for record in await db.inbox.pending()] == [5]

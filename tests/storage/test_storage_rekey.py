@@ -11,7 +11,7 @@ async def test_everything_follows_the_chat_to_its_new_id(db: Database) -> None:
     await db.chats.set_locale(OLD, "it")
     await db.chats.add_items(OLD, 4)
     await db.chats.set_setting(OLD, "collecting", "1")
-    await db.renders.add("render_1", OLD, "session", status_message_id=3)
+    await db.renders.add("render_1", OLD, "session")
     await db.turns.start(OLD, "session", "crea il video")
     await db.uploads.record(OLD, "session", "unique-a", "a.jpg", "image")
 
@@ -22,7 +22,7 @@ async def test_everything_follows_the_chat_to_its_new_id(db: Database) -> None:
         NEW, "session", "task", "it", 4, {"collecting": "1"}
     )
     [render] = await db.renders.undelivered()
-    assert (render.render_id, render.chat_id, render.status_message_id) == ("render_1", NEW, 3)
+    assert (render.render_id, render.chat_id) == ("render_1", NEW)
     [turn] = await db.turns.in_flight()
     assert (turn.chat_id, turn.text) == (NEW, "crea il video")
     # The upload stays claimed in its session, so a re-delivered update is still refused.

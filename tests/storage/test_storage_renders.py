@@ -9,7 +9,7 @@ from storage import Database, StorageError
 
 async def test_add_records_a_pending_render(db: Database) -> None:
     before = datetime.now(UTC)
-    record = await db.renders.add("render_1", -5, "session", status_message_id=9)
+    record = await db.renders.add("render_1", -5, "session")
     after = datetime.now(UTC)
     assert (record.render_id, record.chat_id, record.session_id) == ("render_1", -5, "session")
     assert (record.status, record.progress, record.output_url, record.error) == (
@@ -18,7 +18,6 @@ async def test_add_records_a_pending_render(db: Database) -> None:
         None,
         None,
     )
-    assert record.status_message_id == 9
     assert before <= record.created_at <= after
     assert record.created_at.tzinfo is UTC
     assert record.updated_at == record.created_at
@@ -58,19 +57,10 @@ async def test_a_failure_keeps_its_reason(db: Database) -> None:
     assert (record.status, record.error) == ("failed", "NemoUnavailable")
 
 
-async def test_set_status_message(db: Database) -> None:
-    await db.renders.add("render_1", 1, "session")
-    await db.renders.set_status_message("render_1", 77)
-    record = await db.renders.get("render_1")
-    assert record is not None
-    assert record.status_message_id == 77
-
-
 @pytest.mark.parametrize(
     "change",
     [
         pytest.param(lambda db: db.renders.update("nope", status="processing"), id="update"),
-        pytest.param(lambda db: db.renders.set_status_message("nope", 1), id="status-message"),
         pytest.param(lambda db: db.renders.mark_delivered("nope"), id="mark-delivered"),
     ],
 )

@@ -1,0 +1,89 @@
+"""Router: classification latency over the whole labelled table, and its training cost.
+
+The router trains its model from ``bot/core/routing/examples.tsv`` when it is imported,
+so the import is measured in a fresh interpreter (against importing the rules alone)
+and training again in this process. Latency is ``route(text)`` per line, every line of
+the table, several rounds after one warm-up round; gc stays on, as in the bot.
+Target: p99 <= 1 ms.
+
+    uv run python bench/router.py [--rounds 20]
+"""
+
+import argparse
+import subprocess
+import sys
+import time
+
+from bench.support import REPO, machine, median, ms, percentile, table, verdict
+from bot.core.router import Router, route
+from bot.core.routing import examples
+
+_IMPORT = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+
+def import_seconds(module: str, rounds: int) -> float:
+    """Median wall time of importing ``module`` in a fresh interpreter."""
+    code = _IMPORT.format(module=module)
+    samples = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=REPO
+            ).stdout
+        )
+        for _ in range(rounds)
+    ]
+    return median(samples)
+
+
+def us(seconds: float) -> str:
+    """Microseconds: ``ms()`` rounds a classification to 0.1 ms."""
+    return f"{seconds * 1e6:.0f} µs"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    rounds = parser.parse_args().rounds
+    rows = examples.load()
+    texts = [row.text for row in rows]
+
+    started = time.perf_counter()
+    Router(rows)
+    training = time.perf_counter() - started
+
+    for text in texts:  # warm-up: caches of re, unicodedata and the allocator
+        route(text)
+    latencies = []
+    for _ in range(rounds):
+        for text in texts:
+            started = time.perf_counter()
+            route(text)
+            latencies.append(time.perf_counter() - started)
+
+    p99 = percentile(latencies, 99)
+    print(machine())
+    print(f"{len(texts)} lines x {rounds} rounds = {len(latencies)} classifications")
+    print(
+        table(
+            ("measure", "value"),
+            [
+                (
+                    "import bot.core.router (fresh interpreter, median of 5)",
+                    ms(import_seconds("bot.core.router", 5)),
+                ),
+                (
+                    "import bot.core.routing.rules alone",
+                    ms(import_seconds("bot.core.routing.rules", 5)),
+                ),
+                ("training on the table, in process", ms(training)),
+                ("route() p50", us(percentile(latencies, 50))),
+                ("route() p99", us(p99)),
+                ("route() max", us(max(latencies))),
+                ("target p99 <= 1 ms", verdict(p99 <= 0.001)),
+            ],
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

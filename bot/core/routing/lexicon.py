@@ -1,0 +1,180 @@
+"""The words the router knows, by the role each plays in a request.
+
+Kept apart from the rules that read them: it is data, and it grows with every misroute.
+Entries are written as normalised (casefolded, no accents or punctuation, words apart).
+"""
+
+from enum import StrEnum
+
+
+class Tag(StrEnum):
+    """The role a word or phrase plays in a request."""
+
+    EXPORT = "export"  # asks for the video itself
+    CREDITS = "credits"  # names the balance
+    STATE = "state"  # names the timeline or its state
+    UPLOAD = "upload"  # asks to upload
+    PRICE = "price"  # "costa", "收费": the question is what an export costs, not a request
+    EDIT = "edit"  # an editing verb: the message is an instruction for the agent
+    LIGHT = "light"  # "fai", "make": editing, unless it governs an intent ("fai l'export")
+    DELIVER = "deliver"  # "mandami", "send": export when its object is the video
+    SHOW = "show"  # "mostrami": the video is an export, the project is the state
+    THING = "thing"  # the video, as the object of DELIVER or SHOW
+    CHANGE = "change"  # "il video più corto": the object is to be edited, not sent
+    PROJECT = "project"  # the project, as the object of DELIVER or SHOW
+    DEFER = "defer"  # "poi", "later": the intent comes after something else
+    SELF = "self"  # "myself", "自己": the person will do it, the bot is not asked
+    NEGATION = "negation"  # "non", "don't", "别": the next intent word is not wanted
+    INDEFINITE = "indefinite"  # "una traccia" is new content, not the project's tracks
+    FILLER = "filler"  # articles and pronouns between a verb and its object
+    LINK_WORD = "link word"  # "ecco il link": an upload when the message has a link
+    KNOWN = "known"  # a word that looks like a cue but is not one ("esporto", "用户")
+
+
+# --- Lexicon -------------------------------------------------------------------------
+# Single words and phrases (space-separated, as normalised). Italian verbs are listed in
+# their request forms (imperative, infinitive, with clitics); first-person and past
+# forms are KNOWN: "lo esporto io" states a plan, it does not ask for an export.
+
+LEXICON: dict[Tag, tuple[str, ...]] = {
+    Tag.EXPORT: (
+        *("esporta", "esportare", "esportalo", "esportala", "esportali", "esportami"),
+        *("esportamelo", "esportamela", "esportarlo", "esportarla", "esportarmelo"),
+        *("esportiamo", "esportiamolo", "esporti", "esportate", "esportatelo"),
+        *("esportazione", "export", "scarica", "scaricare", "scaricalo", "scaricala"),
+        *("scaricami", "scaricamelo", "scaricarlo", "scaricarla", "scaricarmelo"),
+        *("scarichiamo", "scarichiamolo", "scarichi", "download", "renderizza"),
+        *("renderizzare", "renderizzalo", "render", "rendering", "exporting"),
+        *(
+            "giramelo",
+            "girami",
+            "me lo giri",
+            "mandamelo",
+            "mandamela",
+            "mandalo",
+            "mandala",
+            "mandarmelo",
+            "inviamelo",
+        ),
+        *("inviamela", "invialo", "inviala", "inviarmelo", "dammelo", "dammela"),
+        *("spediscimelo", "passamelo", "passamela", "me lo mandi", "me lo invii"),
+        *("me lo passi", "me lo dai", "me lo puoi mandare"),
+        *("send it", "send it over", "send it to me", "send me it", "give it to me"),
+        *("导出", "下载", "渲染", "输出", "发给我", "发我", "传给我", "发过来"),
+        *("视频 在哪", "视频 呢", "ship it", "ship the video", "出片", "成片"),
+        # Pinyin-IME homophones of 导出 and 下载, frequent enough to be words.
+        *("到处", "倒出", "到出", "导粗", "下栽", "下在"),
+        *("导吧", "导一下", "再导", "可以导了", "再发", "重发", "重新发", "发来", "传我"),
+        *("rimandamelo", "rimandami", "resend", "re send", "sfornalo", "buttamelo"),
+    ),
+    Tag.CREDITS: (
+        *("crediti", "credito", "saldo", "credits", "credit", "balance"),
+        *("quanto mi resta", "quanto mi rimane", "how much do i have left"),
+        *("积分", "余额", "点数", "额度", "配额", "还剩多少"),
+    ),
+    Tag.PRICE: (
+        *("costa", "costano", "costo", "costare", "prezzo", "si paga", "gratis"),
+        *("gratuito", "a pagamento", "cost", "costs", "price", "free", "pay", "afford"),
+        *("收费", "要钱", "多少钱", "免费", "花多少", "扣多少", "价格", "几次"),
+    ),
+    Tag.STATE: (
+        *("stato", "tracce", "traccia", "timeline", "riepilogo", "riassunto"),
+        *("progresso", "progressi", "status", "state", "tracks", "track", "summary"),
+        *("progress", "a che punto", "cosa c e", "cosa ce", "where are we", "so far"),
+        *("come sta venendo", "come procede", "how s it coming along"),
+        *("what s in", "whats in", "状态", "轨道", "时间线", "时间轴", "进度", "进展"),
+    ),
+    # "carico" is first person but asks all the same: "come carico un video?"
+    Tag.UPLOAD: (
+        *("carica", "caricare", "caricalo", "caricala", "caricali", "caricale"),
+        *(
+            "caricami",
+            "carico",
+            "carichiamo",
+            "caricamento",
+            "upload",
+            "uploading",
+            "上传",
+            "上载",
+        ),
+    ),
+    Tag.EDIT: (
+        *("crea", "creare", "creami", "creane", "aggiungi", "aggiungere", "aggiungici"),
+        *("metti", "mettere", "mettici", "cambia", "cambiare", "togli", "togliere"),
+        *("rimuovi", "rimuovere", "elimina", "eliminare", "cancella", "taglia"),
+        *("tagliare", "accorcia", "allunga", "sposta", "usa", "usare", "inserisci"),
+        *("modifica", "modificare", "sostituisci", "rendi", "rendilo", "rendila"),
+        *("renderlo", "renderla", "velocizza", "rallenta", "ruota", "ritaglia"),
+        *("applica", "imposta", "monta", "genera", "generare", "scrivi", "trasforma"),
+        *("unisci", "dividi", "migliora", "sistema", "correggi", "abbassa", "alza"),
+        *("sincronizza", "componi", "prepara", "preparami", "gira", "giralo", "girala"),
+        *("stabilizza", "ruotalo", "schiarisci", "scurisci", "sharpen", "brighten"),
+        *("boost", "enhance", "调", "调亮", "修"),
+        *("create", "add", "put", "change", "remove", "delete", "cut", "trim", "move"),
+        *("use", "insert", "edit", "replace", "set", "apply", "turn", "speed", "slow"),
+        *("rotate", "crop", "generate", "write", "merge", "split", "fix", "lower"),
+        *("raise", "mute", "include", "build", "combine", "swap", "shorten"),
+        *("increase", "decrease", "reduce", "adjust", "balance the", "prepare"),
+        *("创建", "添加", "加上", "加入", "加", "制作", "生成", "改", "改成", "换"),
+        *("换成", "删除", "删掉", "去掉", "剪", "剪掉", "剪辑", "放", "放上", "插入"),
+        *("设置", "调整", "修改", "配", "配上", "合成", "用", "变成", "替换", "弄"),
+    ),
+    Tag.LIGHT: ("fai", "fare", "fammi", "facciamo", "make", "做", "做个"),
+    Tag.DELIVER: (
+        *("manda", "mandami", "mandare", "mandarmi", "invia", "inviami", "inviare"),
+        *("spedisci", "spediscimi", "dammi", "passami", "mandi", "invii", "passi"),
+        *("voglio", "vorrei", "dove trovo", "dov e", "send", "give", "get", "want"),
+        *("gimme", "drop", "post", "hand over", "bounce"),
+        *("inviarmi", "rimanda", "ricevere", "avere", "sforna", "sgancia", "molla"),
+        *("tira fuori", "butta", "need", "hand", "发送", "保存", "存到", "拿到", "丢", "甩"),
+        *("where is", "where s", "给我", "发", "传", "想要"),
+    ),
+    Tag.SHOW: (
+        *("mostra", "mostrami", "fammi vedere", "vedere", "show", "see", "view"),
+        *("查看", "显示", "看看", "看一下", "看"),
+    ),
+    Tag.THING: (
+        *("video", "file", "mp4", "filmato", "risultato", "montaggio", "movie"),
+        *("film", "result", "clip", "final cut", "com e venuto", "come e venuto"),
+        *("视频", "文件", "成品", "结果", "影片", "vid", "final video", "finished video"),
+    ),
+    Tag.CHANGE: (
+        *("piu", "meno", "more", "less", "shorter", "longer", "faster", "slower"),
+        *("brighter", "darker", "louder", "quieter", "bigger", "smaller", "更"),
+    ),
+    Tag.PROJECT: ("progetto", "project", "lavoro", "work", "项目", "作品"),
+    Tag.DEFER: (
+        *("poi", "dopo", "dopodiche", "piu tardi", "domani", "successivamente"),
+        *("alla fine", "in seguito", "tra poco", "fra poco", "then", "later"),
+        *("afterwards", "afterward", "after", "tomorrow", "at the end", "once"),
+        *("然后", "之后", "以后", "稍后", "待会", "待会儿", "等会", "等会儿", "回头"),
+        *("最后", "明天", "再说"),
+    ),
+    Tag.SELF: (
+        *("da solo", "da sola", "per conto mio", "myself", "i will", "i m going to"),
+        *("自己", "我来"),
+    ),
+    Tag.NEGATION: ("non", "nn", "not", "never", "不要", "别", "先别", "不用", "不", "没"),
+    Tag.INDEFINITE: ("un", "uno", "una", "a", "an", "another", "new", "nuova", "nuovo"),
+    Tag.FILLER: (
+        *("mi", "me", "ci", "il", "lo", "la", "l", "i", "gli", "le", "the", "my"),
+        *("sto", "sta", "er", "definitivo", "finito", "completo", "finished"),
+        *("mio", "mia", "tuo", "your", "our", "nostro", "final", "finale", "this"),
+        *("questo", "quel", "quello", "it", "to", "over", "please", "per favore", "ora", "now"),
+        *("adesso", "subito", "qui", "here", "del", "della", "of", "tutto", "whole"),
+        *("把", "我", "我的", "这个", "那个", "一下", "请", "现在", "的"),
+    ),
+    Tag.LINK_WORD: ("link", "url", "ecco", "here is", "here s", "链接", "网址"),
+    Tag.KNOWN: (
+        *("esporto", "esportero", "esporterei", "esportato", "esportata", "esportati"),
+        *("scarico", "scarichero", "scaricato", "scaricata", "caricato", "caricata"),
+        *("caricati", "esposta", "esposto", "exported", "downloaded", "uploaded"),
+        *("e stato", "e stata", "sono stati", "sono state", "stato d animo"),
+        *("white balance", "end credits", "opening credits", "closing credits"),
+        *("fammi un favore", "piu o meno", "cannot", "下载量", "用户", "费用", "可用", "使用"),
+        *("不能", "没法", "无法", "可以", "播放", "一个", "到处都是", "到处是"),
+        # "when it is done": a condition, not an editing verb ("弄好了发我").
+        *("弄好", "做好", "剪好", "整好", "弄完", "好了"),
+        *("fai partire", "fammi sapere"),
+    ),
+}

@@ -1,0 +1,124 @@
+"""The router against the frozen held-out set it was never tuned on.
+
+Prints a report (overall / per language / per label accuracy, non-export lines routed
+to export, every miss) in a normal ``uv run pytest`` run, then asserts the bars.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.core.router import classify
+from tests.core.heldout import (
+    LABELS,
+    LANGS,
+    HeldoutFormatError,
+    Utterance,
+    load_heldout,
+    parse_heldout,
+)
+
+MIN_OVERALL = 0.97
+MIN_PER_LANG = 0.95
+
+
+@dataclass
+class HeldoutReport:
+    total: Counter[str] = field(default_factory=Counter)
+    right: Counter[str] = field(default_factory=Counter)
+    misses: list[tuple[Utterance, str]] = field(default_factory=list)
+
+    def add(self, utterance: Utterance, got: str) -> None:
+        for key in ("all", f"lang:{utterance.lang}", f"label:{utterance.label}"):
+            self.total[key] += 1
+            self.right[key] += got == utterance.label
+        if got != utterance.label:
+            self.misses.append((utterance, got))
+
+    def accuracy(self, key: str) -> float:
+        return self.right[key] / self.total[key] if self.total[key] else 1.0
+
+    @property
+    def false_exports(self) -> list[tuple[Utterance, str]]:
+        return [(u, got) for u, got in self.misses if got == "export"]
+
+    def lines(self) -> list[str]:
+        def row(name: str, key: str) -> str:
+            return f"  {name:<8} {self.accuracy(key):6.1%}  ({self.right[key]}/{self.total[key]})"
+
+        out = ["router held-out accuracy", row("overall", "all")]
+        out += [row(lang, f"lang:{lang}") for lang in LANGS]
+        out += [row(label, f"label:{label}") for label in LABELS]
+        out.append(f"  non-export routed to export: {len(self.false_exports)}")
+        out += [
+            f"  miss [{u.lang}] want {u.label:<7} got {got:<7} {u.text}" for u, got in self.misses
+        ]
+        return out
+
+
+def measure(route: Callable[[str], object], utterances: list[Utterance]) -> HeldoutReport:
+    report = HeldoutReport()
+    for utterance in utterances:
+        intent = route(utterance.text)
+        report.add(utterance, str(getattr(intent, "value", intent)))
+    return report
+
+
+def test_router_on_heldout_set(capsys: pytest.CaptureFixture[str]) -> None:
+    report = measure(classify, load_heldout())
+    with capsys.disabled():
+        print()
+        print("\n".join(report.lines()))
+
+    overall = report.accuracy("all")
+    assert overall >= MIN_OVERALL, f"overall {overall:.1%} < {MIN_OVERALL:.0%}"
+    for lang in LANGS:
+        got = report.accuracy(f"lang:{lang}")
+        assert got >= MIN_PER_LANG, f"{lang} {got:.1%} < {MIN_PER_LANG:.0%}"
+    false_exports = len(report.false_exports)
+    assert false_exports == 0, f"{false_exports} non-export lines routed to export"
+
+
+def test_heldout_file_is_well_formed_and_balanced() -> None:
+    utterances = load_heldout()
+    per_lang = Counter(u.lang for u in utterances)
+    assert len(utterances) >= 360
+    assert all(per_lang[lang] >= 120 for lang in LANGS), per_lang
+    assert {u.label for u in utterances} == set(LABELS)
+
+
+def test_loader_reads_comments_blanks_and_lines(tmp_path: Path) -> None:
+    path = tmp_path / "set.tsv"
+    path.write_text("# header\n\nit\texport\tesporta\nzh\tchat\t你好\n", encoding="utf-8")
+    assert load_heldout(path) == [
+        Utterance("it", "export", "esporta"),
+        Utterance("zh", "chat", "你好"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "it export esporta",  # spaces, not tabs
+        "it\texport",  # two fields
+        "it\texport\tesporta\textra",  # a tab inside the text
+        "fr\texport\texporte",  # unknown language
+        "it\trender\tesporta",  # unknown label
+        "it\texport\t",  # empty text
+    ],
+)
+def test_loader_rejects_a_malformed_line(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text(f"# header\nen\tchat\thi\n{line}\n", encoding="utf-8")
+    with pytest.raises(HeldoutFormatError, match=r"bad\.tsv:3"):
+        load_heldout(path)
+
+
+def test_loader_rejects_a_repeated_text() -> None:
+    with pytest.raises(HeldoutFormatError, match="repeats line 1"):
+        parse_heldout("en\tchat\thi\nen\tchat\thi\n")

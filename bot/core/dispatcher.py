@@ -35,10 +35,11 @@ from bot.core.notices import (
     TurnCutShort,
     UploadAcknowledged,
     Uploading,
+    WhichDidYouMean,
 )
 from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
 from bot.core.requests import RequestRunner
-from bot.core.router import classify
+from bot.core.router import route
 from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
 from bot.core.uploads import IncomingFile, Uploader, UploadReport
@@ -103,8 +104,12 @@ class Dispatcher:
     async def text(
         self, chat: ChatRef, text: str, out: ChatOutput, sender: Sender | None = None
     ) -> None:
-        """Read what a free-text message asks for, and run it."""
-        await self.dispatch(chat, Request(classify(text), text, sender), out)
+        """Read what a free-text message asks for, and run it; when unsure, ask."""
+        routing = route(text)
+        if routing.unsure:
+            await out.show(WhichDidYouMean(routing.unsure_between))
+            return
+        await self.dispatch(chat, Request(routing.action, text, sender), out)
 
     async def follow(self, chat: ChatRef, instruction: Instruction, out: ChatOutput) -> None:
         """Run what came with an upload: a parsed command, or text to read."""

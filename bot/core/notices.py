@@ -155,6 +155,17 @@ class Failed:
 
 
 @dataclass(frozen=True)
+class WhichDidYouMean:
+    """The message could ask for any of ``options``: the person picks, nothing runs.
+
+    An export spends credits, so a message that only might ask for one is asked about.
+    The choice then runs on the same message.
+    """
+
+    options: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
 class Greeting:
     """The first words to a private chat: what the bot does and what to try."""
 
@@ -207,6 +218,7 @@ Notice = (
     | TurnCutShort
     | ProjectStarted
     | Failed
+    | WhichDidYouMean
     | Greeting
     | HelpShown
     | GroupGuide

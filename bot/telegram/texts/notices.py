@@ -33,6 +33,7 @@ from bot.core.notices import (
     UploadRefused,
     VideoReady,
     VideoTooBig,
+    WhichDidYouMean,
     Working,
 )
 from bot.core.summary import Timeline, TrackKind, TrackSummary
@@ -142,6 +143,13 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             return _("🆕 New project started. Send photos or clips to begin.")
         case Failed(reason=reason, register_link=link):
             return explain(reason, tr, link)
+        case WhichDidYouMean(options=options) if Action.EXPORT in options:
+            return _(
+                "🤔 Do you want the final video now, or is this a change to make first? "
+                "Making the video uses credits, so I would rather ask."
+            )
+        case WhichDidYouMean():
+            return _("🤔 I am not sure what you mean. What should I do?")
         case Greeting():
             return commands.greeting(tr)
         case HelpShown():

@@ -22,6 +22,7 @@ from bot.core.notices import (
     Activity,
     AdminsOnly,
     AgentReply,
+    AlreadyInProject,
     CreditsShown,
     ExportAlreadyComing,
     Greeting,
@@ -136,8 +137,8 @@ class Dispatcher:
         An album's files may still be arriving: each is uploaded as it comes, and the
         acknowledgement waits for the last. Its caption may come on any item, so
         ``instruction`` is asked for only once the files have all arrived. Free text
-        runs only when something was uploaded (it speaks of the files); a command runs
-        whatever became of them.
+        runs only when the files are in the project, new or sent before (it speaks of
+        them); a command runs whatever became of them.
         """
         self._draft_may_change(chat)
         async with self._runner.in_order(chat.chat_id):
@@ -147,9 +148,9 @@ class Dispatcher:
                 async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
                     report = await self._uploader.upload(chat, _counted(files, progress))
                 contributor = sender.name if sender is not None and chat.is_group else None
-                await self._acknowledge(report, out, contributor)
+                await self._acknowledge(chat, report, out, contributor)
             then = instruction()
-            if isinstance(then, Request) or (then and then.strip() and report.uploaded):
+            if isinstance(then, Request) or (then and then.strip() and report.in_project):
                 await self.follow(chat, then, out)
 
     async def _start(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
@@ -207,17 +208,17 @@ class Dispatcher:
             await out.show(TimelineShown(timeline), (Action.EXPORT,))
 
     async def _links(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
-        """Upload media by link; the cloud fetches it."""
+        """Upload media by link; the cloud fetches it, in the chat's order like any file."""
         urls = extract_links(request.text)
         if not urls:
             await out.show(NothingToUpload())
             return
         self._draft_may_change(chat)
-        async with self._runner.failures(chat, out):
+        async with self._runner.exclusive(chat, out), self._runner.failures(chat, out):
             async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
                 await progress.update(Uploading(count=len(urls)))
                 report = await self._uploader.upload_links(chat, urls)
-            await self._acknowledge(report, out)
+            await self._acknowledge(chat, report, out)
 
     async def _collect(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
         opened_by = request.sender.name if request.sender else "?"
@@ -256,12 +257,19 @@ class Dispatcher:
         self._export_in_line.pop(chat.chat_id, None)
 
     async def _acknowledge(
-        self, report: UploadReport, out: ChatOutput, contributor: str | None = None
+        self,
+        chat: ChatRef,
+        report: UploadReport,
+        out: ChatOutput,
+        contributor: str | None = None,
     ) -> None:
         for refusal in report.refused:
             await out.show(refusal)
         if report.uploaded:
             await out.show(UploadAcknowledged(report.uploaded, report.total, contributor))
+        elif report.already_in:
+            total = await self._sessions.item_count(chat)
+            await out.show(AlreadyInProject(report.already_in, total))
 
 
 async def _may_change_group_language(sender: Sender | None) -> bool:

@@ -52,6 +52,14 @@ class UploadAcknowledged:
 
 
 @dataclass(frozen=True)
+class AlreadyInProject:
+    """Files sent again: the project has them already, and nothing was uploaded twice."""
+
+    count: int
+    total: int
+
+
+@dataclass(frozen=True)
 class CollectionOpened:
     """A group collection is open: members reply with media until /crea."""
 
@@ -205,6 +213,7 @@ Notice = (
     | TimelineShown
     | CreditsShown
     | UploadAcknowledged
+    | AlreadyInProject
     | CollectionOpened
     | CollectionClosedIdle
     | UploadRefused

@@ -20,6 +20,7 @@ from bot.core.chats import ChatDirectory
 from bot.core.failures import Failure
 from bot.core.notices import (
     AgentReply,
+    AlreadyInProject,
     CreditsShown,
     ExportAlreadyComing,
     Failed,
@@ -416,6 +417,29 @@ async def test_the_same_file_delivered_twice_is_uploaded_once(conversation, nemo
     await conversation.media(CHAT, [jpeg_file("same")], None, out)
     assert nemo.count("POST", "/api/upload-video") == 1
     assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(1, 1)]
+    assert [(again.count, again.total) for again in out.of(AlreadyInProject)] == [(1, 1)]
+
+
+async def test_a_photo_sent_again_with_a_caption_still_runs_the_caption(conversation, nemo):
+    nemo.script_turn(steps.text("Ecco il video con la foto."))
+    out = RecordingOutput()
+    await conversation.media(CHAT, [jpeg_file("same")], None, out)
+    await conversation.media(CHAT, [jpeg_file("same")], "fai un video con questa foto", out)
+    assert nemo.count("POST", "/api/upload-video") == 1
+    assert len(out.of(AlreadyInProject)) == 1
+    assert [reply.text for reply in out.of(AgentReply)] == ["Ecco il video con la foto."]
+
+
+async def test_an_instruction_after_a_link_waits_for_the_link_to_be_in(conversation, nemo):
+    nemo.delay_next("POST", "/api/upload-video", 0.5)
+    nemo.script_turn(steps.text("Ho usato la clip."))
+    out = RecordingOutput()
+    link = asyncio.create_task(conversation.text(CHAT, "https://example.com/clip.mp4", out))
+    await until(lambda: nemo.count("POST", "/api/upload-video") == 1)
+    await conversation.text(CHAT, "crea un video con questa clip", out)
+    await link
+    kinds = [type(notice) for notice in out.notices]
+    assert kinds.index(UploadAcknowledged) < kinds.index(AgentReply)
 
 
 async def test_a_refused_file_can_be_sent_again(conversation, nemo):

@@ -6,6 +6,7 @@ from bot.core.actions import Action
 from bot.core.notices import (
     AdminsOnly,
     AgentReply,
+    AlreadyInProject,
     CollectionClosedIdle,
     CollectionOpened,
     CreditsShown,
@@ -106,6 +107,16 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
                 tr.ngettext("✅ {added} file added.", "✅ {added} files added.", added).format(
                     added=tr.number(added)
                 )
+                + " "
+                + _project_total(total, tr)
+            )
+        case AlreadyInProject(count=count, total=total):
+            return (
+                tr.ngettext(
+                    "👍 {count} file was already in the project: I did not add it again.",
+                    "👍 {count} files were already in the project: I did not add them again.",
+                    count,
+                ).format(count=tr.number(count))
                 + " "
                 + _project_total(total, tr)
             )

@@ -33,13 +33,14 @@ from bot.core.notices import (
     NothingToUpload,
     ProjectStarted,
     TimelineShown,
+    TooManyWaiting,
     TurnCutShort,
     UploadAcknowledged,
     Uploading,
     WhichDidYouMean,
 )
 from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
-from bot.core.requests import RequestRunner
+from bot.core.requests import LineFull, RequestRunner
 from bot.core.router import route
 from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
@@ -99,8 +100,13 @@ class Dispatcher:
         }
 
     async def dispatch(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
-        """Run what the request asks for."""
-        await self._table[request.action](chat, request, out)
+        """Run what the request asks for, unless the chat's line is full."""
+        try:
+            await self._table[request.action](chat, request, out)
+        except LineFull as full:
+            log.warning("chat %s: line full, %s refused", chat.chat_id, request.action)
+            if full.first:
+                await out.show(TooManyWaiting())
 
     async def text(
         self, chat: ChatRef, text: str, out: ChatOutput, sender: Sender | None = None

@@ -104,6 +104,11 @@ class StillWorking:
 
 
 @dataclass(frozen=True)
+class TooManyWaiting:
+    """The chat already has several requests in line: new ones are not taken for now."""
+
+
+@dataclass(frozen=True)
 class ExportAlreadyComing:
     """An export arrived while the same draft is already being exported: no second render."""
 
@@ -219,6 +224,7 @@ Notice = (
     | UploadRefused
     | NothingToUpload
     | StillWorking
+    | TooManyWaiting
     | ExportAlreadyComing
     | NothingToExport
     | VideoReady

@@ -29,6 +29,7 @@ from bot.core.notices import (
     Progress,
     StillWorking,
     TimelineShown,
+    TooManyWaiting,
     TurnCutShort,
     UploadAcknowledged,
     Uploading,
@@ -37,6 +38,7 @@ from bot.core.notices import (
     Working,
 )
 from bot.core.ports import ChatOutput, ChatRef, OutputFactory
+from bot.core.requests import MAX_WAITING
 from bot.core.uploads import IncomingFile
 from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
 from storage import Database
@@ -480,3 +482,27 @@ async def test_an_export_after_a_change_in_line_renders_again(conversation, nemo
     assert out.of(ExportAlreadyComing) == []
     assert len(out.videos) == 2
     assert nemo.count("POST", "/api/render/proxy/lambda") == 2
+
+
+async def test_a_flooding_chat_is_refused_past_a_few_waiting_and_others_go_on(conversation, nemo):
+    nemo.script_turn(steps.add_video_track("lungo"), steps.heartbeats(40, interval=0.05))
+    flood = RecordingOutput()
+    running = asyncio.create_task(conversation.text(CHAT, "crea un video lungo", flood))
+    await until(lambda: nemo.count("POST", "/run_sse") == 1)
+    queued = [
+        asyncio.create_task(conversation.text(CHAT, f"aggiungi il titolo {n}", flood))
+        for n in range(MAX_WAITING + 5)
+    ]
+    await until(lambda: len(flood.notices) >= MAX_WAITING + 1)
+    await asyncio.sleep(0.1)
+    assert len(flood.of(TooManyWaiting)) == 1, "told once, not once per message"
+    other = RecordingOutput()
+    nemo.script_turn(steps.text("Fatto per l'altra chat."))
+    await conversation.text(ChatRef(chat_id=77, locale="it"), "aggiungi musica", other)
+    assert [reply.text for reply in other.of(AgentReply)] == ["Fatto per l'altra chat."]
+    for task in queued:
+        task.cancel()
+    running.cancel()
+    await asyncio.gather(running, *queued, return_exceptions=True)
+    # Only the turns that waited their turn could ever reach the agent.
+    assert nemo.count("POST", "/run_sse") == 2

@@ -27,6 +27,7 @@ from bot.core.notices import (
     Rendering,
     StillWorking,
     TimelineShown,
+    TooManyWaiting,
     TurnCutShort,
     TurnInterrupted,
     UploadAcknowledged,
@@ -126,6 +127,11 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             return _("Send me photos, clips or music, or a link to them, and I will add them.")
         case StillWorking():
             return _("⏳ I am still working on your previous request; this one comes right after.")
+        case TooManyWaiting():
+            return _(
+                "✋ I already have several of your requests in line, so I am not taking new "
+                "ones until I have answered them. Send the rest again after my answers."
+            )
         case ExportAlreadyComing():
             return _(
                 "⏳ Your video is already being made from this project; it will arrive here "

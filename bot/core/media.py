@@ -164,78 +164,10 @@ def _audio_stream(head: bytes) -> MediaFormat | None:
     return MP3 if layer_3 and bitrate != 0b1111 and rate != 0b11 else None
 
 
-@dataclass(frozen=True)
-class Unsupported:
-    """The file is not a format we accept; ``format_name`` is what to call it, if known.
-
-    It names the sniffed format ("ogg") when the content is recognised, else the claimed
-    file's extension when that is not one we support ("pdf"), else None: a supported
-    extension on unknown content would name the very format we accept.
-    """
-
-    format_name: str | None
-
-
-@dataclass(frozen=True)
-class TooLarge:
-    """The file is over the limit the caller gave (the product's, or a download limit)."""
-
-    size: int
-    limit: int
-
-
-@dataclass(frozen=True)
-class Empty:
-    """The file has no content."""
-
-
-Rejection = Unsupported | TooLarge | Empty
-
-
-@dataclass(frozen=True)
-class MediaCheck:
-    """The verdict on one file: ``format`` is what the content is (None when unknown),
-    ``reason`` why it is refused (None when accepted)."""
-
-    format: MediaFormat | None
-    reason: Rejection | None
-
-    @property
-    def ok(self) -> bool:
-        """True when the file can be uploaded."""
-        return self.reason is None
-
-
-def check(
-    head: bytes, size: int | None, *, claimed_name: str | None, max_bytes: int
-) -> MediaCheck:
-    """Judge a file before uploading it: emptiness, then size, then content.
-
-    Size comes before content so that a caller can refuse a file that is too large
-    before downloading a byte of it (Telegram will not serve it anyway); ``size`` is
-    None when unknown (a link), and then only content is judged.
-    """
-    media = sniff(head)
-    if size == 0 or (size is None and not head):
-        return MediaCheck(media, Empty())
-    if size is not None and size > max_bytes:
-        return MediaCheck(media, TooLarge(size, max_bytes))
-    if media is None or not media.uploadable:
-        return MediaCheck(media, Unsupported(_unsupported_name(media, claimed_name)))
-    return MediaCheck(media, None)
-
-
 def canonical_extension(name: str) -> str | None:
     """The extension of a file name or URL path, lower case, with aliases folded ("jpeg")."""
     suffix = PurePosixPath(name).suffix.lower().removeprefix(".")
     return _EXTENSION_ALIASES.get(suffix, suffix) or None
-
-
-def _unsupported_name(media: MediaFormat | None, claimed_name: str | None) -> str | None:
-    if media is not None:
-        return media.extension
-    claimed = canonical_extension(claimed_name) if claimed_name else None
-    return claimed if claimed not in SUPPORTED_EXTENSIONS else None
 
 
 class CorruptMedia(Exception):

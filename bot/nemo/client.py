@@ -156,7 +156,7 @@ class NemoClient:
         if reply.response is None:
             events = events_of(events_from_payload(reply.data))
         else:
-            events = iter_events(reply.response.aiter_lines())
+            events = iter_events(reply.response)
         turn_events = guard_turn(events, total=t.turn_total, idle=t.turn_idle)
         try:
             async with contextlib.aclosing(turn_events) as turn:

@@ -136,7 +136,8 @@ class Subject:
 
     Its output goes to a log file, shown when it fails to start. ``started`` is the
     monotonic time of the spawn, ``first_poll`` that of its first getUpdates at the fake.
-    ``python`` sets how it treats bytecode: compiled once into PYCACHE by default.
+    ``python`` sets how it treats bytecode: compiled once into PYCACHE by default. It runs
+    in ``cwd``, this checkout unless told otherwise (bench/startup.py: a fresh clone).
     """
 
     def __init__(
@@ -146,8 +147,10 @@ class Subject:
         telegram: TelegramFake,
         *,
         python: Mapping[str, str] | None = None,
+        cwd: Path = REPO,
     ) -> None:
         self._command = list(command)
+        self._cwd = cwd
         self._env = {**_inherited_env(), **(python or bytecode(PYCACHE)), **env}
         self._telegram = telegram
         # Anonymous, and read after the process ends: it lives as long as this object.
@@ -189,7 +192,7 @@ class Subject:
         group.set_member_status("member", self._telegram.user("Wake"))
         self.started = time.monotonic()
         self._process = subprocess.Popen(
-            self._command, env=self._env, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT
+            self._command, env=self._env, cwd=self._cwd, stdout=self._log, stderr=subprocess.STDOUT
         )
 
         def polling() -> Call | None:
@@ -279,12 +282,16 @@ def curl_upload(upload_url: str, token: str, path: Path, *, filename: str | None
 
 
 def _inherited_env() -> dict[str, str]:
-    """PATH and the like, without any bot or bytecode setting of the benchmark's own shell."""
+    """PATH and the like, without any bot or bytecode setting of the benchmark's own shell.
+
+    VIRTUAL_ENV goes too: it names this checkout's .venv, which ``uv run`` in another
+    checkout would warn about.
+    """
     return {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("TELEGRAM_", "NEMO_", "DATABASE_", "WEBHOOK_", "RENDER_"))
-        and name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+        and name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "VIRTUAL_ENV")
     }
 
 

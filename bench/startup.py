@@ -1,19 +1,20 @@
 """Start-up as a newcomer sees it: the README's run command in a fresh clone, to getUpdates.
 
-The committed HEAD is cloned into a temporary folder and started there with the README's
-command, ``uv run python -m bot``, in an environment like this sandbox's: Python writes no
-bytecode (PYTHONDONTWRITEBYTECODE=1), so whatever was not compiled at install is compiled
-at every start, and uv installs from its local cache. The first start creates the clone's
-.venv (uv installs and, per ``[tool.uv] compile-bytecode``, compiles site-packages); the
-rounds after it are what a newcomer waits for at each start, with a new and an existing
-database. References in the same run, from the same clone and environment: the bare PTB
-echo bot (bench/echo_bot.py: the same PTB and builder, no services) through ``uv run``,
-the README command with every module's bytecode kept (``PYTHONPYCACHEPREFIX``: what
-compiling the project's own modules at each start costs), and ``python -c pass`` with and
-without ``uv run`` (what uv's check of the environment before each run costs).
+The committed HEAD (or ``--commit``) is cloned into a temporary folder and started there
+with the README's command, ``uv run python -m bot``, in an environment like this sandbox's:
+Python writes no bytecode (PYTHONDONTWRITEBYTECODE=1), so whatever was not compiled at
+install is compiled at every start, and uv installs from its local cache. The first start
+creates the clone's .venv (uv installs and, if ``[tool.uv] compile-bytecode`` says so,
+compiles site-packages); the rounds after it are what a newcomer waits for at each start,
+with a new and an existing database. References in the same run, from the same clone and
+environment: the bare PTB echo bot (bench/echo_bot.py: the same PTB and builder, no
+services) through ``uv run``, the README command with every module's bytecode kept
+(``PYTHONPYCACHEPREFIX``: what compiling the project's own modules at each start costs),
+and ``python -c pass`` with and without ``uv run`` (what uv's check of the environment
+before each run costs).
 Each start is on fresh fakes and stopped with SIGTERM. Target: median <= 1.0 s.
 
-    uv run python bench/startup.py [--rounds 5]
+    uv run python bench/startup.py [--rounds 5] [--commit HEAD]
 """
 
 import argparse
@@ -44,10 +45,11 @@ ECHO_COMMAND = ("uv", "run", "python", "bench/echo_bot.py")
 NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1"}
 
 
-def fresh_clone(folder: Path) -> tuple[Path, str]:
-    """A clone of the committed HEAD, without this checkout's .venv, and its short hash."""
+def fresh_clone(folder: Path, revision: str) -> tuple[Path, str]:
+    """A clone at ``revision``, without this checkout's .venv, and its short hash."""
     clone = folder / "clone"
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", revision], check=True)
     commit = subprocess.run(
         ["git", "-C", str(clone), "rev-parse", "--short", "HEAD"],
         check=True,
@@ -84,12 +86,13 @@ def interpreter_start(clone: Path, *, through_uv: bool) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="starts of each kind")
+    parser.add_argument("--commit", default="HEAD", help="what to clone (a before/after)")
     args = parser.parse_args()
     seconds: dict[str, list[float]] = {}
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        clone, commit = fresh_clone(root)
+        clone, commit = fresh_clone(root, args.commit)
         kept = root / "kept.db"
         first, problems = bot_start(clone, kept, NO_BYTECODE)  # creates .venv and database
         compiled = bytecode(root / "pycache")

@@ -40,8 +40,8 @@ MIB = 1024 * 1024
 ECHO_BOT = REPO / "bench" / "echo_bot.py"
 # Compiled bytecode for the processes under test, kept outside the project and its .venv.
 # A deployment runs with bytecode compiled once (or baked into its image); this sandbox sets
-# PYTHONDONTWRITEBYTECODE=1 over a .venv without __pycache__, which would add about a second
-# of compiling to every start (see bench/startup.py, which measures both).
+# PYTHONDONTWRITEBYTECODE=1, and uv compiles only site-packages at install, so the project's
+# own modules would be compiled at every start (bench/startup.py measures that path).
 PYCACHE = Path(tempfile.gettempdir()) / "italiano-bench-pycache"
 
 

@@ -40,8 +40,8 @@ MIB = 1024 * 1024
 ECHO_BOT = REPO / "bench" / "echo_bot.py"
 # Compiled bytecode for the processes under test, kept outside the project and its .venv.
 # A deployment runs with bytecode compiled once (or baked into its image); this sandbox sets
-# PYTHONDONTWRITEBYTECODE=1 over a .venv without __pycache__, which would add about a second
-# of compiling to every start (see bench/startup.py, which measures both).
+# PYTHONDONTWRITEBYTECODE=1, and uv compiles only site-packages at install, so the project's
+# own modules would be compiled at every start (bench/startup.py measures that path).
 PYCACHE = Path(tempfile.gettempdir()) / "italiano-bench-pycache"
 
 
@@ -136,7 +136,8 @@ class Subject:
 
     Its output goes to a log file, shown when it fails to start. ``started`` is the
     monotonic time of the spawn, ``first_poll`` that of its first getUpdates at the fake.
-    ``python`` sets how it treats bytecode: compiled once into PYCACHE by default.
+    ``python`` sets how it treats bytecode: compiled once into PYCACHE by default. It runs
+    in ``cwd``, this checkout unless told otherwise (bench/startup.py: a fresh clone).
     """
 
     def __init__(
@@ -146,8 +147,10 @@ class Subject:
         telegram: TelegramFake,
         *,
         python: Mapping[str, str] | None = None,
+        cwd: Path = REPO,
     ) -> None:
         self._command = list(command)
+        self._cwd = cwd
         self._env = {**_inherited_env(), **(python or bytecode(PYCACHE)), **env}
         self._telegram = telegram
         # Anonymous, and read after the process ends: it lives as long as this object.
@@ -189,7 +192,7 @@ class Subject:
         group.set_member_status("member", self._telegram.user("Wake"))
         self.started = time.monotonic()
         self._process = subprocess.Popen(
-            self._command, env=self._env, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT
+            self._command, env=self._env, cwd=self._cwd, stdout=self._log, stderr=subprocess.STDOUT
         )
 
         def polling() -> Call | None:
@@ -279,12 +282,16 @@ def curl_upload(upload_url: str, token: str, path: Path, *, filename: str | None
 
 
 def _inherited_env() -> dict[str, str]:
-    """PATH and the like, without any bot or bytecode setting of the benchmark's own shell."""
+    """PATH and the like, without any bot or bytecode setting of the benchmark's own shell.
+
+    VIRTUAL_ENV goes too: it names this checkout's .venv, which ``uv run`` in another
+    checkout would warn about.
+    """
     return {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("TELEGRAM_", "NEMO_", "DATABASE_", "WEBHOOK_", "RENDER_"))
-        and name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+        and name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "VIRTUAL_ENV")
     }
 
 

@@ -18,9 +18,7 @@ are parsed as they stream in, counted and hashed, never stored.
 import asyncio
 import hashlib
 import json
-import logging
 import secrets
-import socket
 import threading
 import time
 import uuid
@@ -32,12 +30,13 @@ from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 from urllib.parse import urlparse
 
-import uvicorn
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.fakes.server_thread import ServerThread, quiet_uvicorn_errors
 
 SAMPLE_MP4 = Path(__file__).parent / "assets" / "sample.mp4"
 # The contract's list, strictly: ".jpeg" or ".heic" names are refused as the service would.
@@ -127,6 +126,9 @@ class Step(Protocol):
 
 class _DroppedOnPurpose(Exception):
     """Raised inside a stream so uvicorn aborts the connection without a clean end."""
+
+
+quiet_uvicorn_errors(_DroppedOnPurpose)
 
 
 @dataclass(frozen=True)
@@ -380,7 +382,7 @@ class NemoFake:
         self._turns: list[tuple[Step, ...]] = []
         self._injections: list[_Injection] = []
         self._lock = threading.Lock()
-        self._server = _ServerThread(self._app())
+        self._server = ServerThread(self._app(), name="nemo-fake")
 
     # lifecycle
 
@@ -399,7 +401,7 @@ class NemoFake:
     @property
     def url(self) -> str:
         """The API root, e.g. http://127.0.0.1:41234."""
-        return f"http://127.0.0.1:{self._server.port}"
+        return self._server.url
 
     # what tests call
 
@@ -943,87 +945,3 @@ def _injected(path: str, injection: _Injection) -> Response:
         body = {"code": injection.code if injection.code is not None else status}
         body |= {"message": message, "data": None}
     return JSONResponse(body, status, headers=headers)
-
-
-# --- the server thread -----------------------------------------------------------------------
-
-
-class _QuietDrops(logging.Filter):
-    """Hides uvicorn's tracebacks for streams dropped on purpose or cut by the shutdown."""
-
-    _EXPECTED = (_DroppedOnPurpose, asyncio.CancelledError)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, BaseExceptionGroup):
-            return error.subgroup(self._EXPECTED) is None
-        return not isinstance(error, self._EXPECTED)
-
-
-logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
-
-
-class _Server(uvicorn.Server):
-    """uvicorn that stops as soon as told, instead of at its next 0.1 s tick."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.ready = threading.Event()
-        self._stop: asyncio.Event | None = None
-
-    async def main_loop(self) -> None:
-        self.loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        self.ready.set()
-        await self._stop.wait()
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        """Close at once, without uvicorn's grace period: whatever a test left open is moot."""
-        for server in self.servers:
-            server.close()
-        for connection in list(self.server_state.connections):
-            connection.shutdown()
-        for task in list(self.server_state.tasks):
-            task.cancel()
-
-    def stop_soon(self) -> None:
-        """Ask the server to stop; safe from any thread."""
-        if self.loop is not None and self._stop is not None:
-            self.loop.call_soon_threadsafe(self._stop.set)
-        self.should_exit = True
-
-
-class _ServerThread:
-    """uvicorn on a pre-bound loopback socket, in a daemon thread with its own loop."""
-
-    def __init__(self, app: Starlette) -> None:
-        # IPPROTO_TCP spelled out: asyncio only sets TCP_NODELAY on sockets that say so, and
-        # without it every answer waits 40 ms for a delayed ACK.
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
-        self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(
-            app,
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_level="warning",
-            access_log=False,
-        )
-        self._server = _Server(config)
-        self._thread = threading.Thread(target=self._run, name="nemo-fake", daemon=True)
-
-    def _run(self) -> None:
-        asyncio.run(self._server.serve(sockets=[self._socket]))
-
-    def start(self) -> None:
-        self._thread.start()
-        if not self._server.ready.wait(timeout=10):
-            raise RuntimeError("the NemoVideo fake did not start")
-
-    def stop(self) -> None:
-        self._server.stop_soon()
-        self._thread.join(timeout=10)
-        self._socket.close()

@@ -36,7 +36,7 @@ from bench.support import (
     verdict,
     violations,
 )
-from tests.fakes import nemo_server as steps
+from tests.fakes.nemo import steps
 from tests.fakes.telegram_chats import FakeChat
 
 RSS_TARGET = 300 * 1000 * 1000

@@ -31,7 +31,7 @@ from bench.support import (
     verdict,
     violations,
 )
-from tests.fakes.nemo_server import DEFAULT_REPLY
+from tests.fakes.nemo import DEFAULT_REPLY
 from tests.waiting import until_sync
 
 TARGET_SECONDS = 2.0

@@ -60,8 +60,7 @@ from bench.support import (
     verdict,
 )
 from tests.e2e.harness import deployment_env
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import SAMPLE_MP4, FakeSession, NemoFake
+from tests.fakes.nemo import SAMPLE_MP4, FakeSession, NemoFake, steps
 from tests.fakes.telegram_chats import FakeChat
 from tests.fakes.telegram_files import jpeg_bytes
 from tests.fakes.telegram_server import TelegramFake

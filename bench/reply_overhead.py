@@ -58,7 +58,7 @@ from bench.support import (
     violations,
 )
 from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake
 from tests.fakes.telegram_chats import FakeChat
 from tests.fakes.telegram_server import TelegramFake
 

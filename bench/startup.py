@@ -31,7 +31,7 @@ from bench.support import (
     violations,
 )
 from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake
 from tests.fakes.telegram_server import TelegramFake
 
 TARGET_SECONDS = 1.5

@@ -37,7 +37,7 @@ from bench.support import (
     violations,
 )
 from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import SAMPLE_MP4, NemoFake
+from tests.fakes.nemo import SAMPLE_MP4, NemoFake
 from tests.fakes.telegram_server import TelegramFake
 
 RSS_TARGET = 64 * 1000 * 1000

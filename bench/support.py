@@ -31,7 +31,7 @@ import psutil
 
 from bot import __version__
 from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake
 from tests.fakes.telegram_server import TelegramFake
 from tests.fakes.telegram_state import Call
 from tests.waiting import until_sync

@@ -39,8 +39,7 @@ from bot.core.ports import ChatOutput, ChatRef, OutputFactory
 from bot.core.uploads import IncomingFile
 from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
 from storage import Database
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake, steps
 from tests.waiting import until
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 600

@@ -19,7 +19,7 @@ from telegram.ext import Application
 
 from bot import app
 from bot.config import Settings
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake
 from tests.fakes.telegram_server import TelegramFake
 
 

@@ -17,8 +17,7 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake, UploadedPart
+from tests.fakes.nemo import NemoFake, UploadedPart, steps
 from tests.fakes.telegram_files import jpeg_bytes, voice_bytes
 from tests.fakes.telegram_server import TelegramFake
 

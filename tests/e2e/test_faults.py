@@ -23,8 +23,7 @@ import httpx
 
 from storage import Database
 from tests.e2e.harness import bot_env, python_m_bot
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram_chats import FakeChat
 from tests.fakes.telegram_files import jpeg_bytes
 from tests.fakes.telegram_server import TelegramFake

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.harness import RunningBot, bot_env
-from tests.fakes import nemo_server as steps
+from tests.fakes.nemo import steps
 from tests.fakes.telegram_files import jpeg_bytes
 from tests.waiting import until_sync
 

@@ -9,8 +9,7 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram_files import jpeg_bytes
 from tests.fakes.telegram_server import TelegramFake
 from tests.waiting import until_sync

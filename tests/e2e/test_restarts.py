@@ -6,7 +6,7 @@ import signal
 import subprocess
 
 from tests.e2e.harness import bot_env, python_m_bot
-from tests.fakes import nemo_server as steps
+from tests.fakes.nemo import steps
 from tests.fakes.telegram_files import jpeg_bytes
 from tests.waiting import until_sync
 

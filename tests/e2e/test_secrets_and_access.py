@@ -17,8 +17,7 @@ import pytest
 from bot.config import Settings
 from bot.logging_setup import RedactingFilter, configure_logging
 from tests.e2e.harness import bot_env
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram_files import jpeg_bytes
 from tests.fakes.telegram_server import TelegramFake
 

@@ -45,7 +45,7 @@ from bench.support import (
 )
 from bot import __version__
 from bot.nemo import NemoClient, UploadSource
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.fakes.telegram.files import jpeg_bytes
 from tests.nemo.support import MemoryStore
 from tests.waiting import until_sync
 

@@ -37,7 +37,7 @@ from bench.support import (
     violations,
 )
 from tests.fakes.nemo import steps
-from tests.fakes.telegram_chats import FakeChat
+from tests.fakes.telegram.chats import FakeChat
 
 RSS_TARGET = 300 * 1000 * 1000
 P99_TARGET = 0.1

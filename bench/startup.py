@@ -32,7 +32,7 @@ from bench.support import (
 )
 from tests.e2e.harness import deployment_env
 from tests.fakes.nemo import NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.telegram import TelegramFake
 
 TARGET_SECONDS = 1.5
 

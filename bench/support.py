@@ -32,8 +32,8 @@ import psutil
 from bot import __version__
 from tests.e2e.harness import deployment_env
 from tests.fakes.nemo import NemoFake
-from tests.fakes.telegram_server import TelegramFake
-from tests.fakes.telegram_state import Call
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.state import Call
 from tests.waiting import until_sync
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.harness import RunningBot, bot_env
 from tests.fakes.nemo import NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.telegram import TelegramFake
 
 
 @pytest.fixture

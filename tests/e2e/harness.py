@@ -20,7 +20,7 @@ from telegram.ext import Application
 from bot import app
 from bot.config import Settings
 from tests.fakes.nemo import NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.telegram import TelegramFake
 
 
 def deployment_env(

@@ -24,9 +24,9 @@ import httpx
 from storage import Database
 from tests.e2e.harness import bot_env, python_m_bot
 from tests.fakes.nemo import NemoFake, steps
-from tests.fakes.telegram_chats import FakeChat
-from tests.fakes.telegram_files import jpeg_bytes
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.chats import FakeChat
+from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
 
 SAMPLE_MP4 = (Path(__file__).parents[1] / "fakes" / "assets" / "sample.mp4").read_bytes()

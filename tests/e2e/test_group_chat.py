@@ -6,7 +6,7 @@ import pytest
 
 from tests.e2e.harness import RunningBot, bot_env
 from tests.fakes.nemo import steps
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
 
 

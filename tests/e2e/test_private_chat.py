@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from tests.fakes.nemo import NemoFake, steps
-from tests.fakes.telegram_files import jpeg_bytes
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
 
 SAMPLE_MP4 = (Path(__file__).parents[1] / "fakes" / "assets" / "sample.mp4").read_bytes()

@@ -7,7 +7,7 @@ import subprocess
 
 from tests.e2e.harness import bot_env, python_m_bot
 from tests.fakes.nemo import steps
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
 
 

@@ -13,7 +13,7 @@ Point the bot at ``fake.api_url`` (``TELEGRAM_API_URL``): methods at
 
 Contract breaches (an unknown method, a 5000-character text, bad HTML, an edit of a message
 that does not exist, an unknown chat...) are answered as Telegram answers them *and* collected
-in ``fake.violations``; the fixtures in ``telegram_fixtures`` fail the test when any remain.
+in ``fake.violations``; the fixtures in ``fixtures`` fail the test when any remain.
 
 Behaviour worth knowing:
 - Privacy mode is on, as for a new bot: in groups the bot only gets commands, replies to its
@@ -46,10 +46,10 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.server_thread import ServerThread
-from tests.fakes.telegram_api import BotApi
-from tests.fakes.telegram_chats import FakeChat, FakeUser
-from tests.fakes.telegram_params import Upload
-from tests.fakes.telegram_state import ApiError, Call, FakeState, Fault
+from tests.fakes.telegram.api import BotApi
+from tests.fakes.telegram.chats import FakeChat, FakeUser
+from tests.fakes.telegram.params import Upload
+from tests.fakes.telegram.state import ApiError, Call, FakeState, Fault
 
 __all__ = ["DEFAULT_TOKEN", "TelegramFake"]
 

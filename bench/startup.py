@@ -36,8 +36,8 @@ from bench.support import (
     violations,
 )
 from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import NemoFake
+from tests.fakes.telegram import TelegramFake
 
 TARGET_SECONDS = 1.0
 README_COMMAND = ("uv", "run", "python", "-m", "bot")

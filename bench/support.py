@@ -25,15 +25,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Self
+from typing import IO, Self
 
 import psutil
 
 from bot import __version__
 from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_server import TelegramFake
-from tests.fakes.telegram_state import Call
+from tests.fakes.nemo import NemoFake
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.state import Call
+from tests.waiting import until_sync
 
 REPO = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
@@ -97,24 +98,6 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
-
-
-def wait_until(
-    predicate: Callable[[], Any], timeout: float, *, interval: float = 0.05, what: str = ""
-) -> Any:
-    """Poll ``predicate`` until it is truthy; TimeoutError naming ``what`` if it never is.
-
-    Polling (rather than the fakes' own wait) keeps the check off the fakes' lock while they
-    serve: the measured times come from their stamps, not from when we looked.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() >= deadline:
-            raise TimeoutError(f"after {timeout:g} s: {what or predicate!r}")
-        time.sleep(interval)
 
 
 # --- the processes under test ----------------------------------------------------------------
@@ -202,7 +185,7 @@ class Subject:
             return calls[polls] if len(calls) > polls else None
 
         try:
-            self.first_poll = wait_until(polling, 60, interval=0.005, what="first getUpdates").at
+            self.first_poll = until_sync(polling, 60, interval=0.005, what="first getUpdates").at
         except BaseException:
             self.stop()
             raise

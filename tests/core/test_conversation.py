@@ -42,8 +42,8 @@ from bot.core.requests import MAX_WAITING
 from bot.core.uploads import IncomingFile
 from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
 from storage import Database
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake, steps
+from tests.waiting import until
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 600
 
@@ -153,14 +153,6 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnde
     yield CoreUnderTest(core, speaking_to)
     await client.aclose()
     await db.close()
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("condition never became true")
 
 
 CHAT = ChatRef(chat_id=42, locale="it")

@@ -19,7 +19,7 @@ from bot.core.media import (
     sniff,
     voice_to_mp3,
 )
-from tests.fakes.telegram_files import voice_bytes
+from tests.fakes.telegram.files import voice_bytes
 
 pillow_heif.register_heif_opener()
 

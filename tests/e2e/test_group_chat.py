@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import RunningBot, bot_env, eventually
-from tests.fakes import nemo_server as steps
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.e2e.harness import RunningBot, bot_env
+from tests.fakes.nemo import steps
+from tests.fakes.telegram.files import jpeg_bytes
+from tests.waiting import until_sync
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_a_group_that_becomes_a_supergroup_mid_render_gets_its_video(bot, telegr
     group.send_text("/crea il video della festa")
     reply = telegram_fake.wait_for_message_sync(group, contains="Pronto!")
     group.send_text("esporta", reply_to=reply)
-    eventually(lambda: nemo.renders)
+    until_sync(lambda: nemo.renders)
     supergroup = group.migrate_to_supergroup()
     video = telegram_fake.wait_for_sync(
         lambda: next((m for m in telegram_fake.bot_messages(supergroup) if "video" in m), None),

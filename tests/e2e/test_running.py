@@ -8,7 +8,7 @@ import socket
 import httpx
 
 from tests.e2e.harness import RunningBot, bot_env, python_m_bot
-from tests.fakes import nemo_server as steps
+from tests.fakes.nemo import steps
 
 
 def _free_port() -> int:

@@ -14,7 +14,7 @@ from bot.nemo import (
     TurnFailed,
     TurnTimedOut,
 )
-from tests.fakes.nemo_server import (
+from tests.fakes.nemo.steps import (
     DEFAULT_REPLY,
     add_video_track,
     delay,

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.telegram_chats import MEMBER_STATUSES, FakeChat, FakeUser, Media
-from tests.fakes.telegram_files import FileStore, photo_variants
+from tests.fakes.telegram.chats import MEMBER_STATUSES, FakeChat, FakeUser, Media
+from tests.fakes.telegram.files import FileStore, photo_variants
 
 __all__ = ["ApiError", "Call", "Changes", "FakeState", "Fault"]
 

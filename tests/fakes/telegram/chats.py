@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.telegram_markup import detect_entities
+from tests.fakes.telegram.markup import detect_entities
 
 if TYPE_CHECKING:
-    from tests.fakes.telegram_state import FakeState
+    from tests.fakes.telegram.state import FakeState
 
 __all__ = ["MEMBER_STATUSES", "FakeChat", "FakeUser", "Media"]
 

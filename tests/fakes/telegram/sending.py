@@ -16,8 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from tests.fakes.telegram_chats import FakeChat
-from tests.fakes.telegram_files import (
+from tests.fakes.telegram.chats import FakeChat
+from tests.fakes.telegram.files import (
     DOWNLOAD_LIMIT,
     PHOTO_UPLOAD_LIMIT,
     UPLOAD_LIMIT,
@@ -26,9 +26,9 @@ from tests.fakes.telegram_files import (
     URL_PHOTO_LIMIT,
     StoredFile,
 )
-from tests.fakes.telegram_markup import MarkupError, parse_markup, utf16_len
-from tests.fakes.telegram_params import Params, Upload
-from tests.fakes.telegram_state import ApiError, FakeState
+from tests.fakes.telegram.markup import MarkupError, parse_markup, utf16_len
+from tests.fakes.telegram.params import Params, Upload
+from tests.fakes.telegram.state import ApiError, FakeState
 
 __all__ = ["Handler", "Messaging"]
 

@@ -12,11 +12,11 @@ from PIL import Image
 from bot.core.media import PRODUCT_MAX_BYTES, VOICE_MAX_BYTES
 from bot.core.notices import RefusalReason, UploadRefused
 from bot.core.ports import ChatRef
-from bot.core.projects import Projects
+from bot.core.sessions import Sessions
 from bot.core.uploads import IncomingFile, Uploader, UploadReport
 from storage import Database
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_files import voice_bytes
+from tests.fakes.nemo import NemoFake
+from tests.fakes.telegram.files import voice_bytes
 from tests.nemo.support import MemoryStore, make_client
 
 DOWNLOAD_LIMIT = 20_000_000
@@ -53,10 +53,10 @@ class Sent:
 async def upload(nemo: NemoFake, tmp_path: Path):
     db = await Database.open(str(tmp_path / "bot.sqlite3"))
     async with make_client(nemo, MemoryStore()) as client:
-        projects = Projects(db, client, "https://nemovideo.example")
+        sessions = Sessions(db, client, "https://nemovideo.example")
 
         async def send(sent: Sent, *, download_limit: int = DOWNLOAD_LIMIT) -> UploadReport:
-            uploader = Uploader(client, projects, db, download_limit=download_limit)
+            uploader = Uploader(client, sessions, db, download_limit=download_limit)
 
             async def one() -> AsyncIterator[IncomingFile]:
                 yield sent.file

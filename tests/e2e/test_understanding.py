@@ -4,9 +4,8 @@ by mistake. Real PTB application, both loopback fakes."""
 from __future__ import annotations
 
 from bot.core.router import route
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import NemoFake, steps
+from tests.fakes.telegram import TelegramFake
 
 RENDER = ("POST", "/api/render/proxy/lambda")
 

@@ -113,8 +113,14 @@ class Dispatcher:
     ) -> None:
         """Read what a free-text message asks for, and run it; when unsure, ask."""
         routing = route(text)
-        if routing.unsure:
-            await out.show(WhichDidYouMean(routing.unsure_between))
+        # An upload needs a link to fetch: without one it is no reading worth a question.
+        options = tuple(
+            option
+            for option in routing.unsure_between
+            if option is not Action.UPLOAD or extract_links(text)
+        )
+        if len(options) > 1:
+            await out.show(WhichDidYouMean(options))
             return
         await self.dispatch(chat, Request(routing.action, text, sender), out)
 

@@ -218,7 +218,10 @@ async def view_of(services: Services, update: Update) -> ChatView:
     assert chat is not None
     user = update.effective_user
     ref = await services.chats.resolve(
-        chat.id, user.language_code if user else None, is_group=chat.type in GROUP_TYPES
+        chat.id,
+        user.language_code if user else None,
+        is_group=chat.type in GROUP_TYPES,
+        topic=_topic(update),
     )
     message = update.message
     output = services.outputs(ref, message.message_id if message is not None else None)
@@ -264,6 +267,14 @@ async def _album_files(services: Services, album: Album) -> AsyncIterator[Incomi
         incoming = incoming_file(message, message.get_bot(), services.downloads)
         if incoming is not None:
             yield incoming
+
+
+def _topic(update: Update) -> int | None:
+    """The forum topic the update comes from (a button's message tells it too)."""
+    message = update.effective_message
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
 
 
 def _is_service(message: Message) -> bool:

@@ -169,6 +169,13 @@ class TelegramFake:
     def supergroup(self, title: str = "Creatori italiani", *, with_bot: bool = True) -> FakeChat:
         return self._state.new_chat("supergroup", title, self.user("Marco"), with_bot)
 
+    def forum(self, title: str = "Creatori italiani", *, general_closed: bool = True) -> FakeChat:
+        """A forum supergroup with the bot in it; General is closed to it by default."""
+        chat = self.supergroup(title)
+        chat.is_forum = True
+        chat.general_closed = general_closed
+        return chat
+
     def chat(self, chat_id: int) -> FakeChat:
         return self._state.chats[chat_id]
 

@@ -330,6 +330,18 @@ class FakeState:
             self.chat_messages[chat.id][message["message_id"]] = message
             return message
 
+    def open_topic(self, chat: FakeChat, name: str) -> int:
+        """A forum topic opens with a service message whose id becomes the thread's."""
+        with self.lock:
+            if not chat.is_forum:
+                raise ValueError(f"{chat} is not a forum")
+            created = {"forum_topic_created": {"name": name, "icon_color": 7322096}}
+            message = self.new_message(chat, chat.owner.as_dict(), created, None)
+            thread = message["message_id"]
+            message.update({"message_thread_id": thread, "is_topic_message": True})
+            chat.topics[thread] = name
+            return thread
+
     def post_from_person(
         self, chat: FakeChat, sender: FakeUser, content: dict, reply_to: dict | int | None
     ) -> dict:

@@ -6,7 +6,6 @@ import logging
 import os
 import sys
 from typing import Any
-from urllib.parse import urlparse
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
@@ -19,6 +18,7 @@ from bot.telegram.context import BotContext
 from bot.telegram.graceful import GracefulApplication
 from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue, InboxRequest
 from bot.telegram.ratelimit import FloodLimiter
+from bot.webhook import run_webhook
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ MAX_CONCURRENT_UPDATES = 4096
 def build_application(settings: Settings) -> Application:
     """An Application pointed at the configured Bot API server, with every handler."""
     inbox = Inbox()
-    application = (
+    builder = (
         ApplicationBuilder()
         .application_class(
             GracefulApplication,
@@ -50,8 +50,11 @@ def build_application(settings: Settings) -> Application:
         .context_types(ContextTypes(context=BotContext))
         .post_init(open_services)
         .post_shutdown(close_services)
-        .build()
     )
+    if settings.webhook_url:
+        # bot.web serves the webhook, beside /healthz and /metrics on the same port.
+        builder = builder.updater(None)
+    application = builder.build()
     application.bot_data[SETTINGS_KEY] = settings
     application.bot_data[INBOX_KEY] = inbox
     handlers.register(application)
@@ -61,19 +64,11 @@ def build_application(settings: Settings) -> Application:
 def run(application: Application, settings: Settings, **run_options: Any) -> None:
     """Poll, or serve the webhook when WEBHOOK_URL is set. Pending updates are never dropped.
 
-    ``run_options`` go to ``run_polling``/``run_webhook`` as they are; tests running the
-    bot off the main thread pass ``stop_signals=None``.
+    ``run_options`` go to ``run_polling``/``bot.webhook.run_webhook`` as they are; tests
+    running the bot off the main thread pass ``stop_signals=None``.
     """
     if settings.webhook_url:
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-            **run_options,
-        )
+        run_webhook(application, settings, **run_options)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES, **run_options)
 

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from bot import metrics
 from bot.core.media import (
     PRODUCT_MAX_BYTES,
     VOICE_MAX_BYTES,
@@ -179,6 +180,7 @@ class Uploader:
             return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
         except FileTooLarge:
             return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
+        metrics.upload(prepared.size or incoming.size)
         return None
 
     async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> None:

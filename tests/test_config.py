@@ -1,8 +1,11 @@
 """Settings.from_env: defaults, typing, and one error naming every bad variable."""
 
+import re
+from pathlib import Path
+
 import pytest
 
-from bot.config import ConfigError, Settings
+from bot.config import _VARIABLES, ConfigError, Settings
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 NEMO_TOKEN = "nmv_usr_0123456789abcdef"
@@ -329,3 +332,21 @@ def test_settings_are_frozen() -> None:
     settings = Settings.from_env(env())
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+ROOT = Path(__file__).parents[1]
+# Set by the platform, never by an operator: the README's deploying section tells of them.
+_PLATFORM_VARIABLES = {"DYNO", "K_SERVICE"}
+
+
+def _documented(text: str, pattern: str) -> set[str]:
+    return set(re.findall(pattern, text, re.MULTILINE))
+
+
+def test_every_variable_is_in_env_example_and_the_readme_table() -> None:
+    read = {name for name, _, _ in _VARIABLES} - _PLATFORM_VARIABLES
+    env_example = _documented((ROOT / ".env.example").read_text(), r"^([A-Z_]+)=")
+    readme = _documented((ROOT / "README.md").read_text(), r"^\| `([A-Z_]+)` \|")
+    assert read <= env_example
+    assert read == readme
+    assert _PLATFORM_VARIABLES <= {name for name, _, _ in _VARIABLES}

@@ -8,7 +8,7 @@ import signal
 
 import httpx
 
-from tests.e2e.harness import RunningBot, bot_env, free_port, python_m_bot
+from tests.e2e.harness import bot_env, free_port, python_m_bot
 
 
 def _sample(text: str, name: str) -> float:
@@ -75,7 +75,10 @@ def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(
         WEBHOOK_SECRET="s3cret-Token_1",
         PORT=str(port),
     )
-    with RunningBot(env, telegram):
+    log = tmp_path / "bot.log"
+    process = python_m_bot(env, log)
+    try:
+        telegram.wait_for_sync(lambda: telegram.calls_to("setWebhook"), timeout=30)
         before = httpx.get(f"{base}/metrics").text
         chat = telegram.private_chat(language_code="en")
         chat.send_text("/start")
@@ -94,6 +97,11 @@ def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(
             headers={"X-Telegram-Bot-Api-Secret-Token": "nope"},
         )
         assert forged.status_code == 403
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, log.read_text()
+    finally:
+        process.kill()
+    assert "s3cret-Token_1" not in log.read_text()
 
 
 def test_json_logs_give_one_object_a_line_with_the_update_and_chat(telegram_fake, nemo, tmp_path):

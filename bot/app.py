@@ -19,6 +19,7 @@ from bot.telegram.context import BotContext
 from bot.telegram.graceful import GracefulApplication
 from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue, InboxRequest
 from bot.telegram.ratelimit import FloodLimiter
+from bot.telegram.webhook import webhook_secret
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,9 @@ def build_application(settings: Settings) -> Application:
 def run(application: Application, settings: Settings, **run_options: Any) -> None:
     """Poll, or serve the webhook when WEBHOOK_URL is set. Pending updates are never dropped.
 
+    The webhook always has a secret (see ``bot.telegram.webhook``): without one, PTB would
+    take any POST to the URL for an update from Telegram.
+
     ``run_options`` go to ``run_polling``/``run_webhook`` as they are; tests running the
     bot off the main thread pass ``stop_signals=None``.
     """
@@ -70,7 +74,7 @@ def run(application: Application, settings: Settings, **run_options: Any) -> Non
             port=settings.port,
             url_path=urlparse(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
+            secret_token=webhook_secret(settings.webhook_secret),
             allowed_updates=Update.ALL_TYPES,
             **run_options,
         )

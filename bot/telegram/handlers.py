@@ -171,9 +171,16 @@ async def on_added_to_group(update: Update, context: BotContext) -> None:
 
 
 async def on_migrate(update: Update, context: BotContext) -> None:
-    """Follow a group that became a supergroup: its project moves with it."""
-    message = update.effective_message
+    """Follow a group that became a supergroup: its project moves with it.
+
+    Only a basic group can be upgraded, so only a group's service message is believed:
+    the same field in a private chat would hand that person's project to another chat.
+    """
+    message = update.message
     if message is None or message.migrate_to_chat_id is None:
+        return
+    if message.chat.type != ChatType.GROUP:
+        log.warning("ignored a migration from a %s chat", message.chat.type)
         return
     await context.services.chats.moved(message.chat_id, message.migrate_to_chat_id)
 

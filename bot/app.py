@@ -8,13 +8,13 @@ import sys
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
 from bot.logging_setup import configure_logging
 from bot.startup import INBOX_KEY, SETTINGS_KEY, close_services, open_services
 from bot.telegram import handlers
+from bot.telegram.access import ACCESS_KEY, ChatAccess
 from bot.telegram.context import BotContext
 from bot.telegram.graceful import GracefulApplication
 from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue, InboxRequest
@@ -55,6 +55,7 @@ def build_application(settings: Settings) -> Application:
     )
     application.bot_data[SETTINGS_KEY] = settings
     application.bot_data[INBOX_KEY] = inbox
+    application.bot_data[ACCESS_KEY] = ChatAccess(settings.allowed_chats)
     handlers.register(application)
     return application
 
@@ -75,11 +76,11 @@ def run(application: Application, settings: Settings, **run_options: Any) -> Non
             url_path=urlparse(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=webhook_secret(settings.webhook_secret),
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=list(handlers.UPDATE_TYPES),
             **run_options,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, **run_options)
+        application.run_polling(allowed_updates=list(handlers.UPDATE_TYPES), **run_options)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 
-from telegram import ChatMember, ChatMemberUpdated, Message, Update
+from telegram import CallbackQuery, ChatMember, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError, TimedOut
 from telegram.ext import (
@@ -161,19 +161,39 @@ async def on_album(application: Application, album: Album) -> None:
 
 
 async def on_button(update: Update, context: BotContext) -> None:
-    """Run the action a button under a reply stands for."""
+    """Run the action a button stands for: a next step, or the reading a person picked."""
     query = update.callback_query
     if query is None:
         return
     view = context.view
-    action = keyboards.parse(query.data)
-    if action is None:
+    request = _button_request(query, context.services.me.username, view)
+    if request is None:
         await query.answer(texts.button_expired(view.out.tr))
         return
     await query.answer()
-    await context.services.dispatcher.dispatch(
-        view.chat, Request(action, sender=view.sender), view.out
-    )
+    if keyboards.parse_choice(query.data) is not None:
+        # A question is answered once: a second tap must not run it (and charge) again.
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+    await context.services.dispatcher.dispatch(view.chat, request, view.out)
+
+
+def _button_request(query: CallbackQuery, username: str, view: ChatView) -> Request | None:
+    """The request behind a tap, or None when the button's data or message is gone.
+
+    A choice answers the question, which replies to the message it is about: that
+    message (its text, or a caption) is what the chosen action runs on.
+    """
+    action = keyboards.parse(query.data)
+    if action is not None:
+        return Request(action, sender=view.sender)
+    chosen = keyboards.parse_choice(query.data)
+    question = query.message if isinstance(query.message, Message) else None
+    asked = question.reply_to_message if question is not None else None
+    wording = (asked.text or asked.caption) if asked is not None else None
+    if chosen is None or not wording:
+        return None
+    return Request(chosen, addressing.without_mention(wording, username), view.sender)
 
 
 async def on_added_to_group(update: Update, context: BotContext) -> None:
@@ -220,11 +240,15 @@ async def view_of(services: Services, update: Update) -> ChatView:
     assert chat is not None
     user = update.effective_user
     ref = await services.chats.resolve(
-        chat.id, user.language_code if user else None, is_group=chat.type in GROUP_TYPES
+        chat.id,
+        user.language_code if user else None,
+        is_group=chat.type in GROUP_TYPES,
+        topic=_topic(update),
     )
     message = update.message
+    output = services.outputs(ref, message.message_id if message is not None else None)
     sender = TelegramSender(chat, user, message.sender_chat if message else None)
-    return ChatView(ref, services.outputs(ref), sender)
+    return ChatView(ref, output, sender)
 
 
 async def _upload(
@@ -266,6 +290,14 @@ async def _album_files(services: Services, album: Album) -> AsyncIterator[Incomi
         incoming = incoming_file(message, message.get_bot(), services.downloads)
         if incoming is not None:
             yield incoming
+
+
+def _topic(update: Update) -> int | None:
+    """The forum topic the update comes from (a button's message tells it too)."""
+    message = update.effective_message
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
 
 
 def _is_service(message: Message) -> bool:

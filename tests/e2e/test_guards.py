@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.telegram_chats import FakeChat
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.chats import FakeChat
 
 HANDLED = ["message", "callback_query", "my_chat_member"]
 ANONYMOUS_ADMIN = {

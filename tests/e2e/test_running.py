@@ -7,7 +7,7 @@ import signal
 import httpx
 
 from tests.e2e.harness import RunningBot, bot_env, free_port, python_m_bot
-from tests.fakes import nemo_server as steps
+from tests.fakes.nemo import steps
 
 
 def test_missing_token_stops_with_one_line_naming_it(tmp_path):

@@ -19,10 +19,9 @@ import pytest
 from bot.config import Settings
 from bot.logging_setup import RedactingFilter, configure_logging
 from tests.e2e.harness import RunningBot, bot_env, free_port
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_files import jpeg_bytes
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import NemoFake, steps
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.files import jpeg_bytes
 
 SECRET_SHAPES = ("nmv_usr_", "Bearer")
 # The fakes run in the test's process and log through the same root logger.

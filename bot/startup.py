@@ -34,6 +34,7 @@ SETTINGS_KEY = "settings"
 INBOX_KEY = "inbox"
 _RESUME_TASK_KEY = "resume_task"
 _WEB_KEY = "web_servers"
+WEBHOOK_SECRET_KEY = "webhook_secret"
 
 _MENU_SCOPES = (
     (BotCommandScopeAllPrivateChats(), MenuScope.PRIVATE),
@@ -80,7 +81,8 @@ def start_web_servers(application: Application, services: Services) -> None:
     health = Health(
         db=services.db, nemo=services.nemo, bot=application.bot, webhook_url=settings.webhook_url
     )
-    servers = WebServers(application, settings, health)
+    secret = application.bot_data.get(WEBHOOK_SECRET_KEY)
+    servers = WebServers(application, settings, health, webhook_secret=secret)
     servers.start()
     application.bot_data[_WEB_KEY] = servers
 

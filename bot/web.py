@@ -3,7 +3,7 @@
 PTB's own webhook server (``run_webhook``) builds its tornado application inside the
 Updater and offers no way to add a route to it, and a second server cannot share
 ``PORT``. So in webhook mode the Application runs without an Updater
-(``bot.webhook``) and this server takes the webhook, beside the two endpoints, on
+(``bot.serving``) and this server takes the webhook, beside the two endpoints, on
 ``PORT``; it does what PTB's handler does (secret check, JSON only, the update onto
 the update queue). It uses tornado, which PTB's ``webhooks`` extra brings anyway.
 ``HEALTH_PORT`` serves the two endpoints alone, in either mode.
@@ -82,7 +82,14 @@ class _Webhook(tornado.web.RequestHandler):
 class WebServers:
     """The HTTP servers the settings ask for; none when neither a webhook nor HEALTH_PORT."""
 
-    def __init__(self, application: Application, settings: Settings, health: Health) -> None:
+    def __init__(
+        self,
+        application: Application,
+        settings: Settings,
+        health: Health,
+        *,
+        webhook_secret: str | None,
+    ) -> None:
         observe = [(r"/healthz", _Healthz, {"health": health}), (r"/metrics", _Metrics)]
         self._apps: dict[int, _App] = {}
         if settings.health_port is not None:
@@ -92,7 +99,7 @@ class WebServers:
             webhook = (
                 rf"{re.escape(path)}/?",
                 _Webhook,
-                {"bot_application": application, "secret": settings.webhook_secret},
+                {"bot_application": application, "secret": webhook_secret},
             )
             # Listed first: a webhook path of /healthz would otherwise never see an update.
             self._apps[settings.port] = _App([webhook, *observe])

@@ -16,10 +16,11 @@ import signal
 from collections.abc import Sequence
 from typing import NoReturn
 
-from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.startup import WEBHOOK_SECRET_KEY
+from bot.telegram import handlers
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,8 @@ async def _register(application: Application, settings: Settings) -> None:
     """Point Telegram at WEBHOOK_URL; the server already listens, so nothing is refused."""
     await application.bot.set_webhook(
         url=settings.webhook_url or "",
-        allowed_updates=Update.ALL_TYPES,
-        secret_token=settings.webhook_secret,
+        allowed_updates=list(handlers.UPDATE_TYPES),
+        secret_token=application.bot_data[WEBHOOK_SECRET_KEY],
     )
 
 

@@ -220,7 +220,7 @@ def test_a_webhook_without_a_secret_gets_a_random_one_never_logged(
         near_miss = secret[:-1] + ("A" if secret[-1] != "A" else "B")
         for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": near_miss}):
             assert httpx.post(url, json=forged, headers=headers).status_code == 403
-        assert comparisons, "PTB's header check did not go through hmac.compare_digest"
+        assert comparisons, "the header check did not go through hmac.compare_digest"
     assert nemo.count("GET", "/api/credits") == 0
     lines = [line for name, line in log_lines.lines if not name.startswith(NOT_THE_BOT)]
     assert any("setWebhook" in line for line in lines), "DEBUG lines were not captured"

@@ -13,6 +13,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from bot import metrics
 from bot.core.handover import handed_over
 from bot.core.mp4 import probe
 from bot.core.notices import (
@@ -69,7 +70,12 @@ class Exporter:
             await self._db.renders.add(render_id, chat.chat_id, session.session_id)
             # The render record answers for the request now: a restart resumes it.
             await handed_over()
-            log.info("chat %s: render %s submitted", chat.chat_id, render_id)
+            log.info(
+                "chat %s: render %s submitted",
+                chat.chat_id,
+                render_id,
+                extra={"event": "render_submitted"},
+            )
             await self._follow(render_id, chat, session, out, progress)
 
     async def resume(self, record: RenderRecord, chat: ChatRef, out: ChatOutput) -> None:
@@ -80,6 +86,18 @@ class Exporter:
             await self._follow(record.render_id, chat, session, out, progress)
 
     async def _follow(
+        self,
+        render_id: str,
+        chat: ChatRef,
+        session: Session,
+        out: ChatOutput,
+        progress: ProgressReporter,
+    ) -> None:
+        """Wait for the render and deliver it, timed and counted in the metrics."""
+        with metrics.render():
+            await self._wait_and_deliver(render_id, chat, session, out, progress)
+
+    async def _wait_and_deliver(
         self,
         render_id: str,
         chat: ChatRef,
@@ -114,7 +132,12 @@ class Exporter:
             log.warning("chat %s: unreachable, render %s given up", chat.chat_id, render_id)
             return
         await self._db.renders.mark_delivered(render_id)
-        log.info("chat %s: render %s delivered", chat.chat_id, render_id)
+        log.info(
+            "chat %s: render %s delivered",
+            chat.chat_id,
+            render_id,
+            extra={"event": "render_delivered"},
+        )
 
     async def _deliver_file(
         self, render_id: str, status: RenderStatus, out: ChatOutput, link: str | None

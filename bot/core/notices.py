@@ -52,6 +52,14 @@ class UploadAcknowledged:
 
 
 @dataclass(frozen=True)
+class AlreadyInProject:
+    """Files sent again: the project has them already, and nothing was uploaded twice."""
+
+    count: int
+    total: int
+
+
+@dataclass(frozen=True)
 class CollectionOpened:
     """A group collection is open: members reply with media until /crea."""
 
@@ -93,6 +101,11 @@ class NothingToUpload:
 @dataclass(frozen=True)
 class StillWorking:
     """A message arrived while the chat's previous request is running; it waits its turn."""
+
+
+@dataclass(frozen=True)
+class TooManyWaiting:
+    """The chat already has several requests in line: new ones are not taken for now."""
 
 
 @dataclass(frozen=True)
@@ -205,11 +218,13 @@ Notice = (
     | TimelineShown
     | CreditsShown
     | UploadAcknowledged
+    | AlreadyInProject
     | CollectionOpened
     | CollectionClosedIdle
     | UploadRefused
     | NothingToUpload
     | StillWorking
+    | TooManyWaiting
     | ExportAlreadyComing
     | NothingToExport
     | VideoReady

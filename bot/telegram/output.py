@@ -86,6 +86,8 @@ class TelegramOutput:
         self._catalogs = catalogs
         self._tr = catalogs.translator(chat.locale)
         self._is_group = chat.is_group
+        # In a forum, a message without the topic lands in General, which may be closed.
+        self._topic = chat.topic
         self._sees_everything = sees_everything
         self._moved = moved
 
@@ -127,7 +129,11 @@ class TelegramOutput:
         try:
             await self._following_moves(
                 lambda chat_id: self._bot.send_message(
-                    chat_id, text, reply_markup=markup, reply_parameters=reply
+                    chat_id,
+                    text,
+                    reply_markup=markup,
+                    reply_parameters=reply,
+                    message_thread_id=self._topic,
                 )
             )
         except TimedOut:
@@ -147,7 +153,9 @@ class TelegramOutput:
     @asynccontextmanager
     async def working(self, activity: Activity) -> AsyncIterator[_Reporter]:
         """A status message and chat action that last as long as the body."""
-        status = StatusMessage(self._bot, self._chat_id, activity.value, is_group=self._is_group)
+        status = StatusMessage(
+            self._bot, self._chat_id, activity.value, is_group=self._is_group, topic=self._topic
+        )
         await status.start()
         try:
             yield _Reporter(status, self._tr)
@@ -193,6 +201,7 @@ class TelegramOutput:
                 supports_streaming=True,
                 reply_markup=markup,
                 filename=video.path.name,
+                message_thread_id=self._topic,
             )
 
     def _link_text(self, video: VideoReady, url: str, fallback: Fallback) -> str:
@@ -209,7 +218,9 @@ class TelegramOutput:
     async def _send_text(
         self, text: str, markup: InlineKeyboardMarkup | None, chat_id: int
     ) -> Message:
-        return await self._bot.send_message(chat_id, text, reply_markup=markup)
+        return await self._bot.send_message(
+            chat_id, text, reply_markup=markup, message_thread_id=self._topic
+        )
 
     async def _following_moves(self, send: Callable[[int], Awaitable[Message]]) -> Message:
         """Send, following a group that became a supergroup; a chat that blocked or

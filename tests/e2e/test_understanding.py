@@ -4,9 +4,8 @@ by mistake. Real PTB application, both loopback fakes."""
 from __future__ import annotations
 
 from bot.core.router import route
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import NemoFake, steps
+from tests.fakes.telegram import TelegramFake
 
 RENDER = ("POST", "/api/render/proxy/lambda")
 
@@ -78,3 +77,22 @@ def test_an_editing_request_that_mentions_export_goes_to_the_agent(bot, telegram
     [session] = nemo.sessions.values()
     assert session.messages[-1] == text
     assert nemo.count(*RENDER) == 0
+
+
+def test_a_flood_in_one_chat_is_refused_while_another_chat_is_answered(bot, telegram_fake, nemo):
+    nemo.script_turn(steps.add_video_track("lungo"), steps.heartbeats(100, interval=0.05))
+    flooding = telegram_fake.private_chat(language_code="en")
+    flooding.send_text("make a long video")
+    telegram_fake.wait_for_sync(lambda: nemo.count("POST", "/run_sse") == 1)
+    for n in range(20):
+        flooding.send_text(f"add the title number {n}")
+    telegram_fake.wait_for_message_sync(flooding, contains="several of your requests")
+    other = telegram_fake.private_chat(language_code="en")
+    other.send_text("/credits")
+    telegram_fake.wait_for_message_sync(other, contains="💳")
+    refusals = [
+        m for m in telegram_fake.bot_messages(flooding) if "several of your" in m.get("text", "")
+    ]
+    assert len(refusals) == 1, "a flood is told once, not once per message"
+    assert nemo.count("POST", "/run_sse") == 1, "nothing queued reached the agent meanwhile"
+    assert len(nemo.sessions) == 1, "the other chat's credits cost no turn"

@@ -6,6 +6,7 @@ from bot.core.actions import Action
 from bot.core.notices import (
     AdminsOnly,
     AgentReply,
+    AlreadyInProject,
     CollectionClosedIdle,
     CollectionOpened,
     CreditsShown,
@@ -26,6 +27,7 @@ from bot.core.notices import (
     Rendering,
     StillWorking,
     TimelineShown,
+    TooManyWaiting,
     TurnCutShort,
     TurnInterrupted,
     UploadAcknowledged,
@@ -109,12 +111,27 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
                 + " "
                 + _project_total(total, tr)
             )
+        case AlreadyInProject(count=count, total=total):
+            return (
+                tr.ngettext(
+                    "👍 {count} file was already in the project: I did not add it again.",
+                    "👍 {count} files were already in the project: I did not add them again.",
+                    count,
+                ).format(count=tr.number(count))
+                + " "
+                + _project_total(total, tr)
+            )
         case UploadRefused():
             return _refusal_text(notice, tr)
         case NothingToUpload():
             return _("Send me photos, clips or music, or a link to them, and I will add them.")
         case StillWorking():
             return _("⏳ I am still working on your previous request; this one comes right after.")
+        case TooManyWaiting():
+            return _(
+                "✋ I already have several of your requests in line, so I am not taking new "
+                "ones until I have answered them. Send the rest again after my answers."
+            )
         case ExportAlreadyComing():
             return _(
                 "⏳ Your video is already being made from this project; it will arrive here "

@@ -23,8 +23,7 @@ from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
 from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
 from storage import Database, RenderRecord
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake, steps
 
 CHAT = ChatRef(chat_id=42, locale="it")
 POLLS = ("GET", "/api/render/proxy/lambda/")

@@ -14,7 +14,8 @@ from bot.core.sessions import Sessions
 from bot.core.uploads import IncomingFile, Uploader
 from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
 from storage import Claimant, Database
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake
+from tests.waiting import until
 
 CHAT = ChatRef(chat_id=42, locale="it")
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 600
@@ -105,10 +106,7 @@ async def test_the_same_file_arriving_while_its_upload_runs_is_a_duplicate(
     running = uploader(sessions, db, Claimant.this_boot())
     nemo.delay_next(*UPLOADS, 0.5)
     first = asyncio.create_task(running.upload(CHAT, photo()))
-    for _ in range(500):
-        if nemo.count(*UPLOADS):
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: nemo.count(*UPLOADS))
     second = await running.upload(CHAT, photo())
     assert (await first).uploaded == 1
     assert second.uploaded == 0

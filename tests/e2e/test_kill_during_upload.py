@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import signal
 
-from tests.e2e.harness import bot_env, eventually, python_m_bot
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.e2e.harness import bot_env, python_m_bot
+from tests.fakes.telegram.files import jpeg_bytes
+from tests.waiting import until_sync
 
 UPLOAD = ("POST", "/api/upload-video/nemo_agent/me/")
 
@@ -23,7 +24,7 @@ def test_a_photo_cut_by_a_kill_mid_upload_reaches_the_cloud_once_after_restart(
     try:
         telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
         chat.send_photo(jpeg_bytes(320, 240, "red"))
-        eventually(lambda: nemo.count(*UPLOAD))
+        until_sync(lambda: nemo.count(*UPLOAD))
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)

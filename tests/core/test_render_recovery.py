@@ -21,24 +21,14 @@ from bot.core.recovery import Recovery
 from bot.core.requests import RequestRunner
 from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
-from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
+from bot.nemo import NemoClient, NemoTimeouts
 from storage import Database, RenderRecord
 from tests.fakes.nemo import NemoFake, steps
+from tests.nemo.support import MemoryStore
 
 CHAT = ChatRef(chat_id=42, locale="it")
 POLLS = ("GET", "/api/render/proxy/lambda/")
 DOWNLOADS = ("GET", "/cdn/")
-
-
-class MemoryCredentials:
-    def __init__(self) -> None:
-        self.saved: StoredCredentials | None = None
-
-    async def load(self) -> StoredCredentials | None:
-        return self.saved
-
-    async def save(self, credentials: StoredCredentials) -> None:
-        self.saved = credentials
 
 
 @dataclass
@@ -91,7 +81,7 @@ async def parts(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[Parts]:
     client = NemoClient(
         base_url=nemo.url,
         skill_version="0.1.0",
-        credentials=MemoryCredentials(),
+        credentials=MemoryStore(),
         timeouts=NemoTimeouts(render_poll_first=0.05, render_poll_max=0.2, retry_backoff=0.01),
     )
     yield Parts(db, client, Sessions(db, client, "https://nemovideo.example"))

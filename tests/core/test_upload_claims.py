@@ -12,25 +12,15 @@ import pytest
 from bot.core.ports import ChatRef
 from bot.core.sessions import Sessions
 from bot.core.uploads import IncomingFile, Uploader
-from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
+from bot.nemo import NemoClient, NemoTimeouts
 from storage import Claimant, Database
 from tests.fakes.nemo import NemoFake
+from tests.nemo.support import MemoryStore
 from tests.waiting import until
 
 CHAT = ChatRef(chat_id=42, locale="it")
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 600
 UPLOADS = ("POST", "/api/upload-video")
-
-
-class MemoryCredentials:
-    def __init__(self) -> None:
-        self.saved: StoredCredentials | None = None
-
-    async def load(self) -> StoredCredentials | None:
-        return self.saved
-
-    async def save(self, credentials: StoredCredentials) -> None:
-        self.saved = credentials
 
 
 @pytest.fixture
@@ -44,7 +34,7 @@ async def sessions(nemo: NemoFake, db: Database) -> AsyncIterator[Sessions]:
     client = NemoClient(
         base_url=nemo.url,
         skill_version="0.1.0",
-        credentials=MemoryCredentials(),
+        credentials=MemoryStore(),
         timeouts=NemoTimeouts(retry_backoff=0.01),
     )
     yield Sessions(db, client, "https://nemovideo.example")

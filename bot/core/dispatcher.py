@@ -138,13 +138,16 @@ class Dispatcher:
         async with self._runner.in_order(chat.chat_id):
             report = UploadReport()
             await self._collections.touch(chat.chat_id)
-            async with self._runner.failures(chat, out):
-                async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
-                    report = await self._uploader.upload(chat, _counted(files, progress))
-                contributor = sender.name if sender is not None and chat.is_group else None
-                await self._acknowledge(report, out, contributor)
+            async with (
+                self._runner.failures(chat, out),
+                out.working(Activity.UPLOADING_DOCUMENT) as progress,
+            ):
+                report = await self._uploader.upload(chat, _counted(files, progress))
             then = instruction()
-            if isinstance(then, Request) or (then and then.strip() and report.uploaded):
+            follows = isinstance(then, Request) or bool(then and then.strip() and report.uploaded)
+            contributor = sender.name if sender is not None and chat.is_group else None
+            await self._acknowledge(report, out, contributor, instruction_follows=follows)
+            if then is not None and follows:
                 await self.follow(chat, then, out)
 
     async def _start(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
@@ -251,12 +254,19 @@ class Dispatcher:
         self._export_in_line.pop(chat.chat_id, None)
 
     async def _acknowledge(
-        self, report: UploadReport, out: ChatOutput, contributor: str | None = None
+        self,
+        report: UploadReport,
+        out: ChatOutput,
+        contributor: str | None = None,
+        *,
+        instruction_follows: bool = False,
     ) -> None:
         for refusal in report.refused:
             await out.show(refusal)
         if report.uploaded:
-            await out.show(UploadAcknowledged(report.uploaded, report.total, contributor))
+            await out.show(
+                UploadAcknowledged(report.uploaded, report.total, contributor, instruction_follows)
+            )
 
 
 async def _may_change_group_language(sender: Sender | None) -> bool:

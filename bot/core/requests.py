@@ -20,6 +20,9 @@ from bot.nemo import NemoError
 
 log = logging.getLogger(__name__)
 
+# Failures about the bot's NemoVideo account, whose way out is on NemoVideo's site.
+_ACCOUNT_FAILURES = frozenset({Failure.OUT_OF_CREDITS, Failure.EXPORT_NOT_IN_PLAN})
+
 
 class RequestRunner:
     """The per-chat line every request stands in, and the net under it."""
@@ -56,8 +59,16 @@ class RequestRunner:
         except NemoError as error:
             log.warning("chat %s: %s", chat.chat_id, type(error).__name__)
             reason = failure_of(error)
-            link = await self._register_link() if reason is Failure.OUT_OF_CREDITS else None
-            await out.show(Failed(reason, register_link=link))
+            if reason in _ACCOUNT_FAILURES:
+                await out.show(
+                    Failed(
+                        reason,
+                        register_link=await self._register_link(),
+                        account_link=self._sessions.web_url,
+                    )
+                )
+            else:
+                await out.show(Failed(reason))
 
     async def _register_link(self) -> str | None:
         with contextlib.suppress(NemoError):

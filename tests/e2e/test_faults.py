@@ -109,7 +109,9 @@ def test_status_and_credits_survive_two_503s(bot, telegram_fake, nemo):
 
     nemo.fail_next("GET", "/api/credits/", status=503, times=2)
     chat.send_text("/credits")
-    assert next_reply(telegram_fake, chat, after=2).startswith("💳 Credits: 90 available")
+    assert next_reply(telegram_fake, chat, after=2).startswith(
+        "💳 The NemoVideo account I work with has 90 credits"
+    )
     assert nemo.count("GET", "/api/credits/") == 3
     assert_nothing_raw(telegram_fake, chat)
 
@@ -135,7 +137,9 @@ def test_credits_failing_for_good_are_explained_then_work_again(bot, telegram_fa
     assert next_reply(telegram_fake, chat, after=0) == NOT_ANSWERING
     assert nemo.count("GET", "/api/credits/") == READ_ATTEMPTS
     chat.send_text("/credits")
-    assert next_reply(telegram_fake, chat, after=1).startswith("💳 Credits: 100 available")
+    assert next_reply(telegram_fake, chat, after=1).startswith(
+        "💳 The NemoVideo account I work with has 100 credits"
+    )
     assert_nothing_raw(telegram_fake, chat)
 
 

@@ -160,7 +160,7 @@ def test_chat_outside_allowed_chats_is_refused_and_costs_no_cloud_call(
     assert telegram_fake.calls_to("getFile") == []
 
     listed.send_text("/crediti")
-    telegram_fake.wait_for_message_sync(listed, contains="💳 Crediti: 100 disponibili")
+    telegram_fake.wait_for_message_sync(listed, contains="restano 100 crediti")
     assert nemo.count("GET", "/api/credits") == 1
 
 

@@ -30,7 +30,7 @@ from tests.fakes.telegram_files import jpeg_bytes
 from tests.fakes.telegram_server import TelegramFake
 
 SAMPLE_MP4 = (Path(__file__).parents[1] / "fakes" / "assets" / "sample.mp4").read_bytes()
-NOT_ANSWERING = "NemoVideo is not answering right now. Please try again shortly."
+NOT_ANSWERING = "NemoVideo isn't answering right now. Please try again shortly."
 # What must never reach a chat: the fault itself, raw JSON, a traceback.
 RAW = ("503", "HTTP", "injected", "Traceback", '{"', "Error:")
 # One try and the three retries of a read (NemoTimeouts.read_retries).

@@ -293,8 +293,8 @@ def test_telegram_429_on_send_message_still_delivers_the_reply_once(bot, telegra
     telegram_fake.fail_next("sendMessage", status=429, retry_after=1)
     chat.send_text("/credits")
     telegram_fake.wait_for_message_sync(chat, contains="💳")
-    assert [m for m in replies(telegram_fake, chat) if "💳" in m] == [
-        "💳 Credits: 100 available, 0 reserved, 100 in total."
+    assert [m.splitlines()[0] for m in replies(telegram_fake, chat) if "💳" in m] == [
+        "💳 The NemoVideo account I work with has 100 credits left."
     ]
     telegram_fake.wait_for_sync(lambda: len(calls_in(telegram_fake, "sendMessage", chat)) >= 2)
     assert [c.status for c in calls_in(telegram_fake, "sendMessage", chat)] == [429, 200]
@@ -318,7 +318,7 @@ def test_telegram_5xx_on_send_message_still_delivers_the_agent_reply(
 # Bot API calls give up after 2 s instead of 30; a stalled call answers only after 10 s.
 SHORT_TIMEOUTS = {"TELEGRAM_TIMEOUT_SECONDS": "2", "TELEGRAM_MEDIA_TIMEOUT_SECONDS": "2"}
 STALL = 10.0
-LINK_INSTEAD = "Telegram did not accept the file in time. Download it here: "
+LINK_INSTEAD = "Telegram didn't accept the file in time. Download it here: "
 
 
 def test_timed_out_reply_is_not_resent_and_the_chat_is_served_after(

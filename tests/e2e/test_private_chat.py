@@ -284,7 +284,7 @@ def test_stato_shows_the_tracks(bot, telegram_fake, nemo):
     chat.send_text("video di Roma")
     telegram_fake.wait_for_message_sync(chat, contains="Ok.")
     chat.send_text("/stato")
-    assert "Roma (0–8s)" in telegram_fake.wait_for_message_sync(chat, contains="Roma (")["text"]
+    assert "Roma (0–8 s)" in telegram_fake.wait_for_message_sync(chat, contains="Roma (")["text"]
 
 
 def test_button_under_a_reply_runs_its_step(bot, telegram_fake, nemo):

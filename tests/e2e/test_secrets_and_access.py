@@ -148,7 +148,7 @@ def test_chat_outside_allowed_chats_is_refused_and_costs_no_cloud_call(
     listed = telegram_fake.private_chat()
     outsider = telegram_fake.private_chat(language_code="en")
     start_bot(ALLOWED_CHATS=f"-100123, {listed.id}")
-    refusal = "Sorry, this bot is not available in this chat."
+    refusal = "Sorry, this bot isn't available in this chat."
 
     outsider.send_text("/start")
     outsider.send_text("make a slideshow with Italian music")

@@ -126,7 +126,7 @@ def test_no_secret_reaches_a_log_line_or_a_chat(
     if not registered:
         nemo.expire_tokens()
     chat.send_text("/stato")
-    telegram_fake.wait_for_sync(lambda: _count(telegram_fake, chat, "Timeline") == 1)
+    telegram_fake.wait_for_sync(lambda: _count(telegram_fake, chat, "Ecco com'è il video") == 1)
 
     tokens = nemo_tokens(nemo)
     assert len(tokens) == (1 if registered else 2), "anonymous: the token was renewed once"

@@ -51,7 +51,7 @@ def default_instruction(tr: Translator) -> str:
 def _credits_line(tr: Translator) -> str:
     """Whose credits the bot spends, and that the finished video costs none."""
     return tr.gettext(
-        "💳 Making and editing the video uses credits of the NemoVideo account I work "
+        "🪙 Making and editing the video uses credits of the NemoVideo account I work "
         "with (to see them: /{credits}); getting the finished video is free."
     ).format(**_names(tr))
 

@@ -65,6 +65,14 @@ class UploadAcknowledged:
 
 
 @dataclass(frozen=True)
+class AlreadyInProject:
+    """Files sent again: the project has them already, and nothing was uploaded twice."""
+
+    count: int
+    total: int
+
+
+@dataclass(frozen=True)
 class CollectionOpened:
     """A group collection is open: members reply with media until /crea."""
 
@@ -106,6 +114,11 @@ class NothingToUpload:
 @dataclass(frozen=True)
 class StillWorking:
     """A message arrived while the chat's previous request is running; it waits its turn."""
+
+
+@dataclass(frozen=True)
+class TooManyWaiting:
+    """The chat already has several requests in line: new ones are not taken for now."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +187,17 @@ class Failed:
 
 
 @dataclass(frozen=True)
+class WhichDidYouMean:
+    """The message could ask for any of ``options``: the person picks, nothing runs.
+
+    An export spends credits, so a message that only might ask for one is asked about.
+    The choice then runs on the same message.
+    """
+
+    options: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
 class Greeting:
     """The first words to a private chat: what the bot does and what to try."""
 
@@ -213,11 +237,13 @@ Notice = (
     | TimelineShown
     | CreditsShown
     | UploadAcknowledged
+    | AlreadyInProject
     | CollectionOpened
     | CollectionClosedIdle
     | UploadRefused
     | NothingToUpload
     | StillWorking
+    | TooManyWaiting
     | ExportAlreadyComing
     | NothingToExport
     | VideoReady
@@ -226,6 +252,7 @@ Notice = (
     | TurnCutShort
     | ProjectStarted
     | Failed
+    | WhichDidYouMean
     | Greeting
     | HelpShown
     | GroupGuide

@@ -17,11 +17,16 @@ from bot.core.notices import Activity, Notice, Progress
 
 @dataclass(frozen=True)
 class ChatRef:
-    """A chat as the core knows it: its id and the language it is spoken to in."""
+    """A chat as the core knows it: its id and the language it is spoken to in.
+
+    ``topic`` is where in the chat the conversation happens (a forum group's topic):
+    answers go there, and so do messages the bot sends on its own later.
+    """
 
     chat_id: int
     locale: str
     is_group: bool = False
+    topic: int | None = None
 
 
 class ProgressReporter(Protocol):

@@ -60,7 +60,7 @@ class IncomingFile:
 
 
 class _Duplicate:
-    """The file is already in the project: nothing to do, nothing to say."""
+    """The file is already in the project: nothing to upload."""
 
 
 DUPLICATE = _Duplicate()
@@ -68,11 +68,20 @@ DUPLICATE = _Duplicate()
 
 @dataclass
 class UploadReport:
-    """What became of a batch: how many files reached the project and which were refused."""
+    """What became of a batch: how many files reached the project and which were refused.
+
+    ``already_in`` counts files the project had before (the same photo sent again).
+    """
 
     uploaded: int = 0
     total: int = 0
+    already_in: int = 0
     refused: list[UploadRefused] = field(default_factory=list)
+
+    @property
+    def in_project(self) -> bool:
+        """True when the batch's files are in the project, whether new or not."""
+        return bool(self.uploaded or self.already_in)
 
 
 class Uploader:
@@ -106,6 +115,8 @@ class Uploader:
                 report.uploaded += 1
             elif isinstance(outcome, UploadRefused):
                 report.refused.append(outcome)
+            else:
+                report.already_in += 1
 
         failure: NemoError | None = None
         try:

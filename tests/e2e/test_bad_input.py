@@ -17,10 +17,9 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake, UploadedPart
-from tests.fakes.telegram_files import jpeg_bytes, voice_bytes
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import NemoFake, UploadedPart, steps
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.files import jpeg_bytes, voice_bytes
 
 FORMATS = "JPG, PNG, HEIC, WEBP, GIF, MP4, MOV, AVI, WEBM, MKV, MP3, WAV, M4A, AAC"
 GARBAGE = b"Questo non e' un'immagine, solo testo qualsiasi. " * 40

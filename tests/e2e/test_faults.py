@@ -22,12 +22,12 @@ from pathlib import Path
 import httpx
 
 from storage import Database
-from tests.e2e.harness import bot_env, eventually, python_m_bot
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_chats import FakeChat
-from tests.fakes.telegram_files import jpeg_bytes
-from tests.fakes.telegram_server import TelegramFake
+from tests.e2e.harness import bot_env, python_m_bot
+from tests.fakes.nemo import NemoFake, steps
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.chats import FakeChat
+from tests.fakes.telegram.files import jpeg_bytes
+from tests.waiting import until_sync
 
 SAMPLE_MP4 = (Path(__file__).parents[1] / "fakes" / "assets" / "sample.mp4").read_bytes()
 NOT_ANSWERING = "NemoVideo isn't answering right now. Please try again shortly."
@@ -440,10 +440,10 @@ def test_a_chat_that_blocked_the_bot_does_not_stop_other_renders_resuming(
         waiting.send_text("make the trip video")
         telegram_fake.wait_for_message_sync(waiting, contains="Ready.", timeout=30)
         waiting.send_text("/export")
-        eventually(lambda: nemo.count("GET", "/api/render/proxy/lambda/"))
+        until_sync(lambda: nemo.count("GET", "/api/render/proxy/lambda/"))
         nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(300, interval=0.1))
         blocked.send_text("make a long video of the sea")
-        eventually(lambda: nemo.count("POST", "/run_sse") == 2)
+        until_sync(lambda: nemo.count("POST", "/run_sse") == 2)
         telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates())
     finally:
         _kill(first)
@@ -469,7 +469,7 @@ def test_second_export_during_a_render_is_not_rendered_twice(bot, telegram_fake,
     chat = telegram_fake.private_chat(language_code="en")
     make_video(telegram_fake, nemo, chat)
     chat.send_text("/export")
-    eventually(lambda: nemo.count("GET", "/api/render/proxy/lambda/"))
+    until_sync(lambda: nemo.count("GET", "/api/render/proxy/lambda/"))
     chat.send_text("/export")
     telegram_fake.wait_for_message_sync(chat, contains="already being made")
     wait_for_video(telegram_fake, chat)

@@ -9,11 +9,10 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from tests.e2e.harness import eventually
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_files import jpeg_bytes
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import NemoFake, steps
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.files import jpeg_bytes
+from tests.waiting import until_sync
 
 SAMPLE_MP4 = (Path(__file__).parents[1] / "fakes" / "assets" / "sample.mp4").read_bytes()
 
@@ -268,7 +267,7 @@ def test_second_message_during_a_turn_is_queued_and_answered_after(bot, telegram
     nemo.script_turn(steps.text("Secondo fatto."))
     chat = telegram_fake.private_chat()
     chat.send_text("crea un video")
-    eventually(lambda: nemo.count("POST", "/run_sse") == 1)
+    until_sync(lambda: nemo.count("POST", "/run_sse") == 1)
     chat.send_text("aggiungi un titolo")
     telegram_fake.wait_for_message_sync(chat, contains="Secondo fatto.")
     texts = [m["text"] for m in telegram_fake.bot_messages(chat)]

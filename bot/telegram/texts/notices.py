@@ -6,6 +6,7 @@ from bot.core.actions import Action
 from bot.core.notices import (
     AdminsOnly,
     AgentReply,
+    AlreadyInProject,
     CollectionClosedIdle,
     CollectionOpened,
     CreditsShown,
@@ -26,6 +27,7 @@ from bot.core.notices import (
     Rendering,
     StillWorking,
     TimelineShown,
+    TooManyWaiting,
     TurnCutShort,
     TurnInterrupted,
     UploadAcknowledged,
@@ -33,6 +35,7 @@ from bot.core.notices import (
     UploadRefused,
     VideoReady,
     VideoTooBig,
+    WhichDidYouMean,
     Working,
 )
 from bot.core.summary import Timeline, TrackKind, TrackSummary
@@ -89,12 +92,25 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
                     ),
                 ]
             )
+        case AlreadyInProject(count=count, total=total):
+            return tr.ngettext(
+                "👍 {count} file was already in the project, so I did not add it again "
+                "({total} in all).",
+                "👍 {count} files were already in the project, so I did not add them again "
+                "({total} in all).",
+                count,
+            ).format(count=tr.number(count), total=tr.number(total))
         case UploadRefused():
             return _refusal_text(notice, tr)
         case NothingToUpload():
             return _("Send me photos, clips or music (a link works too) and I add them.")
         case StillWorking():
             return _("⏳ I am still working on your previous request; this one comes right after.")
+        case TooManyWaiting():
+            return _(
+                "✋ I already have several of your requests in line, so I am not taking new "
+                "ones until I have answered them. Send the rest again after my answers."
+            )
         case ExportAlreadyComing():
             return _(
                 "⏳ Your video is already being made from this project; it will arrive here "
@@ -123,6 +139,10 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             return _("🆕 New project started. Send me photos or clips to begin.")
         case Failed(reason=reason, register_link=link, account_link=site):
             return explain(reason, tr, link, site)
+        case WhichDidYouMean(options=options) if Action.EXPORT in options:
+            return _("🤔 Do you want the finished video now, or is this a change to make first?")
+        case WhichDidYouMean():
+            return _("🤔 I'm not sure what you mean. What should I do?")
         case Greeting():
             return commands.greeting(tr)
         case HelpShown():

@@ -19,7 +19,7 @@ from bot.telegram.output import Fallback, TelegramOutput, upload_fallback
 CHAT_ID = 42
 URL = "https://cdn.example/render-1.mp4"
 PROJECT = "https://nemovideo.example/project/1"
-LINK_INSTEAD = "Telegram did not accept the file in time. Download it here: " + URL
+LINK_INSTEAD = "Telegram didn't accept the file in time. Download it here: " + URL
 
 
 class ScriptedBot:

@@ -2,11 +2,12 @@
 
 Transport-free: it takes local files and options and writes a file; fetching the media
 and sending the video belong to the caller. ``render`` is meant for a worker process
-(see ``bot.render.engine``).
+(see ``bot.render.engine``); ``read_instruction`` turns a person's words into options.
 """
 
 from bot.render.engine import CancelFlag, render
 from bot.render.errors import NothingToRender, RenderCancelled, RenderError, UnreadableMedia
+from bot.render.instructions import Instruction, read_instruction
 from bot.render.options import (
     Aspect,
     Media,
@@ -20,6 +21,7 @@ from bot.render.options import (
 __all__ = [
     "Aspect",
     "CancelFlag",
+    "Instruction",
     "Media",
     "MediaKind",
     "NothingToRender",
@@ -30,5 +32,6 @@ __all__ = [
     "RenderOptions",
     "RenderResult",
     "UnreadableMedia",
+    "read_instruction",
     "render",
 ]

@@ -27,6 +27,7 @@ from bot.render.planes import COLOR_RANGE, COLORSPACE, Picture, to_frame
 VIDEO_MAXRATE = 5_500_000
 VIDEO_BUFSIZE = 2 * VIDEO_MAXRATE
 AUDIO_BITRATE = 128_000
+LOOKAHEAD = 5
 CRF = 21  # visually clean for photos; the VBV cap decides for busy clips
 _BT709 = 1  # ITU-T H.273 code for BT.709 primaries and transfer
 
@@ -52,6 +53,10 @@ class Mp4Writer:
             "crf": str(CRF),
             "maxrate": str(VIDEO_MAXRATE),
             "bufsize": str(VIDEO_BUFSIZE),
+            # Each frame of lookahead holds about 7 MB at 1080p; veryfast's 10 put the
+            # worker past 300 MB, and 5 frames (a sixth of a second) see a slow pan as
+            # well.
+            "x264-params": f"rc-lookahead={LOOKAHEAD}",
         }
         context = video.codec_context
         context.colorspace, context.color_range = COLORSPACE, COLOR_RANGE

@@ -19,12 +19,14 @@ import itertools
 from collections.abc import Callable, Generator, Iterator
 from typing import Protocol
 
+import numpy as np
+
 from bot.render.audio import soundtrack
 from bot.render.clips import clip_pictures
 from bot.render.encoder import Mp4Writer
 from bot.render.errors import RenderCancelled
 from bot.render.options import Progress, RenderJob, RenderResult
-from bot.render.planes import Picture, blend, from_rgb
+from bot.render.planes import Picture, blend, from_rgb, rgb_frame
 from bot.render.stills import photo_pictures
 from bot.render.timeline import Segment, SegmentKind, Timeline, plan
 from bot.render.title import title_card
@@ -115,7 +117,7 @@ def _segment_pictures(
     match segment.kind:
         case SegmentKind.TITLE:
             assert segment.text is not None
-            card = from_rgb(title_card(segment.text, size))
+            card = from_rgb(rgb_frame(np.asarray(title_card(segment.text, size))))
             return (card for _ in range(segment.frames))
         case SegmentKind.PHOTO:
             assert segment.path is not None

@@ -15,7 +15,6 @@ import cv2
 import numpy as np
 from av.video.plane import VideoPlane
 from av.video.reformatter import ColorRange, Colorspace
-from PIL import Image
 
 COLORSPACE = Colorspace.ITU709
 COLOR_RANGE = ColorRange.MPEG  # limited range, 16-235: what H.264 decoders expect unless told
@@ -34,18 +33,29 @@ class Picture(NamedTuple):
         return width, height
 
 
-def from_rgb(image: Image.Image) -> Picture:
-    """Convert an RGB image of even width and height with FFmpeg's swscale."""
-    rgb = image if image.mode == "RGB" else image.convert("RGB")
-    frame = av.VideoFrame.from_image(rgb).reformat(
-        format="yuv420p", dst_colorspace=COLORSPACE, dst_color_range=COLOR_RANGE
+def rgb_frame(pixels: np.ndarray) -> av.VideoFrame:
+    """RGB pixels (height, width, 3) copied into a frame for ``from_rgb``.
+
+    Apart from it, so that a caller writing ``from_rgb(rgb_frame(pixels()))`` lets the
+    array go before the conversion allocates: photos are prepared while other pictures
+    are in flight, and the peaks add up.
+    """
+    return av.VideoFrame.from_ndarray(pixels, format="rgb24")
+
+
+def from_rgb(frame: av.VideoFrame) -> Picture:
+    """Convert an RGB frame of even width and height with FFmpeg's swscale."""
+    return from_frame(
+        frame.reformat(format="yuv420p", dst_colorspace=COLORSPACE, dst_color_range=COLOR_RANGE)
     )
-    return from_frame(frame)
 
 
 def from_frame(frame: av.VideoFrame) -> Picture:
-    """The planes of a yuv420p frame, copied out of FFmpeg's padded buffers."""
-    return Picture(*(_rows(plane).copy() for plane in frame.planes))
+    """The planes of a yuv420p frame, as views that skip its row padding.
+
+    Views, not copies: they keep the frame's buffers alive, and nothing writes to them.
+    """
+    return Picture(*(_rows(plane) for plane in frame.planes))
 
 
 def blend(first: Picture, second: Picture, weight: float) -> Picture:

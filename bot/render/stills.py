@@ -16,12 +16,14 @@ import math
 from collections.abc import Generator
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps
 
 from bot.render.errors import UnreadableMedia
 from bot.render.motion import CANVAS, move_for, warp
-from bot.render.planes import Picture, from_rgb
+from bot.render.planes import Picture, from_rgb, rgb_frame
 
 # Phones send HEIC as files; the opener lets Image.open read them like any photo.
 pillow_heif.register_heif_opener()
@@ -39,39 +41,59 @@ def canvas_size(size: tuple[int, int]) -> tuple[int, int]:
     return 2 * math.ceil(width * CANVAS / 2), 2 * math.ceil(height * CANVAS / 2)
 
 
-def load_photo(path: Path, size: tuple[int, int], detail: tuple[int, int]) -> Image.Image:
-    """The photo upright, in RGB, scaled and centre-cropped to cover ``size`` exactly.
+def load_photo(path: Path, size: tuple[int, int], detail: tuple[int, int]) -> np.ndarray:
+    """The photo upright, as RGB pixels, scaled and centre-cropped to cover ``size``.
 
     It is decoded with at least the pixels needed to cover ``detail``. Raises
     UnreadableMedia when it cannot be decoded.
+    """
+    cropped = _decoded_crop(path, size, detail)
+    # The decoded photo is gone by now; OpenCV scales the crop in one pass.
+    enlarging = size[0] > cropped.shape[1]
+    return cv2.resize(
+        cropped, size, interpolation=cv2.INTER_CUBIC if enlarging else cv2.INTER_AREA
+    )
+
+
+def _decoded_crop(path: Path, size: tuple[int, int], detail: tuple[int, int]) -> np.ndarray:
+    """The upright photo's centred part shaped like ``size``, as RGB pixels.
+
+    A function of its own so that the decoded photo is freed on return, before scaling.
     """
     try:
         with Image.open(path) as image:
             _decode_small(image, detail)
             image.load()
-            # In place and without a needless convert: each copy of a decoded photo is
-            # the largest allocation of the whole render.
             ImageOps.exif_transpose(image, in_place=True)
-            upright = image if image.mode == "RGB" else image.convert("RGB")
-            return upright.resize(
-                size,
-                Image.Resampling.LANCZOS,
-                box=_cover_box(upright.size, size),
-                reducing_gap=2.0,
-            )
+            return _cropped_pixels(image, size)
     except (*_DECODING_ERRORS, Image.DecompressionBombError) as exc:
         raise UnreadableMedia(f"{path.name}: {exc}", path=path) from exc
 
 
-def _cover_box(
-    source: tuple[int, int], size: tuple[int, int]
-) -> tuple[float, float, float, float]:
-    """The centred part of ``source`` with the shape of ``size``."""
-    ratio = size[0] / size[1]
-    width, height = source
-    crop_width, crop_height = min(width, height * ratio), min(height, width / ratio)
-    left, top = (width - crop_width) / 2, (height - crop_height) / 2
-    return left, top, left + crop_width, top + crop_height
+def _cropped_pixels(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
+    """The centred part of ``image`` shaped like ``size``, as RGB pixels.
+
+    Copied a band of rows at a time: converting the whole image at once would hold the
+    decoded photo, a full copy in RGB and Pillow's byte string of it, all together.
+    """
+    top, bottom, left, right = _cover_crop((image.height, image.width), size)
+    pixels = np.empty((bottom - top, right - left, 3), dtype=np.uint8)
+    for start in range(top, bottom, _BAND_ROWS):
+        band = image.crop((left, start, right, min(start + _BAND_ROWS, bottom)))
+        pixels[start - top : start - top + band.height] = np.asarray(band.convert("RGB"))
+    return pixels
+
+
+_BAND_ROWS = 128
+
+
+def _cover_crop(shape: tuple[int, ...], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """Rows and columns (top, bottom, left, right) of the centred part shaped like ``size``."""
+    height, width = shape
+    crop_width = min(width, round(height * size[0] / size[1]))
+    crop_height = min(height, round(width * size[1] / size[0]))
+    top, left = (height - crop_height) // 2, (width - crop_width) // 2
+    return top, top + crop_height, left, left + crop_width
 
 
 def _decode_small(image: Image.Image, size: tuple[int, int]) -> None:
@@ -97,6 +119,6 @@ def photo_pictures(
 
     Raises UnreadableMedia when the photo cannot be decoded.
     """
-    canvas = from_rgb(load_photo(path, canvas_size(size), size))
+    canvas = from_rgb(rgb_frame(load_photo(path, canvas_size(size), size)))
     for window in move_for(index).windows(frames):
         yield warp(canvas, window, size)

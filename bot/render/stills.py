@@ -34,6 +34,9 @@ _DECODING_ERRORS = (OSError, ValueError, SyntaxError, EOFError, RuntimeError, In
 # EXIF orientations that turn the picture a quarter, so width and height swap.
 _QUARTER_TURNS = {5, 6, 7, 8}
 
+# Rows converted to RGB at a time when a photo is copied out of Pillow.
+_BAND_ROWS = 128
+
 
 def canvas_size(size: tuple[int, int]) -> tuple[int, int]:
     """The canvas a photo is prepared at for frames of ``size``: room to zoom and pan."""
@@ -82,9 +85,6 @@ def _cropped_pixels(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
         band = image.crop((left, start, right, min(start + _BAND_ROWS, bottom)))
         pixels[start - top : start - top + band.height] = np.asarray(band.convert("RGB"))
     return pixels
-
-
-_BAND_ROWS = 128
 
 
 def _cover_crop(shape: tuple[int, ...], size: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -21,6 +21,7 @@ from bot.render import (
     UnreadableMedia,
     render,
 )
+from bot.render.encoder import AUDIO_BITRATE, VIDEO_BUFSIZE, VIDEO_MAXRATE
 from bot.render.engine import pictures
 from bot.render.timeline import plan
 from tests.render.conftest import TEST_SHORT_SIDE
@@ -199,3 +200,18 @@ def test_memory_stays_bounded_on_a_huge_photo(tmp_path: Path) -> None:
         result, before, after = pool.submit(render_and_measure, job).result(timeout=120)
     assert (result.width, result.height) == (640, 360)
     assert after - before < 64 * MIB, f"grew by {(after - before) / MIB:.0f} MiB"
+
+
+def test_bitrate_is_capped_so_a_minute_stays_under_50_mb(tmp_path: Path) -> None:
+    """Noise is the costliest picture there is: uncapped, CRF would spend far more on it."""
+    noisy = write_photo(tmp_path / "noise.jpg", (2400, 1600))
+    job = RenderJob(
+        media=(Media(noisy, MediaKind.PHOTO),),
+        output=tmp_path / "video.mp4",
+        options=RenderOptions(photo_seconds=2.0),
+    )
+    result = render(job)
+    # The VBV lets the first buffer's worth (11 Mbit) through on top of the rate.
+    allowed = (VIDEO_MAXRATE + AUDIO_BITRATE) * result.seconds / 8 + VIDEO_BUFSIZE / 8
+    assert result.size_bytes <= allowed
+    assert (VIDEO_MAXRATE + AUDIO_BITRATE) * 60 / 8 + VIDEO_BUFSIZE / 8 < 50_000_000

@@ -56,6 +56,7 @@ class RenderRecord:
     created_at: datetime
     updated_at: datetime
     delivered_at: datetime | None
+    video_file_id: str | None = None
 
 
 @dataclass(frozen=True)

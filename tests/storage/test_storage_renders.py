@@ -87,3 +87,10 @@ async def test_mark_delivered_records_when(db: Database) -> None:
     assert record.delivered_at is not None
     assert record.delivered_at >= record.created_at
     assert await db.renders.undelivered() == []
+
+
+async def test_the_delivered_videos_file_id_is_kept(db: Database) -> None:
+    await db.renders.add("render_9", 42, "session-1")
+    assert (await db.renders.get("render_9")).video_file_id is None
+    await db.renders.keep_video("render_9", "BAACAgQAAx0")
+    assert (await db.renders.get("render_9")).video_file_id == "BAACAgQAAx0"

@@ -20,6 +20,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -28,7 +29,7 @@ from telegram.ext import (
 from bot.core.actions import Action, Instruction, Request
 from bot.core.uploads import IncomingFile
 from bot.i18n import resolve_locale
-from bot.telegram import addressing, commands, keyboards, priority
+from bot.telegram import addressing, commands, keyboards, priority, sharing
 from bot.telegram.albums import Album
 from bot.telegram.context import BotContext, ChatView, Services, services_of
 from bot.telegram.files import MEDIA_FILTER, incoming_file
@@ -109,7 +110,8 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     view = context.view
     text = addressing.without_mention(message.text, context.services.me.username)
-    await context.services.dispatcher.text(view.chat, text, view.out, view.sender)
+    links = addressing.marked_links(message)
+    await context.services.dispatcher.text(view.chat, text, view.out, view.sender, links)
 
 
 async def on_media(update: Update, context: BotContext) -> None:
@@ -305,6 +307,7 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     application.add_handler(ChatMemberHandler(on_added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(sharing.on_inline_query))
     application.add_handler(MessageHandler(MEDIA_FILTER, on_media))
     application.add_handler(MessageHandler(filters.COMMAND, on_command))
     application.add_handler(MessageHandler(filters.TEXT, on_text))

@@ -8,17 +8,18 @@ import sys
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
 from bot.logging_setup import configure_logging
 from bot.startup import INBOX_KEY, SETTINGS_KEY, close_services, open_services
 from bot.telegram import handlers
+from bot.telegram.access import ACCESS_KEY, ChatAccess
 from bot.telegram.context import BotContext
 from bot.telegram.graceful import GracefulApplication
 from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue, InboxRequest
 from bot.telegram.ratelimit import FloodLimiter
+from bot.telegram.webhook import webhook_secret
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +55,16 @@ def build_application(settings: Settings) -> Application:
     )
     application.bot_data[SETTINGS_KEY] = settings
     application.bot_data[INBOX_KEY] = inbox
+    application.bot_data[ACCESS_KEY] = ChatAccess(settings.allowed_chats)
     handlers.register(application)
     return application
 
 
 def run(application: Application, settings: Settings, **run_options: Any) -> None:
     """Poll, or serve the webhook when WEBHOOK_URL is set. Pending updates are never dropped.
+
+    The webhook always has a secret (see ``bot.telegram.webhook``): without one, PTB would
+    take any POST to the URL for an update from Telegram.
 
     ``run_options`` go to ``run_polling``/``run_webhook`` as they are; tests running the
     bot off the main thread pass ``stop_signals=None``.
@@ -70,12 +75,12 @@ def run(application: Application, settings: Settings, **run_options: Any) -> Non
             port=settings.port,
             url_path=urlparse(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
+            secret_token=webhook_secret(settings.webhook_secret),
+            allowed_updates=list(handlers.UPDATE_TYPES),
             **run_options,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, **run_options)
+        application.run_polling(allowed_updates=list(handlers.UPDATE_TYPES), **run_options)
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from bot.core.actions import Action, Instruction, Request
 from bot.core.uploads import IncomingFile
 from bot.i18n import resolve_locale
 from bot.telegram import addressing, commands, keyboards, priority, sharing
+from bot.telegram.access import access_of, migration_of
 from bot.telegram.albums import Album
 from bot.telegram.context import BotContext, ChatView, Services, services_of
 from bot.telegram.files import MEDIA_FILTER, incoming_file
@@ -40,23 +41,39 @@ log = logging.getLogger(__name__)
 
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
+# The update types the handlers below serve: the only ones asked of Telegram (bot.app), and
+# the only ones the guard lets through. A feature that handles another type adds it here.
+UPDATE_TYPES = (
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    # The Share button's query: it names no chat, so the access guard lets it through
+    # and the answer itself checks who asks (bot.telegram.sharing).
+    Update.INLINE_QUERY,
+)
+
 
 async def guard(update: Update, context: BotContext) -> None:
-    """Serve only ALLOWED_CHATS when it is set; others cost nothing.
+    """Serve only UPDATE_TYPES, and only ALLOWED_CHATS when it is set; others cost nothing.
 
-    A person writing privately or tapping a button is told why; a group outside the
-    list is not answered, so the bot never chatters in groups it does not serve.
-
-    Edits and channel posts are dropped too: re-running an edited request would charge
-    it twice.
+    Another type is dropped even when Telegram delivers it: an edit re-run would charge
+    its request twice, and business messages, reactions or channel posts are beyond what
+    the later guards understand. A person writing privately or tapping a button outside
+    the list is told why, at most once an hour; a group outside it is not answered, so
+    the bot never chatters in groups it does not serve.
     """
-    if update.edited_message or update.channel_post or update.edited_channel_post:
+    if not any(getattr(update, kind) is not None for kind in UPDATE_TYPES):
         raise ApplicationHandlerStop
     priority.mark_update_arrived()
-    allowed = context.services.settings.allowed_chats
+    access = access_of(context.application)
+    chats = context.services.db.chats
+    if update.message is not None and (moved := migration_of(update.message)):
+        await access.follow(*moved, chats)
     chat = update.effective_chat
-    if not allowed or chat is None or chat.id in allowed:
+    if chat is None or await access.allows(chat, chats):
         return
+    if not access.may_refuse(chat.id):
+        raise ApplicationHandlerStop
     # Nothing is stored for a chat the bot does not serve, not even its language.
     user = update.effective_user
     locale = resolve_locale(None, user.language_code if user else None)
@@ -96,7 +113,12 @@ async def on_command(update: Update, context: BotContext) -> None:
     action = commands.action_named(parsed[0]) if parsed else None
     view = context.view
     if parsed is None or action is None:
-        await view.out.say(texts.unknown_command(view.out.tr))
+        # A group has other bots: only a command named for this bot is ours to answer.
+        me = context.services.me
+        if not view.chat.is_group or addressing.names_bot(
+            message, bot_id=me.id, username=me.username
+        ):
+            await view.out.say(texts.unknown_command(view.out.tr))
         return
     await context.services.dispatcher.dispatch(
         view.chat, _command_request(action, parsed[1], view), view.out
@@ -193,9 +215,16 @@ async def on_added_to_group(update: Update, context: BotContext) -> None:
 
 
 async def on_migrate(update: Update, context: BotContext) -> None:
-    """Follow a group that became a supergroup: its project moves with it."""
-    message = update.effective_message
+    """Follow a group that became a supergroup: its project moves with it.
+
+    Only a basic group can be upgraded, so only a group's service message is believed:
+    the same field in a private chat would hand that person's project to another chat.
+    """
+    message = update.message
     if message is None or message.migrate_to_chat_id is None:
+        return
+    if message.chat.type != ChatType.GROUP:
+        log.warning("ignored a migration from a %s chat", message.chat.type)
         return
     await context.services.chats.moved(message.chat_id, message.migrate_to_chat_id)
 
@@ -227,7 +256,8 @@ async def view_of(services: Services, update: Update) -> ChatView:
     )
     message = update.message
     output = services.outputs(ref, message.message_id if message is not None else None)
-    return ChatView(ref, output, TelegramSender(chat, user))
+    sender = TelegramSender(chat, user, message.sender_chat if message else None)
+    return ChatView(ref, output, sender)
 
 
 async def _upload(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -49,6 +50,13 @@ def bot_env(
 
 
 ROOT = Path(__file__).parents[2]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, for the bot's webhook server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def python_m_bot(env: Mapping[str, str], log: Path) -> subprocess.Popen[str]:

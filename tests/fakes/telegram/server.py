@@ -221,6 +221,14 @@ class TelegramFake:
             raise KeyError(f"no file {file_id!r}")
         return stored.read()
 
+    def push_update(self, kind: str, payload: dict[str, Any]) -> None:
+        """Queue an update no fake person can make (a business message, a reaction, a story,
+        a field only a forger would set); it is delivered like any other, ``allowed_updates``
+        permitting.
+        """
+        with self._state.lock:
+            self._state._queue(kind, payload)
+
     def pending_updates(self) -> list[dict]:
         """Updates queued and not yet confirmed by the bot (a hidden group message is absent)."""
         with self._state.lock:

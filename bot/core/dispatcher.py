@@ -174,13 +174,25 @@ class Dispatcher:
         async with self._runner.in_order(chat.chat_id):
             report = UploadReport()
             collecting = await self._collections.touch(chat.chat_id)
-            async with self._runner.failures(chat, out):
-                async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
-                    report = await self._uploader.upload(chat, _counted(files, progress))
-                contributor = sender.name if sender is not None and chat.is_group else None
-                await self._acknowledge(chat, report, out, contributor, collecting=collecting)
+            async with (
+                self._runner.failures(chat, out),
+                out.working(Activity.UPLOADING_DOCUMENT) as progress,
+            ):
+                report = await self._uploader.upload(chat, _counted(files, progress))
             then = instruction()
-            if isinstance(then, Request) or (then and then.strip() and report.in_project):
+            follows = isinstance(then, Request) or bool(
+                then and then.strip() and report.in_project
+            )
+            contributor = sender.name if sender is not None and chat.is_group else None
+            await self._acknowledge(
+                chat,
+                report,
+                out,
+                contributor,
+                instruction_follows=follows,
+                collecting=collecting,
+            )
+            if then is not None and follows:
                 await self.follow(chat, then, out)
 
     async def _start(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
@@ -295,6 +307,7 @@ class Dispatcher:
         out: ChatOutput,
         contributor: str | None = None,
         *,
+        instruction_follows: bool = False,
         collecting: bool = False,
     ) -> None:
         """Say what became of a batch; a member's files in a collection are only counted."""
@@ -304,7 +317,9 @@ class Dispatcher:
             await self._collections.contributed(chat.chat_id, contributor, report.uploaded)
             await out.show(Contributed(report.uploaded, report.total, contributor))
         elif report.uploaded:
-            await out.show(UploadAcknowledged(report.uploaded, report.total, contributor))
+            await out.show(
+                UploadAcknowledged(report.uploaded, report.total, contributor, instruction_follows)
+            )
         elif report.already_in:
             total = await self._sessions.item_count(chat)
             await out.show(AlreadyInProject(report.already_in, total))

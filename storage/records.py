@@ -57,6 +57,7 @@ class RenderRecord:
     updated_at: datetime
     delivered_at: datetime | None
     attempts: int  # how many times the bot set out to deliver it, the first included
+    video_file_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,10 @@ async def test_a_render_counts_its_delivery_attempts_from_one(db: Database) -> N
 async def test_counting_an_attempt_on_an_unknown_render_is_an_error(db: Database) -> None:
     with pytest.raises(StorageError, match="nope"):
         await db.renders.add_attempt("nope")
+
+
+async def test_the_delivered_videos_file_id_is_kept(db: Database) -> None:
+    await db.renders.add("render_9", 42, "session-1")
+    assert (await db.renders.get("render_9")).video_file_id is None
+    await db.renders.keep_video("render_9", "BAACAgQAAx0")
+    assert (await db.renders.get("render_9")).video_file_id == "BAACAgQAAx0"

@@ -9,6 +9,8 @@ from bot.core.notices import (
     AlreadyInProject,
     CollectionClosedIdle,
     CollectionOpened,
+    CollectionSummary,
+    Contributed,
     CreditsShown,
     Downloading,
     ExportAlreadyComing,
@@ -27,6 +29,7 @@ from bot.core.notices import (
     Rendering,
     StillWorking,
     TimelineShown,
+    ToolActivity,
     TooManyWaiting,
     TurnCutShort,
     TurnInterrupted,
@@ -41,7 +44,7 @@ from bot.core.notices import (
 from bot.core.summary import Timeline, TrackKind, TrackSummary
 from bot.i18n import Translator
 from bot.telegram.commands import command_name
-from bot.telegram.texts import commands
+from bot.telegram.texts import commands, native
 from bot.telegram.texts.failures import explain, supported_formats
 
 _MB = 1_000_000
@@ -64,6 +67,11 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             return timeline_text(timeline, tr)
         case CreditsShown():
             return _credits_text(notice, tr)
+        case Contributed(added=added, total=total, contributor=name):
+            # Said only when a reaction could not be set: otherwise the emoji says it.
+            return _upload_text(UploadAcknowledged(added, total, name), tr)
+        case CollectionSummary():
+            return native.collection_summary(notice, tr)
         case UploadAcknowledged():
             return _upload_text(notice, tr)
         case CollectionOpened(opened_by=name):
@@ -174,6 +182,8 @@ def progress_text(progress: Progress, tr: Translator) -> str:
     """The text of the status message for a stage of a long operation."""
     _ = tr.gettext
     match progress:
+        case Working(doing=ToolActivity() as doing):
+            return native.doing(doing, tr)
         case Working(elapsed=elapsed):
             minutes = max(1, round(elapsed / 60))
             return tr.ngettext(

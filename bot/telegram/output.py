@@ -33,7 +33,8 @@ from bot.core.ports import ChatRef, ChatUnreachable
 from bot.i18n import Catalogs, Translator
 from bot.telegram import keyboards
 from bot.telegram.progress import StatusMessage
-from bot.telegram.texts.notices import notice_text, progress_text, undelivered_video_text
+from bot.telegram.texts.notices import notice_text, undelivered_video_text
+from bot.telegram.texts.progress import progress_text
 
 log = logging.getLogger(__name__)
 

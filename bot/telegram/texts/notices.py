@@ -10,7 +10,6 @@ from bot.core.notices import (
     CollectionClosedIdle,
     CollectionOpened,
     CreditsShown,
-    Downloading,
     ExportAlreadyComing,
     Failed,
     Greeting,
@@ -18,31 +17,29 @@ from bot.core.notices import (
     HelpShown,
     LanguageChanged,
     LanguageChoices,
+    LocalVideoFailed,
     NothingToExport,
     NothingToUpload,
     Notice,
-    Progress,
     ProjectStarted,
     RefusalReason,
-    Rendering,
     StillWorking,
     TimelineShown,
     TooManyWaiting,
     TurnCutShort,
     TurnInterrupted,
     UploadAcknowledged,
-    Uploading,
     UploadRefused,
     VideoReady,
     VideoTooBig,
     WhichDidYouMean,
-    Working,
 )
 from bot.core.summary import Timeline, TrackKind, TrackSummary
 from bot.i18n import Translator
 from bot.telegram.commands import command_name
 from bot.telegram.texts import commands
 from bot.telegram.texts.failures import explain, supported_formats
+from bot.telegram.texts.local import local_failure_text, local_offer_text
 
 _MB = 1_000_000
 
@@ -137,8 +134,11 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             return _after_cut(lead, timeline, tr)
         case ProjectStarted():
             return _("🆕 New project started. Send me photos or clips to begin.")
-        case Failed(reason=reason, register_link=link, account_link=site):
-            return explain(reason, tr, link, site)
+        case Failed(reason=reason, register_link=link, account_link=site, local_video=offer):
+            text = explain(reason, tr, link, site)
+            return f"{text}\n\n{local_offer_text(tr)}" if offer else text
+        case LocalVideoFailed():
+            return local_failure_text(notice, tr)
         case WhichDidYouMean(options=options) if Action.EXPORT in options:
             return _("🤔 Do you want the finished video now, or is this a change to make first?")
         case WhichDidYouMean():
@@ -168,33 +168,6 @@ def undelivered_video_text(url: str, project_link: str | None, tr: Translator) -
         "Download it here: {url}"
     ).format(url=url)
     return _video_caption(ready, project_link, tr)
-
-
-def progress_text(progress: Progress, tr: Translator) -> str:
-    """The text of the status message for a stage of a long operation."""
-    _ = tr.gettext
-    match progress:
-        case Working(elapsed=elapsed):
-            minutes = max(1, round(elapsed / 60))
-            return tr.ngettext(
-                "⏳ Still working on it… ({minutes} minute so far)",
-                "⏳ Still working on it… ({minutes} minutes so far)",
-                minutes,
-            ).format(minutes=tr.number(minutes))
-        case Uploading(count=count):
-            return tr.ngettext(
-                "⏳ Adding {count} file to your project…",
-                "⏳ Adding {count} files to your project…",
-                count,
-            ).format(count=tr.number(count))
-        case Rendering(progress=None):
-            return _("⏳ Making the video file…")
-        case Rendering(progress=percent):
-            return _("⏳ Making the video file… {percent}").format(
-                percent=tr.percent((percent or 0) / 100)
-            )
-        case Downloading():
-            return _("⏳ Almost done: getting the video ready to send you…")
 
 
 def timeline_text(timeline: Timeline, tr: Translator, *, lead: str | None = None) -> str:

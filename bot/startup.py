@@ -24,6 +24,7 @@ from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
 from bot.telegram.inbox import Inbox
 from bot.telegram.menus import MenuScope, menu
+from bot.telegram.texts.native import description, short_description
 from bot.web import WebServers
 from bot.wiring import build_services
 from storage.location import is_postgresql
@@ -54,6 +55,7 @@ async def open_services(application: Application) -> None:
     # After the kept updates: a webhook still registered may post newer ones at once.
     start_web_servers(application, services)
     await register_menus(application, services)
+    await describe_bot(application, services)
     await services.collections.restore()
     application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(recovery.resume())
     freeze_startup_objects()
@@ -111,6 +113,18 @@ async def register_menus(application: Application, services: Services) -> None:
             await application.bot.set_my_commands(
                 menu(tr, menu_scope), scope=scope, language_code=locale
             )
+
+
+async def describe_bot(application: Application, services: Services) -> None:
+    """Set the bot's description and short description in each language it speaks.
+
+    The description is what an empty chat shows before the first message; Telegram
+    picks it by the person's app language, the default (Italian) for any other.
+    """
+    for locale in (*SUPPORTED_LOCALES, None):
+        tr = services.catalogs.translator(locale or DEFAULT_LOCALE)
+        await application.bot.set_my_description(description(tr), language_code=locale)
+        await application.bot.set_my_short_description(short_description(tr), language_code=locale)
 
 
 def freeze_startup_objects() -> None:

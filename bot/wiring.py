@@ -17,6 +17,7 @@ from bot.core.media import (
     LOCAL_MODE_UPLOAD_MAX,
 )
 from bot.core.recovery import Recovery
+from bot.core.shares import SharedVideos
 from bot.credential_store import DatabaseCredentials
 from bot.i18n import Catalogs
 from bot.nemo import NemoClient, NemoTimeouts
@@ -52,11 +53,15 @@ async def build_services(
     me = await application.bot.get_me()
     catalogs = Catalogs()
     chats = ChatDirectory(db)
+    shares = SharedVideos(db)
     outputs = Outputs(
         application.bot,
         catalogs,
         sees_everything=bool(me.can_read_all_group_messages),
         moved=chats.moved,
+        # The Share button needs inline mode, which only BotFather can turn on.
+        can_share=bool(me.supports_inline_queries),
+        delivered=shares.delivered,
     )
     local = settings.telegram_local_mode
     downloads = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0))
@@ -90,6 +95,7 @@ async def build_services(
         albums=AlbumCollector(application.job_queue, handlers.on_album),
         outputs=outputs,
         me=me,
+        shares=shares,
         render_pool=core.render_pool,
     )
     return services, core.recovery

@@ -2,6 +2,7 @@
 
 from storage.chats import ChatRepository
 from storage.collections import CollectionRepository
+from storage.covers import CoverRepository
 from storage.credentials import CredentialRepository
 from storage.database import Database
 from storage.errors import MigrationError, StorageError
@@ -24,6 +25,7 @@ __all__ = [
     "Claimant",
     "CollectionRecord",
     "CollectionRepository",
+    "CoverRepository",
     "CredentialRecord",
     "CredentialRepository",
     "Database",

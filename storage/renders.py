@@ -9,7 +9,7 @@ from storage.timestamps import from_optional_text, from_text, to_text, utc_now
 
 _COLUMNS = """
 render_id, chat_id, session_id, status, progress, output_url, error,
-created_at, updated_at, delivered_at, attempts, source, instruction
+created_at, updated_at, delivered_at, attempts, video_file_id, source, instruction
 """
 
 INITIAL_STATUS = "pending"
@@ -98,6 +98,14 @@ class RenderRepository:
             (to_text(utc_now()), render_id),
         )
 
+    async def keep_video(self, render_id: str, video_file_id: str) -> None:
+        """Remember the delivered video as the messenger keeps it, to share it later."""
+        await self._change(
+            render_id,
+            "UPDATE renders SET video_file_id = ?, updated_at = ? WHERE render_id = ?",
+            (video_file_id, to_text(utc_now()), render_id),
+        )
+
     async def undelivered(self) -> list[RenderRecord]:
         """Return the renders to resume after a restart, oldest first.
 
@@ -137,6 +145,7 @@ def _record(row: Row) -> RenderRecord:
         updated_at=from_text(row["updated_at"]),
         delivered_at=from_optional_text(row["delivered_at"]),
         attempts=row["attempts"],
+        video_file_id=row["video_file_id"],
         source=row["source"],
         instruction=row["instruction"],
     )

@@ -10,20 +10,28 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Sequence,
+)
 
 from bot.core.actions import Action, Instruction, Request, Sender
 from bot.core.agent_turns import TurnRunner
 from bot.core.chats import ChatDirectory
 from bot.core.collections import Collections
 from bot.core.exports import Exporter
-from bot.core.links import extract_links
+from bot.core.links import extract_links, spelled_out
 from bot.core.local_exports import LocalExporter, LocalRender
 from bot.core.notices import (
     Activity,
     AdminsOnly,
     AgentReply,
     AlreadyInProject,
+    Contributed,
     CreditsShown,
     ExportAlreadyComing,
     Greeting,
@@ -115,20 +123,30 @@ class Dispatcher:
                 await out.show(TooManyWaiting())
 
     async def text(
-        self, chat: ChatRef, text: str, out: ChatOutput, sender: Sender | None = None
+        self,
+        chat: ChatRef,
+        text: str,
+        out: ChatOutput,
+        sender: Sender | None = None,
+        links: Sequence[str] = (),
     ) -> None:
-        """Read what a free-text message asks for, and run it; when unsure, ask."""
+        """Read what a free-text message asks for, and run it; when unsure, ask.
+
+        ``links`` are the links the messenger marked; one hidden behind words counts
+        as if it were typed.
+        """
+        text = spelled_out(text, links)
         routing = route(text)
         # An upload needs a link to fetch: without one it is no reading worth a question.
         options = tuple(
             option
             for option in routing.unsure_between
-            if option is not Action.UPLOAD or extract_links(text)
+            if option is not Action.UPLOAD or extract_links(text, links)
         )
         if len(options) > 1:
             await out.show(WhichDidYouMean(options))
             return
-        await self.dispatch(chat, Request(routing.action, text, sender), out)
+        await self.dispatch(chat, Request(routing.action, text, sender, tuple(links)), out)
 
     async def follow(self, chat: ChatRef, instruction: Instruction, out: ChatOutput) -> None:
         """Run what came with an upload: a parsed command, or text to read."""
@@ -161,7 +179,7 @@ class Dispatcher:
         self._draft_may_change(chat)
         async with self._runner.in_order(chat.chat_id):
             report = UploadReport()
-            await self._collections.touch(chat.chat_id)
+            collecting = await self._collections.touch(chat.chat_id)
             async with (
                 self._runner.failures(chat, out),
                 out.working(Activity.UPLOADING_DOCUMENT) as progress,
@@ -172,7 +190,14 @@ class Dispatcher:
                 then and then.strip() and report.in_project
             )
             contributor = sender.name if sender is not None and chat.is_group else None
-            await self._acknowledge(chat, report, out, contributor, instruction_follows=follows)
+            await self._acknowledge(
+                chat,
+                report,
+                out,
+                contributor,
+                instruction_follows=follows,
+                collecting=collecting,
+            )
             if then is not None and follows:
                 await self.follow(chat, then, out)
 
@@ -263,7 +288,7 @@ class Dispatcher:
 
     async def _links(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
         """Upload media by link; the cloud fetches it, in the chat's order like any file."""
-        urls = extract_links(request.text)
+        urls = extract_links(request.text, request.links)
         if not urls:
             await out.show(NothingToUpload())
             return
@@ -279,8 +304,10 @@ class Dispatcher:
         await self._collections.open(chat, opened_by, out)
 
     async def _create(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
-        """Close the collection, if any, and ask the agent to make the video."""
-        await self._collections.close(chat.chat_id)
+        """Close the collection, if any, sum it up once, and ask the agent for the video."""
+        summary = await self._collections.finish(chat)
+        if summary is not None:
+            await out.show(summary)
         await self._ask_agent(chat, request, out)
 
     async def _ask_agent(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
@@ -321,10 +348,15 @@ class Dispatcher:
         contributor: str | None = None,
         *,
         instruction_follows: bool = False,
+        collecting: bool = False,
     ) -> None:
+        """Say what became of a batch; a member's files in a collection are only counted."""
         for refusal in report.refused:
             await out.show(refusal)
-        if report.uploaded:
+        if report.uploaded and collecting and contributor is not None:
+            await self._collections.contributed(chat.chat_id, contributor, report.uploaded)
+            await out.show(Contributed(report.uploaded, report.total, contributor))
+        elif report.uploaded:
             await out.show(
                 UploadAcknowledged(report.uploaded, report.total, contributor, instruction_follows)
             )

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
 from bot import metrics
+from bot.core.covers import keep_first_photo
 from bot.core.media import (
     PRODUCT_MAX_BYTES,
     VOICE_MAX_BYTES,
@@ -208,20 +209,23 @@ class Uploader:
         if isinstance(prepared, UploadRefused):
             return prepared
         try:
-            await self._send(chat, session, prepared)
+            session = await self._send(chat, session, prepared)
         except UnsupportedFile:
             return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
         except FileTooLarge:
             return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
         metrics.upload(prepared.size or incoming.size)
+        await keep_first_photo(self._db, session.session_id, prepared)
         return MediaKind(prepared.content_type.partition("/")[0])
 
-    async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> None:
+    async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> Session:
+        """Upload into the chat's session; returns the session the file went to."""
         try:
             await self._nemo.upload_files(session.session_id, [source])
         except SessionNotFound:
             session = await self._sessions.renew(chat, stale=session)
             await self._nemo.upload_files(session.session_id, [source])
+        return session
 
     def _refuse_by_size(self, incoming: IncomingFile) -> UploadRefused | None:
         if incoming.size is None:

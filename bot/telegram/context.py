@@ -18,6 +18,7 @@ from bot.core.collections import Collections
 from bot.core.dispatcher import Dispatcher
 from bot.core.ports import ChatRef
 from bot.core.render_pool import RenderPool
+from bot.core.shares import SharedVideos
 from bot.i18n import Catalogs
 from bot.nemo import NemoClient
 from bot.telegram.albums import AlbumCollector
@@ -43,6 +44,7 @@ class Services:
     albums: AlbumCollector
     outputs: Outputs
     me: User
+    shares: SharedVideos
     render_pool: RenderPool
 
 

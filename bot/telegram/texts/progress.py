@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from bot.core.notices import Downloading, Progress, Queued, Rendering, Uploading, Working
+from bot.core.notices import (
+    Downloading,
+    Progress,
+    Queued,
+    Rendering,
+    ToolActivity,
+    Uploading,
+    Working,
+)
 from bot.i18n import Translator
+from bot.telegram.texts import native
 
 
 def progress_text(progress: Progress, tr: Translator) -> str:
     """The text of the status message for a stage of a long operation."""
     _ = tr.gettext
     match progress:
+        case Working(doing=ToolActivity() as doing):
+            return native.doing(doing, tr)
         case Working(elapsed=elapsed):
             minutes = max(1, round(elapsed / 60))
             return tr.ngettext(

@@ -148,6 +148,7 @@ async def close_services(application: Application) -> None:
     services = application.bot_data.get(SERVICES_KEY)
     if services is None:
         return
+    services.render_pool.close()
     await services.downloads.aclose()
     await services.nemo.aclose()
     await services.db.close()

@@ -17,7 +17,7 @@ from storage.records import (
 )
 from storage.renders import RenderRepository
 from storage.turns import TurnRepository
-from storage.uploads import Claimant, UploadRepository
+from storage.uploads import Claimant, UploadedMedia, UploadRepository
 
 __all__ = [
     "ChatRecord",
@@ -38,4 +38,5 @@ __all__ = [
     "TurnRecord",
     "TurnRepository",
     "UploadRepository",
+    "UploadedMedia",
 ]

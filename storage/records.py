@@ -58,6 +58,8 @@ class RenderRecord:
     delivered_at: datetime | None
     attempts: int  # how many times the bot set out to deliver it, the first included
     video_file_id: str | None = None
+    source: str = "cloud"  # who makes the video: "cloud" or "local" (this machine)
+    instruction: str | None = None  # a local render's words, read again on a resume
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ from storage.timestamps import from_optional_text, from_text, to_text, utc_now
 
 _COLUMNS = """
 render_id, chat_id, session_id, status, progress, output_url, error,
-created_at, updated_at, delivered_at, attempts, video_file_id
+created_at, updated_at, delivered_at, attempts, video_file_id, source, instruction
 """
 
 INITIAL_STATUS = "pending"
+CLOUD = "cloud"
+LOCAL = "local"
 
 
 class RenderRepository:
@@ -21,16 +23,29 @@ class RenderRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    async def add(self, render_id: str, chat_id: int, session_id: str) -> RenderRecord:
-        """Record a render just submitted, status "pending". Raises StorageError on a reused id."""
+    async def add(
+        self,
+        render_id: str,
+        chat_id: int,
+        session_id: str,
+        *,
+        source: str = CLOUD,
+        instruction: str | None = None,
+    ) -> RenderRecord:
+        """Record a render just submitted, status "pending". Raises StorageError on a reused id.
+
+        ``source`` says who makes it (CLOUD or LOCAL); ``instruction`` is the person's
+        words a LOCAL render reads its options from.
+        """
         now = to_text(utc_now())
         row = await self._connection.fetch_one(
             f"""
-            INSERT INTO renders (render_id, chat_id, session_id, status, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO renders (render_id, chat_id, session_id, status, created_at, updated_at,
+                                 source, instruction)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             RETURNING {_COLUMNS}
             """,
-            (render_id, chat_id, session_id, INITIAL_STATUS, now, now),
+            (render_id, chat_id, session_id, INITIAL_STATUS, now, now, source, instruction),
         )
         assert row is not None  # an INSERT with RETURNING yields its row or raises
         return _record(row)
@@ -131,4 +146,6 @@ def _record(row: Row) -> RenderRecord:
         delivered_at=from_optional_text(row["delivered_at"]),
         attempts=row["attempts"],
         video_file_id=row["video_file_id"],
+        source=row["source"],
+        instruction=row["instruction"],
     )

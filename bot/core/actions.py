@@ -23,6 +23,7 @@ class Action(StrEnum):
     NEW_PROJECT = "new_project"
     LANGUAGE = "language"
     EXPORT = "export"
+    LOCAL_VIDEO = "local_video"
     CREDITS = "credits"
     STATE = "state"
     UPLOAD = "upload"

@@ -212,6 +212,24 @@ class Failed:
     reason: Failure
     register_link: str | None = None
     account_link: str | None = None
+    local_video: bool = False  # a free video made by the bot itself is offered instead
+
+
+class LocalFailure(StrEnum):
+    """Why the bot could not make a video itself."""
+
+    NOTHING_TO_SHOW = "nothing_to_show"
+    UNREADABLE = "unreadable"
+    UNAVAILABLE = "unavailable"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class LocalVideoFailed:
+    """The video the bot makes itself could not be made; ``file_name`` is the culprit."""
+
+    reason: LocalFailure
+    file_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -282,6 +300,7 @@ Notice = (
     | TurnCutShort
     | ProjectStarted
     | Failed
+    | LocalVideoFailed
     | WhichDidYouMean
     | Greeting
     | HelpShown
@@ -349,4 +368,11 @@ class Downloading:
     """The finished video is being fetched for delivery."""
 
 
-Progress = Working | Drafting | Uploading | Rendering | Downloading
+@dataclass(frozen=True)
+class Queued:
+    """A video the bot makes itself waits for the renderer; ``position`` 1 is next."""
+
+    position: int
+
+
+Progress = Working | Drafting | Uploading | Queued | Rendering | Downloading

@@ -23,6 +23,7 @@ from bot.core.media import (
     VOICE_MAX_BYTES,
     CorruptMedia,
     MediaFormat,
+    MediaKind,
     heic_to_jpeg,
     sniff,
     voice_to_mp3,
@@ -63,6 +64,8 @@ class IncomingFile:
     file_name: str | None
     size: int | None
     open: Callable[[], AsyncIterator[bytes]]
+    # What fetches the file from the messenger again, for a video made by the bot itself.
+    file_id: str | None = None
 
 
 class _Duplicate:
@@ -176,6 +179,7 @@ class Uploader:
             "",
             claimant=self._claimant,
             stale_before=datetime.now(UTC) - CLAIM_TIMEOUT,
+            file_id=incoming.file_id,
         )
         if not claimed:
             return DUPLICATE
@@ -184,10 +188,12 @@ class Uploader:
         except BaseException:
             await self._forget(session, incoming)
             raise
-        if outcome is None:
-            await self._db.uploads.mark_uploaded(session.session_id, incoming.unique_id)
-        else:
-            await self._forget(session, incoming)
+        if isinstance(outcome, MediaKind):
+            await self._db.uploads.mark_uploaded(
+                session.session_id, incoming.unique_id, outcome.value
+            )
+            return None
+        await self._forget(session, incoming)
         return outcome
 
     async def _forget(self, session: Session, incoming: IncomingFile) -> None:
@@ -197,7 +203,8 @@ class Uploader:
 
     async def _prepare_and_send(
         self, chat: ChatRef, session: Session, incoming: IncomingFile
-    ) -> UploadRefused | None:
+    ) -> UploadRefused | MediaKind:
+        """Upload the file; what it was judged to be, or why it was refused."""
         prepared = await _prepare(incoming)
         if isinstance(prepared, UploadRefused):
             return prepared
@@ -209,7 +216,7 @@ class Uploader:
             return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
         metrics.upload(prepared.size or incoming.size)
         await keep_first_photo(self._db, session.session_id, prepared)
-        return None
+        return MediaKind(prepared.content_type.partition("/")[0])
 
     async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> Session:
         """Upload into the chat's session; returns the session the file went to."""

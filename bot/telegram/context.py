@@ -17,6 +17,7 @@ from bot.core.chats import ChatDirectory
 from bot.core.collections import Collections
 from bot.core.dispatcher import Dispatcher
 from bot.core.ports import ChatRef
+from bot.core.render_pool import RenderPool
 from bot.core.shares import SharedVideos
 from bot.i18n import Catalogs
 from bot.nemo import NemoClient
@@ -44,6 +45,7 @@ class Services:
     outputs: Outputs
     me: User
     shares: SharedVideos
+    render_pool: RenderPool
 
 
 @dataclass(frozen=True)

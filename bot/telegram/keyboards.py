@@ -23,6 +23,7 @@ def _labels(tr: Translator) -> dict[Action, str]:
         Action.EXPORT: _("🎬 Get the video"),
         Action.STATE: _("📋 What's in it"),
         Action.CREDITS: _("💳 Credits"),
+        Action.LOCAL_VIDEO: _("🎞️ Free simple video"),
     }
 
 
@@ -57,7 +58,7 @@ def with_share(
 
 # Button data is kept by Telegram for as long as the message lives: only these values
 # were ever sent, so only these are read back.
-_BUTTON_ACTIONS = frozenset({Action.EXPORT, Action.STATE, Action.CREDITS})
+_BUTTON_ACTIONS = frozenset({Action.EXPORT, Action.STATE, Action.CREDITS, Action.LOCAL_VIDEO})
 
 
 def parse(data: str | None) -> Action | None:

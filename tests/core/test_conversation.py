@@ -39,7 +39,7 @@ from bot.core.notices import (
     VideoReady,
     Working,
 )
-from bot.core.ports import ChatOutput, ChatRef, OutputFactory
+from bot.core.ports import ChatOutput, ChatRef, MediaUnavailable, OutputFactory
 from bot.core.requests import MAX_WAITING
 from bot.core.uploads import IncomingFile
 from bot.nemo import NemoClient, NemoTimeouts
@@ -116,6 +116,13 @@ class CoreUnderTest:
         await self.core.recovery.resume()
 
 
+class NoFiles:
+    """A messenger that has kept no file: these tests make no video locally."""
+
+    async def fetch(self, file_id: str, path: Path) -> None:
+        raise MediaUnavailable(file_id)
+
+
 @pytest.fixture
 async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnderTest]:
     db = await Database.open(str(tmp_path / "bot.sqlite3"))
@@ -133,6 +140,7 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnde
         chats=ChatDirectory(db),
         outputs=lambda chat: speaking_to[-1](chat),
         timer=ManualTimer(),
+        fetcher=NoFiles(),
         settings=CoreSettings(
             web_url="https://nemovideo.example",
             still_working_seconds=0.05,

@@ -108,3 +108,11 @@ async def test_the_delivered_videos_file_id_is_kept(db: Database) -> None:
     assert (await db.renders.get("render_9")).video_file_id is None
     await db.renders.keep_video("render_9", "BAACAgQAAx0")
     assert (await db.renders.get("render_9")).video_file_id == "BAACAgQAAx0"
+
+
+async def test_a_local_render_keeps_its_source_and_words(db: Database) -> None:
+    await db.renders.add("cloud_1", 1, "session")
+    await db.renders.add("local_1", 1, "session", source="local", instruction="verticale")
+    cloud, local = await db.renders.undelivered()
+    assert (cloud.source, cloud.instruction) == ("cloud", None)
+    assert (local.source, local.instruction) == ("local", "verticale")

@@ -19,6 +19,7 @@ from bot.core.notices import (
     HelpShown,
     LanguageChanged,
     LanguageChoices,
+    LocalVideoFailed,
     NothingToExport,
     NothingToUpload,
     Notice,
@@ -40,6 +41,7 @@ from bot.i18n import Translator
 from bot.telegram.commands import command_name
 from bot.telegram.texts import commands, native
 from bot.telegram.texts.failures import explain, supported_formats
+from bot.telegram.texts.local import local_failure_text, local_offer_text
 from bot.telegram.texts.timeline import timeline_text
 
 _MB = 1_000_000
@@ -140,8 +142,11 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             return _after_cut(lead, timeline, tr)
         case ProjectStarted():
             return _("🆕 New project started. Send me photos or clips to begin.")
-        case Failed(reason=reason, register_link=link, account_link=site):
-            return explain(reason, tr, link, site)
+        case Failed(reason=reason, register_link=link, account_link=site, local_video=offer):
+            text = explain(reason, tr, link, site)
+            return f"{text}\n\n{local_offer_text(tr)}" if offer else text
+        case LocalVideoFailed():
+            return local_failure_text(notice, tr)
         case WhichDidYouMean(options=options) if Action.EXPORT in options:
             return _("🤔 Do you want the finished video now, or is this a change to make first?")
         case WhichDidYouMean():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.notices import (
     Downloading,
     Progress,
+    Queued,
     Rendering,
     ToolActivity,
     Uploading,
@@ -41,3 +42,7 @@ def progress_text(progress: Progress, tr: Translator) -> str:
             )
         case Downloading():
             return _("⏳ Almost done: getting the video ready to send you…")
+        case Queued(position=position):
+            return _(
+                "🎞️ In line: #{position}. Your video starts as soon as the ones before it are done…"
+            ).format(position=tr.number(position))

@@ -23,7 +23,7 @@ from bot.core.actions import Action, Instruction, Request, Sender
 from bot.core.agent_turns import TurnRunner
 from bot.core.chats import ChatDirectory
 from bot.core.collections import Collections
-from bot.core.exports import Exporter
+from bot.core.exports import ExportAttempt, Exporter
 from bot.core.links import extract_links, spelled_out
 from bot.core.local_exports import LocalExporter, LocalRender
 from bot.core.notices import (
@@ -244,13 +244,18 @@ class Dispatcher:
         offer = self._local_render is LocalRender.OFFER
         if offer:
             await self._local.remember_words(chat, request.text)
+        # A render already on record still arrives (after a restart, if need be): a
+        # download that failed for good is no reason to offer a second video.
+        attempt = ExportAttempt()
         async with self._once_in_line(chat, out) as first:
             if first:
                 async with (
                     self._runner.exclusive(chat, out),
-                    self._runner.failures(chat, out, offer_local_video=offer),
+                    self._runner.failures(
+                        chat, out, offer_local_video=lambda: offer and not attempt.on_record
+                    ),
                 ):
-                    await self._exporter.export(chat, out)
+                    await self._exporter.export(chat, out, attempt)
 
     async def _local_video(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
         """Make the video on this machine, from the chat's uploads: free, and simpler.

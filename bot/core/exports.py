@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot import metrics
@@ -33,6 +34,13 @@ from storage import Database, RenderRecord
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class ExportAttempt:
+    """What became of one export before it failed: was its render already on record?"""
+
+    on_record: bool = False
+
+
 class Exporter:
     """Renders drafts and delivers the videos, surviving restarts in between."""
 
@@ -51,10 +59,13 @@ class Exporter:
         self._upload_limit = upload_limit
         self._workdir = workdir
 
-    async def export(self, chat: ChatRef, out: ChatOutput) -> None:
+    async def export(
+        self, chat: ChatRef, out: ChatOutput, attempt: ExportAttempt | None = None
+    ) -> None:
         """Render the chat's project and send the video; say so when there is nothing yet.
 
-        Raises NemoError for the caller to explain.
+        Raises NemoError for the caller to explain; ``attempt`` then tells whether the
+        render was on record by then (it will still be delivered, after a restart).
         """
         session = await self._sessions.session(chat)
         try:
@@ -69,6 +80,8 @@ class Exporter:
             await progress.update(Rendering(progress=None))
             render_id = await self._nemo.submit_render(session.session_id, state.draft)
             await self._db.renders.add(render_id, chat.chat_id, session.session_id)
+            if attempt is not None:
+                attempt.on_record = True
             # The render record answers for the request now: a restart resumes it.
             await handed_over()
             log.info(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from bot.core.actions import Action
 from bot.core.failures import Failure, failure_of
@@ -105,19 +105,24 @@ class RequestRunner:
 
     @contextlib.asynccontextmanager
     async def failures(
-        self, chat: ChatRef, out: ChatOutput, *, offer_local_video: bool = False
+        self,
+        chat: ChatRef,
+        out: ChatOutput,
+        *,
+        offer_local_video: Callable[[], bool] = lambda: False,
     ) -> AsyncIterator[None]:
         """Turn a cloud error into a notice; the recovery it needs is in the notice.
 
-        With ``offer_local_video`` (an export), a failure the cloud will not soon get
-        over comes with a button for a video the bot makes itself.
+        Where ``offer_local_video`` says so when asked (an export whose cloud video is
+        not on its way), a failure the cloud will not soon get over comes with a button
+        for a video the bot makes itself.
         """
         try:
             yield
         except NemoError as error:
             log.warning("chat %s: %s", chat.chat_id, type(error).__name__)
             reason = failure_of(error)
-            offer = offer_local_video and reason in LOCAL_VIDEO_FAILURES
+            offer = reason in LOCAL_VIDEO_FAILURES and offer_local_video()
             steps = (Action.LOCAL_VIDEO,) if offer else ()
             if reason in _ACCOUNT_FAILURES:
                 notice = Failed(

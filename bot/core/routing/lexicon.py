@@ -78,6 +78,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("gratuito", "a pagamento", "cost", "costs", "price", "free", "pay", "afford"),
         *("收费", "要钱", "多少钱", "免费", "花多少", "扣多少", "价格", "几次"),
         *("贵", "贵吗", "charged", "charge", "paid", "pagare", "a pagamento?"),
+        *("permettermi", "permettere", "付得起", "付不起", "负担得起"),  # "can I afford"
     ),
     Tag.STATE: (
         *("stato", "tracce", "traccia", "timeline", "riepilogo", "riassunto"),
@@ -158,6 +159,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     ),
     Tag.SELF: (
         *("da solo", "da sola", "per conto mio", "myself", "i will", "i m going to"),
+        *("should i", "shall i"),  # "should I send it?": the person sends, to the bot
         *("自己", "我来"),
     ),
     Tag.NEGATION: (

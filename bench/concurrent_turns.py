@@ -36,8 +36,8 @@ from bench.support import (
     verdict,
     violations,
 )
-from tests.fakes import nemo_server as steps
-from tests.fakes.telegram_chats import FakeChat
+from tests.fakes.nemo import steps
+from tests.fakes.telegram.chats import FakeChat
 
 RSS_TARGET = 300 * 1000 * 1000
 P99_TARGET = 0.1

@@ -30,9 +30,9 @@ from bench.support import (
     table,
     verdict,
     violations,
-    wait_until,
 )
-from tests.fakes.nemo_server import DEFAULT_REPLY
+from tests.fakes.nemo import DEFAULT_REPLY
+from tests.waiting import until_sync
 
 TARGET_SECONDS = 2.0
 FIXED_POLL = 30.0
@@ -77,10 +77,12 @@ def main() -> None:
             nemo.render_seconds = seconds
             before = set(nemo.renders)
             chat.send_text("esporta")
-            new = wait_until(lambda b=before: set(nemo.renders) - b, 30, what="render submitted")
+            new = until_sync(
+                lambda b=before: set(nemo.renders) - b, 30, interval=0.05, what="render submitted"
+            )
             render_chat[new.pop()] = chat.id
 
-        wait_until(
+        until_sync(
             lambda: len(watcher.calls("sendVideo")) >= len(chats),
             args.longest + 2 * FIXED_POLL + 30,
             interval=0.5,

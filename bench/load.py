@@ -60,12 +60,11 @@ from bench.support import (
     verdict,
 )
 from tests.e2e.harness import deployment_env
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import SAMPLE_MP4, FakeSession, NemoFake
-from tests.fakes.telegram_chats import FakeChat
-from tests.fakes.telegram_files import jpeg_bytes
-from tests.fakes.telegram_server import TelegramFake
-from tests.fakes.telegram_state import Call
+from tests.fakes.nemo import SAMPLE_MP4, FakeSession, NemoFake, steps
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.chats import FakeChat
+from tests.fakes.telegram.files import jpeg_bytes
+from tests.fakes.telegram.state import Call
 
 RSS_TARGET = 250 * 1000 * 1000
 P99_TARGET = 0.25

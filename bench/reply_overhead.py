@@ -58,9 +58,9 @@ from bench.support import (
     violations,
 )
 from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_chats import FakeChat
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import NemoFake
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.chats import FakeChat
 
 COMMANDS = ("/aiuto", "crediti")
 MEDIAN_TARGET = 1.3

@@ -37,8 +37,8 @@ from bench.support import (
     violations,
 )
 from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import SAMPLE_MP4, NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import SAMPLE_MP4, NemoFake
+from tests.fakes.telegram import TelegramFake
 
 RSS_TARGET = 64 * 1000 * 1000
 THROUGHPUT_TARGET = 0.6

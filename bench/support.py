@@ -25,23 +25,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Self
+from typing import IO, Self
 
 import psutil
 
 from bot import __version__
 from tests.e2e.harness import deployment_env
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_server import TelegramFake
-from tests.fakes.telegram_state import Call
+from tests.fakes.nemo import NemoFake
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.state import Call
+from tests.waiting import until_sync
 
 REPO = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
 ECHO_BOT = REPO / "bench" / "echo_bot.py"
 # Compiled bytecode for the processes under test, kept outside the project and its .venv.
 # A deployment runs with bytecode compiled once (or baked into its image); this sandbox sets
-# PYTHONDONTWRITEBYTECODE=1 over a .venv without __pycache__, which would add about a second
-# of compiling to every start (see bench/startup.py, which measures both).
+# PYTHONDONTWRITEBYTECODE=1, and uv compiles only site-packages at install, so the project's
+# own modules would be compiled at every start (bench/startup.py measures that path).
 PYCACHE = Path(tempfile.gettempdir()) / "italiano-bench-pycache"
 
 
@@ -99,24 +100,6 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-def wait_until(
-    predicate: Callable[[], Any], timeout: float, *, interval: float = 0.05, what: str = ""
-) -> Any:
-    """Poll ``predicate`` until it is truthy; TimeoutError naming ``what`` if it never is.
-
-    Polling (rather than the fakes' own wait) keeps the check off the fakes' lock while they
-    serve: the measured times come from their stamps, not from when we looked.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() >= deadline:
-            raise TimeoutError(f"after {timeout:g} s: {what or predicate!r}")
-        time.sleep(interval)
-
-
 # --- the processes under test ----------------------------------------------------------------
 
 
@@ -136,7 +119,8 @@ class Subject:
 
     Its output goes to a log file, shown when it fails to start. ``started`` is the
     monotonic time of the spawn, ``first_poll`` that of its first getUpdates at the fake.
-    ``python`` sets how it treats bytecode: compiled once into PYCACHE by default.
+    ``python`` sets how it treats bytecode: compiled once into PYCACHE by default. It runs
+    in ``cwd``, this checkout unless told otherwise (bench/startup.py: a fresh clone).
     """
 
     def __init__(
@@ -146,8 +130,10 @@ class Subject:
         telegram: TelegramFake,
         *,
         python: Mapping[str, str] | None = None,
+        cwd: Path = REPO,
     ) -> None:
         self._command = list(command)
+        self._cwd = cwd
         self._env = {**_inherited_env(), **(python or bytecode(PYCACHE)), **env}
         self._telegram = telegram
         # Anonymous, and read after the process ends: it lives as long as this object.
@@ -189,7 +175,7 @@ class Subject:
         group.set_member_status("member", self._telegram.user("Wake"))
         self.started = time.monotonic()
         self._process = subprocess.Popen(
-            self._command, env=self._env, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT
+            self._command, env=self._env, cwd=self._cwd, stdout=self._log, stderr=subprocess.STDOUT
         )
 
         def polling() -> Call | None:
@@ -199,7 +185,7 @@ class Subject:
             return calls[polls] if len(calls) > polls else None
 
         try:
-            self.first_poll = wait_until(polling, 60, interval=0.005, what="first getUpdates").at
+            self.first_poll = until_sync(polling, 60, interval=0.005, what="first getUpdates").at
         except BaseException:
             self.stop()
             raise
@@ -279,12 +265,16 @@ def curl_upload(upload_url: str, token: str, path: Path, *, filename: str | None
 
 
 def _inherited_env() -> dict[str, str]:
-    """PATH and the like, without any bot or bytecode setting of the benchmark's own shell."""
+    """PATH and the like, without any bot or bytecode setting of the benchmark's own shell.
+
+    VIRTUAL_ENV goes too: it names this checkout's .venv, which ``uv run`` in another
+    checkout would warn about.
+    """
     return {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("TELEGRAM_", "NEMO_", "DATABASE_", "WEBHOOK_", "RENDER_"))
-        and name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+        and name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "VIRTUAL_ENV")
     }
 
 

@@ -26,7 +26,7 @@ import psutil
 from bench.support import curl_upload, machine
 from bot import __version__
 from bot.nemo import NemoClient, UploadSource
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake
 from tests.nemo.support import MemoryStore
 
 MIB = 1024 * 1024

@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_fixtures import telegram_fake, telegram_fake_factory  # noqa: F401
+from tests.fakes.nemo import NemoFake
+from tests.fakes.telegram.fixtures import telegram_fake, telegram_fake_factory  # noqa: F401
 from tests.postgres import (  # noqa: F401
     database_url,
     postgres_database,

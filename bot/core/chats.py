@@ -8,6 +8,7 @@ are cached here rather than asked of the database each time.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.core.ports import ChatRef
 from bot.i18n import resolve_locale
@@ -16,6 +17,7 @@ from storage import Database
 log = logging.getLogger(__name__)
 
 _LANGUAGE_HINT = "language_code"
+_TOPIC = "topic"
 
 
 class ChatDirectory:
@@ -25,23 +27,37 @@ class ChatDirectory:
         self._db = db
         # (chosen language, sender's app language) per chat.
         self._languages: dict[int, tuple[str | None, str | None]] = {}
+        # The forum topic each chat last spoke to the bot in.
+        self._topics: dict[int, int | None] = {}
 
-    async def resolve(self, chat_id: int, language_code: str | None, *, is_group: bool) -> ChatRef:
-        """The chat, in the language to answer it in.
+    async def resolve(
+        self,
+        chat_id: int,
+        language_code: str | None,
+        *,
+        is_group: bool,
+        topic: int | None = None,
+    ) -> ChatRef:
+        """The chat, in the language to answer it in, in the topic it spoke in.
 
-        The sender's app language is remembered too, so that messages the bot sends on
-        its own (after a restart, when a collection closes) are in the same language.
+        The sender's app language and the topic are remembered too, so that messages
+        the bot sends on its own (after a restart, when a collection closes) are in the
+        same language and reach the same topic.
         """
         chosen, remembered = await self._language_of(chat_id)
         if language_code and language_code != remembered:
             await self._db.chats.set_setting(chat_id, _LANGUAGE_HINT, language_code)
             self._languages[chat_id] = (chosen, language_code)
+        if topic is not None and topic != await self._topic_of(chat_id):
+            await self._db.chats.set_setting(chat_id, _TOPIC, str(topic))
+            self._topics[chat_id] = topic
         locale = resolve_locale(chosen, language_code or remembered)
-        return ChatRef(chat_id=chat_id, locale=locale, is_group=is_group)
+        return ChatRef(chat_id=chat_id, locale=locale, is_group=is_group, topic=topic)
 
     async def known(self, chat_id: int) -> ChatRef:
-        """A chat the bot speaks to on its own, in the language it last used there."""
-        return await self.resolve(chat_id, None, is_group=chat_id < 0)
+        """A chat the bot speaks to on its own, in its language and last topic."""
+        chat = await self.resolve(chat_id, None, is_group=chat_id < 0)
+        return replace(chat, topic=await self._topic_of(chat_id))
 
     async def set_locale(self, chat: ChatRef, locale: str) -> ChatRef:
         """Store the chat's chosen language; later sessions are created in it."""
@@ -53,9 +69,17 @@ class ChatDirectory:
     async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
         """Follow a chat to its new id (a group upgraded to a supergroup)."""
         await self._db.migrate_chat(old_chat_id, new_chat_id)
-        self._languages.pop(old_chat_id, None)
-        self._languages.pop(new_chat_id, None)
+        for cache in (self._languages, self._topics):
+            cache.pop(old_chat_id, None)
+            cache.pop(new_chat_id, None)
         log.info("chat %s moved to %s", old_chat_id, new_chat_id)
+
+    async def _topic_of(self, chat_id: int) -> int | None:
+        if chat_id not in self._topics:
+            record = await self._db.chats.get(chat_id)
+            stored = record.settings.get(_TOPIC) if record else None
+            self._topics[chat_id] = int(stored) if stored else None
+        return self._topics[chat_id]
 
     async def _language_of(self, chat_id: int) -> tuple[str | None, str | None]:
         if chat_id not in self._languages:

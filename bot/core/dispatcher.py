@@ -22,6 +22,7 @@ from bot.core.notices import (
     Activity,
     AdminsOnly,
     AgentReply,
+    AlreadyInProject,
     CreditsShown,
     ExportAlreadyComing,
     Greeting,
@@ -32,13 +33,15 @@ from bot.core.notices import (
     NothingToUpload,
     ProjectStarted,
     TimelineShown,
+    TooManyWaiting,
     TurnCutShort,
     UploadAcknowledged,
     Uploading,
+    WhichDidYouMean,
 )
 from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
-from bot.core.requests import RequestRunner
-from bot.core.router import classify
+from bot.core.requests import LineFull, RequestRunner
+from bot.core.router import route
 from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
 from bot.core.uploads import IncomingFile, Uploader, UploadReport
@@ -97,14 +100,29 @@ class Dispatcher:
         }
 
     async def dispatch(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
-        """Run what the request asks for."""
-        await self._table[request.action](chat, request, out)
+        """Run what the request asks for, unless the chat's line is full."""
+        try:
+            await self._table[request.action](chat, request, out)
+        except LineFull as full:
+            log.warning("chat %s: line full, %s refused", chat.chat_id, request.action)
+            if full.first:
+                await out.show(TooManyWaiting())
 
     async def text(
         self, chat: ChatRef, text: str, out: ChatOutput, sender: Sender | None = None
     ) -> None:
-        """Read what a free-text message asks for, and run it."""
-        await self.dispatch(chat, Request(classify(text), text, sender), out)
+        """Read what a free-text message asks for, and run it; when unsure, ask."""
+        routing = route(text)
+        # An upload needs a link to fetch: without one it is no reading worth a question.
+        options = tuple(
+            option
+            for option in routing.unsure_between
+            if option is not Action.UPLOAD or extract_links(text)
+        )
+        if len(options) > 1:
+            await out.show(WhichDidYouMean(options))
+            return
+        await self.dispatch(chat, Request(routing.action, text, sender), out)
 
     async def follow(self, chat: ChatRef, instruction: Instruction, out: ChatOutput) -> None:
         """Run what came with an upload: a parsed command, or text to read."""
@@ -131,20 +149,25 @@ class Dispatcher:
         An album's files may still be arriving: each is uploaded as it comes, and the
         acknowledgement waits for the last. Its caption may come on any item, so
         ``instruction`` is asked for only once the files have all arrived. Free text
-        runs only when something was uploaded (it speaks of the files); a command runs
-        whatever became of them.
+        runs only when the files are in the project, new or sent before (it speaks of
+        them); a command runs whatever became of them.
         """
         self._draft_may_change(chat)
         async with self._runner.in_order(chat.chat_id):
             report = UploadReport()
             await self._collections.touch(chat.chat_id)
-            async with self._runner.failures(chat, out):
-                async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
-                    report = await self._uploader.upload(chat, _counted(files, progress))
-                contributor = sender.name if sender is not None and chat.is_group else None
-                await self._acknowledge(report, out, contributor)
+            async with (
+                self._runner.failures(chat, out),
+                out.working(Activity.UPLOADING_DOCUMENT) as progress,
+            ):
+                report = await self._uploader.upload(chat, _counted(files, progress))
             then = instruction()
-            if isinstance(then, Request) or (then and then.strip() and report.uploaded):
+            follows = isinstance(then, Request) or bool(
+                then and then.strip() and report.in_project
+            )
+            contributor = sender.name if sender is not None and chat.is_group else None
+            await self._acknowledge(chat, report, out, contributor, instruction_follows=follows)
+            if then is not None and follows:
                 await self.follow(chat, then, out)
 
     async def _start(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
@@ -202,17 +225,17 @@ class Dispatcher:
             await out.show(TimelineShown(timeline), (Action.EXPORT,))
 
     async def _links(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
-        """Upload media by link; the cloud fetches it."""
+        """Upload media by link; the cloud fetches it, in the chat's order like any file."""
         urls = extract_links(request.text)
         if not urls:
             await out.show(NothingToUpload())
             return
         self._draft_may_change(chat)
-        async with self._runner.failures(chat, out):
+        async with self._runner.exclusive(chat, out), self._runner.failures(chat, out):
             async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
                 await progress.update(Uploading(count=len(urls)))
                 report = await self._uploader.upload_links(chat, urls)
-            await self._acknowledge(report, out)
+            await self._acknowledge(chat, report, out)
 
     async def _collect(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
         opened_by = request.sender.name if request.sender else "?"
@@ -251,12 +274,23 @@ class Dispatcher:
         self._export_in_line.pop(chat.chat_id, None)
 
     async def _acknowledge(
-        self, report: UploadReport, out: ChatOutput, contributor: str | None = None
+        self,
+        chat: ChatRef,
+        report: UploadReport,
+        out: ChatOutput,
+        contributor: str | None = None,
+        *,
+        instruction_follows: bool = False,
     ) -> None:
         for refusal in report.refused:
             await out.show(refusal)
         if report.uploaded:
-            await out.show(UploadAcknowledged(report.uploaded, report.total, contributor))
+            await out.show(
+                UploadAcknowledged(report.uploaded, report.total, contributor, instruction_follows)
+            )
+        elif report.already_in:
+            total = await self._sessions.item_count(chat)
+            await out.show(AlreadyInProject(report.already_in, total))
 
 
 async def _may_change_group_language(sender: Sender | None) -> bool:

@@ -15,10 +15,13 @@ import io
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-import pillow_heif
-import soundfile as sf
-from PIL import Image, ImageOps
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow, pillow-heif and soundfile (which loads numpy) are imported by the functions that
+# convert a file: together they cost the bot's start-up about 70 ms that most runs never use.
 
 PRODUCT_MAX_BYTES = 200 * 1024 * 1024
 BOT_API_DOWNLOAD_MAX = 20 * 1000 * 1000  # getFile on the cloud Bot API; PTB uses int(20e6)
@@ -164,78 +167,10 @@ def _audio_stream(head: bytes) -> MediaFormat | None:
     return MP3 if layer_3 and bitrate != 0b1111 and rate != 0b11 else None
 
 
-@dataclass(frozen=True)
-class Unsupported:
-    """The file is not a format we accept; ``format_name`` is what to call it, if known.
-
-    It names the sniffed format ("ogg") when the content is recognised, else the claimed
-    file's extension when that is not one we support ("pdf"), else None: a supported
-    extension on unknown content would name the very format we accept.
-    """
-
-    format_name: str | None
-
-
-@dataclass(frozen=True)
-class TooLarge:
-    """The file is over the limit the caller gave (the product's, or a download limit)."""
-
-    size: int
-    limit: int
-
-
-@dataclass(frozen=True)
-class Empty:
-    """The file has no content."""
-
-
-Rejection = Unsupported | TooLarge | Empty
-
-
-@dataclass(frozen=True)
-class MediaCheck:
-    """The verdict on one file: ``format`` is what the content is (None when unknown),
-    ``reason`` why it is refused (None when accepted)."""
-
-    format: MediaFormat | None
-    reason: Rejection | None
-
-    @property
-    def ok(self) -> bool:
-        """True when the file can be uploaded."""
-        return self.reason is None
-
-
-def check(
-    head: bytes, size: int | None, *, claimed_name: str | None, max_bytes: int
-) -> MediaCheck:
-    """Judge a file before uploading it: emptiness, then size, then content.
-
-    Size comes before content so that a caller can refuse a file that is too large
-    before downloading a byte of it (Telegram will not serve it anyway); ``size`` is
-    None when unknown (a link), and then only content is judged.
-    """
-    media = sniff(head)
-    if size == 0 or (size is None and not head):
-        return MediaCheck(media, Empty())
-    if size is not None and size > max_bytes:
-        return MediaCheck(media, TooLarge(size, max_bytes))
-    if media is None or not media.uploadable:
-        return MediaCheck(media, Unsupported(_unsupported_name(media, claimed_name)))
-    return MediaCheck(media, None)
-
-
 def canonical_extension(name: str) -> str | None:
     """The extension of a file name or URL path, lower case, with aliases folded ("jpeg")."""
     suffix = PurePosixPath(name).suffix.lower().removeprefix(".")
     return _EXTENSION_ALIASES.get(suffix, suffix) or None
-
-
-def _unsupported_name(media: MediaFormat | None, claimed_name: str | None) -> str | None:
-    if media is not None:
-        return media.extension
-    claimed = canonical_extension(claimed_name) if claimed_name else None
-    return claimed if claimed not in SUPPORTED_EXTENSIONS else None
 
 
 class CorruptMedia(Exception):
@@ -260,6 +195,8 @@ def heic_to_jpeg(data: bytes, *, quality: int = 92) -> bytes:
     Raises CorruptMedia when the data cannot be decoded, or would decode to more pixels
     than Pillow's decompression-bomb limit (a small file can claim a huge picture).
     """
+    from PIL import ImageOps
+
     try:
         image = _decode_heif(data)
         upright = ImageOps.exif_transpose(image)
@@ -273,6 +210,9 @@ def heic_to_jpeg(data: bytes, *, quality: int = 92) -> bytes:
 
 def _decode_heif(data: bytes) -> Image.Image:
     """Decode the primary image, checking its size first: decoding is what costs memory."""
+    import pillow_heif
+    from PIL import Image
+
     heif = pillow_heif.open_heif(data)
     width, height = heif.size
     limit = Image.MAX_IMAGE_PIXELS
@@ -287,6 +227,8 @@ def voice_to_mp3(data: bytes) -> bytes:
     Decoded a block at a time, so the samples of a long note are never all in memory.
     Raises CorruptMedia when the data cannot be decoded.
     """
+    import soundfile as sf
+
     output = io.BytesIO()
     try:
         with (

@@ -1,8 +1,11 @@
 """How every request runs: in its chat's order, with cloud failures told, not raised.
 
 A chat's requests queue behind each other (see ``gate``), and a person whose message
-has to wait is told so once. A cloud error ends as a ``Failed`` notice carrying its
-reason and, when credits ran out, where to get more: nothing raw reaches the chat.
+has to wait is told so once. Only a few may wait: each waiting request holds one of the
+bot's update slots and would become a paid turn on the bot's one NemoVideo account, so
+a chat that floods the bot is refused politely past that, and other chats never notice.
+A cloud error ends as a ``Failed`` notice carrying its reason and, when credits ran
+out, where to get more: nothing raw reaches the chat.
 """
 
 from __future__ import annotations
@@ -20,6 +23,25 @@ from bot.nemo import NemoError
 
 log = logging.getLogger(__name__)
 
+# Failures about the bot's NemoVideo account, whose way out is on NemoVideo's site.
+_ACCOUNT_FAILURES = frozenset({Failure.OUT_OF_CREDITS, Failure.EXPORT_NOT_IN_PLAN})
+
+# How many requests of one chat may wait behind the running one: enough for a person
+# who types ahead, far below what a script sends.
+MAX_WAITING = 3
+
+
+class LineFull(Exception):
+    """The chat already has as many requests waiting as it may.
+
+    ``first`` is True for the first refusal since the line filled: the person is told
+    once, not once per message of a flood.
+    """
+
+    def __init__(self, *, first: bool) -> None:
+        super().__init__("too many requests waiting")
+        self.first = first
+
 
 class RequestRunner:
     """The per-chat line every request stands in, and the net under it."""
@@ -27,6 +49,9 @@ class RequestRunner:
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
         self._gate = ChatGate()
+        self._waiting: dict[int, int] = {}
+        # Chats told their line is full, until it has room again.
+        self._refusing: set[int] = set()
 
     @contextlib.asynccontextmanager
     async def in_order(self, chat_id: int) -> AsyncIterator[None]:
@@ -42,11 +67,37 @@ class RequestRunner:
     async def exclusive(
         self, chat: ChatRef, out: ChatOutput, *, quiet: bool = False
     ) -> AsyncIterator[None]:
-        """Like ``in_order``, telling the person when the request has to wait its turn."""
-        if self._gate.busy(chat.chat_id) and not quiet:
-            await out.show(StillWorking())
-        async with self._gate.hold(chat.chat_id):
-            yield
+        """Like ``in_order``, telling the person when the request has to wait its turn.
+
+        Raises LineFull, before anything is done, when too many already wait. A request
+        counts as waiting from the moment it arrives: telling the person takes a while
+        (Telegram's pace), and a flood must not slip past the count meanwhile.
+        """
+        chat_id = chat.chat_id
+        waits = self._gate.busy(chat_id)
+        if waits:
+            if self._waiting.get(chat_id, 0) >= MAX_WAITING:
+                first = chat_id not in self._refusing
+                self._refusing.add(chat_id)
+                raise LineFull(first=first)
+            self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+        try:
+            if waits and not quiet:
+                await out.show(StillWorking())
+            async with self._gate.hold(chat_id):
+                if waits:
+                    waits = False
+                    self._stop_waiting(chat_id)
+                yield
+        finally:
+            if waits:
+                self._stop_waiting(chat_id)
+
+    def _stop_waiting(self, chat_id: int) -> None:
+        self._waiting[chat_id] -= 1
+        self._refusing.discard(chat_id)
+        if not self._waiting[chat_id]:
+            del self._waiting[chat_id]
 
     @contextlib.asynccontextmanager
     async def failures(self, chat: ChatRef, out: ChatOutput) -> AsyncIterator[None]:
@@ -56,8 +107,16 @@ class RequestRunner:
         except NemoError as error:
             log.warning("chat %s: %s", chat.chat_id, type(error).__name__)
             reason = failure_of(error)
-            link = await self._register_link() if reason is Failure.OUT_OF_CREDITS else None
-            await out.show(Failed(reason, register_link=link))
+            if reason in _ACCOUNT_FAILURES:
+                await out.show(
+                    Failed(
+                        reason,
+                        register_link=await self._register_link(),
+                        account_link=self._sessions.web_url,
+                    )
+                )
+            else:
+                await out.show(Failed(reason))
 
     async def _register_link(self) -> str | None:
         with contextlib.suppress(NemoError):

@@ -13,8 +13,10 @@ import asyncio
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
+from bot import metrics
 from bot.core.media import (
     PRODUCT_MAX_BYTES,
     VOICE_MAX_BYTES,
@@ -36,13 +38,16 @@ from bot.nemo import (
     UnsupportedFile,
     UploadSource,
 )
-from storage import Database
+from storage import Claimant, Database
 
 log = logging.getLogger(__name__)
 
 _HEAD_BYTES = 512
 _PARALLEL_UPLOADS = 4
 _CONVERTED = {"heic", "heif", "ogg"}
+# Past this, a claim is taken for lost even in the process that made it: far longer than
+# the client's own timeouts let one upload run, so a claim this old is no upload at all.
+CLAIM_TIMEOUT = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class IncomingFile:
 
 
 class _Duplicate:
-    """The file is already in the project: nothing to do, nothing to say."""
+    """The file is already in the project: nothing to upload."""
 
 
 DUPLICATE = _Duplicate()
@@ -68,23 +73,40 @@ DUPLICATE = _Duplicate()
 
 @dataclass
 class UploadReport:
-    """What became of a batch: how many files reached the project and which were refused."""
+    """What became of a batch: how many files reached the project and which were refused.
+
+    ``already_in`` counts files the project had before (the same photo sent again).
+    """
 
     uploaded: int = 0
     total: int = 0
+    already_in: int = 0
     refused: list[UploadRefused] = field(default_factory=list)
+
+    @property
+    def in_project(self) -> bool:
+        """True when the batch's files are in the project, whether new or not."""
+        return bool(self.uploaded or self.already_in)
 
 
 class Uploader:
     """Checks and uploads batches of files into a chat's project."""
 
     def __init__(
-        self, nemo: NemoClient, sessions: Sessions, db: Database, *, download_limit: int
+        self,
+        nemo: NemoClient,
+        sessions: Sessions,
+        db: Database,
+        *,
+        download_limit: int,
+        claimant: Claimant | None = None,
     ) -> None:
+        """``claimant`` names this process on its upload claims; one per process by default."""
         self._nemo = nemo
         self._sessions = sessions
         self._db = db
         self._download_limit = download_limit
+        self._claimant = claimant or Claimant.this_boot()
 
     async def upload(self, chat: ChatRef, files: AsyncIterable[IncomingFile]) -> UploadReport:
         """Upload every acceptable file of a batch, a few at a time, and count them.
@@ -106,6 +128,8 @@ class Uploader:
                 report.uploaded += 1
             elif isinstance(outcome, UploadRefused):
                 report.refused.append(outcome)
+            else:
+                report.already_in += 1
 
         failure: NemoError | None = None
         try:
@@ -142,19 +166,33 @@ class Uploader:
             return refusal
         # Claimed before uploading, so a Telegram update delivered twice (a restart before
         # its offset was confirmed) never uploads the same file into the project twice.
-        claimed = await self._db.uploads.record(
-            chat.chat_id, session.session_id, incoming.unique_id, incoming.file_name or "", ""
+        # A claim a killed process left behind is no duplicate: the file is uploaded now.
+        claimed = await self._db.uploads.claim(
+            chat.chat_id,
+            session.session_id,
+            incoming.unique_id,
+            incoming.file_name or "",
+            "",
+            claimant=self._claimant,
+            stale_before=datetime.now(UTC) - CLAIM_TIMEOUT,
         )
         if not claimed:
             return DUPLICATE
         try:
             outcome = await self._prepare_and_send(chat, session, incoming)
         except BaseException:
-            await self._db.uploads.forget(session.session_id, incoming.unique_id)
+            await self._forget(session, incoming)
             raise
-        if outcome is not None:
-            await self._db.uploads.forget(session.session_id, incoming.unique_id)
+        if outcome is None:
+            await self._db.uploads.mark_uploaded(session.session_id, incoming.unique_id)
+        else:
+            await self._forget(session, incoming)
         return outcome
+
+    async def _forget(self, session: Session, incoming: IncomingFile) -> None:
+        await self._db.uploads.forget(
+            session.session_id, incoming.unique_id, claimant=self._claimant
+        )
 
     async def _prepare_and_send(
         self, chat: ChatRef, session: Session, incoming: IncomingFile
@@ -168,6 +206,7 @@ class Uploader:
             return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
         except FileTooLarge:
             return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
+        metrics.upload(prepared.size or incoming.size)
         return None
 
     async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> None:

@@ -98,11 +98,6 @@ class NemoClient:
         """Close the connection pool; the client cannot be used afterwards."""
         await self._channel.aclose()
 
-    @property
-    def is_anonymous(self) -> bool:
-        """Whether the client uses anonymous tokens (no operator-configured NEMO_TOKEN)."""
-        return not self._channel.tokens.is_static
-
     async def anonymous_user_id(self) -> str | None:
         """The anonymous user id (for the register link), None with a configured token."""
         return await self._channel.tokens.user_id()
@@ -161,7 +156,7 @@ class NemoClient:
         if reply.response is None:
             events = events_of(events_from_payload(reply.data))
         else:
-            events = iter_events(reply.response.aiter_lines())
+            events = iter_events(reply.response)
         turn_events = guard_turn(events, total=t.turn_total, idle=t.turn_idle)
         try:
             async with contextlib.aclosing(turn_events) as turn:

@@ -1,16 +1,26 @@
 """Turn the /run_sse event stream into AgentEvent values.
 
-The contract lists several forms and nobody has seen the live service, so the
-parser accepts all of them and never raises: ADK events (`content.parts` with
+httpx-sse splits the stream into events; this module reads their data. The
+contract lists several forms and nobody has seen the live service, so the
+reader accepts all of them and never raises: ADK events (`content.parts` with
 `text`, `functionCall`, `functionResponse`), the older `{"type": ...}` events,
-four spellings of a heartbeat (JSON, the bare word, empty data, an SSE comment)
-and three spellings of an error. Anything else is noise and counts as a heartbeat.
+heartbeats as JSON, as the bare word or as empty data, and three spellings of an
+error. Anything else is noise and counts as a heartbeat.
+
+The fourth heartbeat of the contract, an SSE comment (`: keep-alive`), never
+becomes an event: httpx-sse drops comments, as the SSE specification says. Nothing
+is lost by it, because a turn is judged stuck by the time since its last text or
+tool event (`bot.nemo.turns`), never by counting heartbeats.
 """
 
+import contextlib
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterable
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
+
+import httpx
+from httpx_sse import EventSource
 
 from bot.nemo.models import AgentError, AgentEvent, AgentText, Heartbeat, ToolCall, ToolResult
 
@@ -19,32 +29,41 @@ logger = logging.getLogger(__name__)
 _HEARTBEAT_TYPES = frozenset({"heartbeat", "ping", "keepalive", "keep-alive"})
 
 
-async def iter_events(lines: AsyncIterable[str]) -> AsyncGenerator[AgentEvent, None]:
-    """Decode SSE lines (without line endings) into events, comments included as heartbeats.
-
-    Written by hand rather than with httpx-sse because a comment line must reach the
-    caller: it is how some servers keep a long turn alive.
-    """
-    data: list[str] = []
-    async for line in lines:
-        if not line:
-            if data:
-                for event in parse_data("\n".join(data)):
+async def iter_events(response: httpx.Response) -> AsyncGenerator[AgentEvent, None]:
+    """Decode an open /run_sse answer into events; the caller closes the response."""
+    async with contextlib.aclosing(_with_final_blank_line(response)) as body:
+        source = EventSource(
+            httpx.Response(
+                response.status_code,
+                # Any 2xx answer that is not JSON is read as a stream, as before there was a
+                # contract; httpx-sse would refuse one that is not labelled text/event-stream.
+                headers={"content-type": f"text/event-stream; charset={response.encoding}"},
+                content=body,
+            )
+        )
+        async with contextlib.aclosing(source.aiter_sse()) as stream:
+            async for sse in stream:
+                for event in parse_data(sse.data):
                     yield event
-                data = []
-            continue
-        if line.startswith(":"):
-            yield Heartbeat()
-            continue
-        field, _, value = line.partition(":")
-        if field == "data":
-            data.append(value.removeprefix(" "))
-        elif field.strip().lower() == "heartbeat":
-            yield Heartbeat()
-    if data:
-        # The server closed without the final blank line; the event is still whole.
-        for event in parse_data("\n".join(data)):
-            yield event
+
+
+async def _with_final_blank_line(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body, ended by a blank line if it was not.
+
+    A server that closes right after its last `data:` line has sent a whole event,
+    often the agent's answer; the SSE specification (and so httpx-sse) would drop it
+    for want of the blank line that dispatches it. Only the missing line ends are
+    added: each extra blank line would dispatch one more (empty) event once an `id:`
+    was seen, since the last event id is kept from event to event.
+    """
+    tail = b""
+    async for chunk in response.aiter_bytes():
+        tail = (tail + chunk)[-4:]
+        yield chunk
+    lines = tail.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line_ends = len(lines) - len(lines.rstrip(b"\n"))
+    # CRLF, not LF: an LF after a final CR would only complete that CR's line end.
+    yield b"\r\n" * max(0, 2 - line_ends)
 
 
 def parse_data(data: str) -> list[AgentEvent]:

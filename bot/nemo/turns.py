@@ -1,9 +1,10 @@
 """The rules of one chat turn, applied to its stream of events.
 
 A turn may last 15 minutes, but ten minutes of heartbeats only (or of silence)
-means it is stuck. Heartbeats still reach the caller, who shows progress with
-them; only text and tool events count as news. An error event ends the turn,
-and the service's "I encountered a temporary issue" after a real answer is noise.
+means it is stuck: what counts is the time since the last text or tool event, so
+a heartbeat the stream never shows as an event (an SSE comment) changes nothing.
+An error event ends the turn, and the service's "I encountered a temporary issue"
+after a real answer is noise.
 """
 
 import asyncio

@@ -57,6 +57,18 @@ def has_media(message: Message) -> bool:
     return media_of(message) is not None
 
 
+def names_bot(message: Message | None, *, bot_id: int, username: str) -> bool:
+    """A command naming the bot (``/cmd@thisbot``) or a reply to it: in a group, a bare
+    ``/cmd`` may be meant for any of its bots.
+    """
+    if message is None:
+        return False
+    command = parse_slash(message.text or message.caption)
+    if command is not None and command.bot is not None:
+        return command.bot.casefold() == username.casefold()
+    return replies_to_bot(message, bot_id)
+
+
 def is_addressed(message: Message, *, bot_id: int, username: str) -> bool:
     """A command for the bot, a mention of it, or a reply to it."""
     return (

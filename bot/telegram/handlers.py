@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 
-from telegram import ChatMember, ChatMemberUpdated, Message, Update
+from telegram import CallbackQuery, ChatMember, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError, TimedOut
 from telegram.ext import (
@@ -29,6 +29,7 @@ from bot.core.actions import Action, Instruction, Request
 from bot.core.uploads import IncomingFile
 from bot.i18n import resolve_locale
 from bot.telegram import addressing, commands, keyboards, priority
+from bot.telegram.access import access_of, migration_of
 from bot.telegram.albums import Album
 from bot.telegram.context import BotContext, ChatView, Services, services_of
 from bot.telegram.files import MEDIA_FILTER, incoming_file
@@ -39,23 +40,32 @@ log = logging.getLogger(__name__)
 
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
+# The update types the handlers below serve: the only ones asked of Telegram (bot.app), and
+# the only ones the guard lets through. A feature that handles another type adds it here.
+UPDATE_TYPES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+
 
 async def guard(update: Update, context: BotContext) -> None:
-    """Serve only ALLOWED_CHATS when it is set; others cost nothing.
+    """Serve only UPDATE_TYPES, and only ALLOWED_CHATS when it is set; others cost nothing.
 
-    A person writing privately or tapping a button is told why; a group outside the
-    list is not answered, so the bot never chatters in groups it does not serve.
-
-    Edits and channel posts are dropped too: re-running an edited request would charge
-    it twice.
+    Another type is dropped even when Telegram delivers it: an edit re-run would charge
+    its request twice, and business messages, reactions or channel posts are beyond what
+    the later guards understand. A person writing privately or tapping a button outside
+    the list is told why, at most once an hour; a group outside it is not answered, so
+    the bot never chatters in groups it does not serve.
     """
-    if update.edited_message or update.channel_post or update.edited_channel_post:
+    if not any(getattr(update, kind) is not None for kind in UPDATE_TYPES):
         raise ApplicationHandlerStop
     priority.mark_update_arrived()
-    allowed = context.services.settings.allowed_chats
+    access = access_of(context.application)
+    chats = context.services.db.chats
+    if update.message is not None and (moved := migration_of(update.message)):
+        await access.follow(*moved, chats)
     chat = update.effective_chat
-    if not allowed or chat is None or chat.id in allowed:
+    if chat is None or await access.allows(chat, chats):
         return
+    if not access.may_refuse(chat.id):
+        raise ApplicationHandlerStop
     # Nothing is stored for a chat the bot does not serve, not even its language.
     user = update.effective_user
     locale = resolve_locale(None, user.language_code if user else None)
@@ -95,7 +105,12 @@ async def on_command(update: Update, context: BotContext) -> None:
     action = commands.action_named(parsed[0]) if parsed else None
     view = context.view
     if parsed is None or action is None:
-        await view.out.say(texts.unknown_command(view.out.tr))
+        # A group has other bots: only a command named for this bot is ours to answer.
+        me = context.services.me
+        if not view.chat.is_group or addressing.names_bot(
+            message, bot_id=me.id, username=me.username
+        ):
+            await view.out.say(texts.unknown_command(view.out.tr))
         return
     await context.services.dispatcher.dispatch(
         view.chat, _command_request(action, parsed[1], view), view.out
@@ -146,19 +161,39 @@ async def on_album(application: Application, album: Album) -> None:
 
 
 async def on_button(update: Update, context: BotContext) -> None:
-    """Run the action a button under a reply stands for."""
+    """Run the action a button stands for: a next step, or the reading a person picked."""
     query = update.callback_query
     if query is None:
         return
     view = context.view
-    action = keyboards.parse(query.data)
-    if action is None:
+    request = _button_request(query, context.services.me.username, view)
+    if request is None:
         await query.answer(texts.button_expired(view.out.tr))
         return
     await query.answer()
-    await context.services.dispatcher.dispatch(
-        view.chat, Request(action, sender=view.sender), view.out
-    )
+    if keyboards.parse_choice(query.data) is not None:
+        # A question is answered once: a second tap must not run it (and charge) again.
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+    await context.services.dispatcher.dispatch(view.chat, request, view.out)
+
+
+def _button_request(query: CallbackQuery, username: str, view: ChatView) -> Request | None:
+    """The request behind a tap, or None when the button's data or message is gone.
+
+    A choice answers the question, which replies to the message it is about: that
+    message (its text, or a caption) is what the chosen action runs on.
+    """
+    action = keyboards.parse(query.data)
+    if action is not None:
+        return Request(action, sender=view.sender)
+    chosen = keyboards.parse_choice(query.data)
+    question = query.message if isinstance(query.message, Message) else None
+    asked = question.reply_to_message if question is not None else None
+    wording = (asked.text or asked.caption) if asked is not None else None
+    if chosen is None or not wording:
+        return None
+    return Request(chosen, addressing.without_mention(wording, username), view.sender)
 
 
 async def on_added_to_group(update: Update, context: BotContext) -> None:
@@ -171,9 +206,16 @@ async def on_added_to_group(update: Update, context: BotContext) -> None:
 
 
 async def on_migrate(update: Update, context: BotContext) -> None:
-    """Follow a group that became a supergroup: its project moves with it."""
-    message = update.effective_message
+    """Follow a group that became a supergroup: its project moves with it.
+
+    Only a basic group can be upgraded, so only a group's service message is believed:
+    the same field in a private chat would hand that person's project to another chat.
+    """
+    message = update.message
     if message is None or message.migrate_to_chat_id is None:
+        return
+    if message.chat.type != ChatType.GROUP:
+        log.warning("ignored a migration from a %s chat", message.chat.type)
         return
     await context.services.chats.moved(message.chat_id, message.migrate_to_chat_id)
 
@@ -198,9 +240,15 @@ async def view_of(services: Services, update: Update) -> ChatView:
     assert chat is not None
     user = update.effective_user
     ref = await services.chats.resolve(
-        chat.id, user.language_code if user else None, is_group=chat.type in GROUP_TYPES
+        chat.id,
+        user.language_code if user else None,
+        is_group=chat.type in GROUP_TYPES,
+        topic=_topic(update),
     )
-    return ChatView(ref, services.outputs(ref), TelegramSender(chat, user))
+    message = update.message
+    output = services.outputs(ref, message.message_id if message is not None else None)
+    sender = TelegramSender(chat, user, message.sender_chat if message else None)
+    return ChatView(ref, output, sender)
 
 
 async def _upload(
@@ -242,6 +290,14 @@ async def _album_files(services: Services, album: Album) -> AsyncIterator[Incomi
         incoming = incoming_file(message, message.get_bot(), services.downloads)
         if incoming is not None:
             yield incoming
+
+
+def _topic(update: Update) -> int | None:
+    """The forum topic the update comes from (a button's message tells it too)."""
+    message = update.effective_message
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
 
 
 def _is_service(message: Message) -> bool:

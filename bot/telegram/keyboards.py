@@ -10,14 +10,17 @@ from bot.core.actions import Action
 from bot.i18n import Translator
 
 CALLBACK_PREFIX = "next:"
+# A choice between readings of a message the router was unsure of; the message itself
+# is the one the question replies to.
+CHOICE_PREFIX = "pick:"
 
 
 def _labels(tr: Translator) -> dict[Action, str]:
     """The actions a button can ask for, and what the button says."""
     _ = tr.gettext
     return {
-        Action.EXPORT: _("🎬 Export"),
-        Action.STATE: _("📋 Tracks"),
+        Action.EXPORT: _("🎬 Get the video"),
+        Action.STATE: _("📋 What's in it"),
         Action.CREDITS: _("💳 Credits"),
     }
 
@@ -40,8 +43,45 @@ _BUTTON_ACTIONS = frozenset({Action.EXPORT, Action.STATE, Action.CREDITS})
 
 
 def parse(data: str | None) -> Action | None:
-    """The action a button stands for, or None for stale or foreign data."""
-    if not data or not data.startswith(CALLBACK_PREFIX):
+    """The action a next-step button stands for, or None for stale or foreign data."""
+    return _action(data, CALLBACK_PREFIX, _BUTTON_ACTIONS)
+
+
+def choices(options: Sequence[Action], tr: Translator) -> InlineKeyboardMarkup:
+    """One button per reading of the message, one per row so each label can be whole."""
+    labels = _choice_labels(tr)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(labels[option], callback_data=f"{CHOICE_PREFIX}{option}")]
+            for option in options
+        ]
+    )
+
+
+def parse_choice(data: str | None) -> Action | None:
+    """The reading a choice button picks, or None for stale or foreign data."""
+    return _action(data, CHOICE_PREFIX, _CHOICE_ACTIONS)
+
+
+def _choice_labels(tr: Translator) -> dict[Action, str]:
+    """What each reading of an unclear message is called on its button."""
+    _ = tr.gettext
+    return {
+        Action.EXPORT: _("📤 Export the video now"),
+        Action.CHAT: _("✏️ It is a change to the video"),
+        Action.CREDITS: _("💳 Show the credits"),
+        Action.STATE: _("📋 Show the project so far"),
+        Action.UPLOAD: _("📎 Add what the link points to"),
+    }
+
+
+_CHOICE_ACTIONS = frozenset(
+    {Action.EXPORT, Action.CHAT, Action.CREDITS, Action.STATE, Action.UPLOAD}
+)
+
+
+def _action(data: str | None, prefix: str, allowed: frozenset[Action]) -> Action | None:
+    if not data or not data.startswith(prefix):
         return None
-    value = data.removeprefix(CALLBACK_PREFIX)
-    return next((action for action in _BUTTON_ACTIONS if action.value == value), None)
+    value = data.removeprefix(prefix)
+    return next((action for action in allowed if action.value == value), None)

@@ -15,9 +15,9 @@ from contextlib import asynccontextmanager
 from enum import Enum
 from functools import partial
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, ChatMigrated, NetworkError, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
 from bot.core.actions import Action
 from bot.core.notices import (
@@ -27,8 +27,9 @@ from bot.core.notices import (
     Progress,
     VideoReady,
     VideoTooBig,
+    WhichDidYouMean,
 )
-from bot.core.ports import ChatRef
+from bot.core.ports import ChatRef, ChatUnreachable
 from bot.i18n import Catalogs, Translator
 from bot.telegram import keyboards
 from bot.telegram.progress import StatusMessage
@@ -77,12 +78,16 @@ class TelegramOutput:
         *,
         sees_everything: bool = False,
         moved: ChatMoved | None = None,
+        request_message_id: int | None = None,
     ) -> None:
         self._bot = bot
         self._chat_id = chat.chat_id
+        self._request_message_id = request_message_id
         self._catalogs = catalogs
         self._tr = catalogs.translator(chat.locale)
         self._is_group = chat.is_group
+        # In a forum, a message without the topic lands in General, which may be closed.
+        self._topic = chat.topic
         self._sees_everything = sees_everything
         self._moved = moved
 
@@ -101,13 +106,38 @@ class TelegramOutput:
         if isinstance(notice, LanguageChanged):
             self._tr = self._catalogs.translator(notice.locale)
         markup = keyboards.next_steps(next_steps, self._tr)
-        if isinstance(notice, VideoReady):
+        if isinstance(notice, WhichDidYouMean):
+            await self._ask(notice)
+        elif isinstance(notice, VideoReady):
             await self._send_video(notice, markup)
         elif isinstance(notice, VideoTooBig):
             await self._deliver_text(notice_text(notice, self._tr), markup)
         else:
             text = notice_text(notice, self._tr, sees_everything=self._sees_everything)
             await self.say(text, markup)
+
+    async def _ask(self, question: WhichDidYouMean) -> None:
+        """Ask, replying to the message in question: a tap on an answer reads it from
+        there, so nothing needs keeping meanwhile and a restart loses nothing."""
+        reply = (
+            None
+            if self._request_message_id is None
+            else ReplyParameters(self._request_message_id, allow_sending_without_reply=True)
+        )
+        text = notice_text(question, self._tr)
+        markup = keyboards.choices(question.options, self._tr)
+        try:
+            await self._following_moves(
+                lambda chat_id: self._bot.send_message(
+                    chat_id,
+                    text,
+                    reply_markup=markup,
+                    reply_parameters=reply,
+                    message_thread_id=self._topic,
+                )
+            )
+        except TimedOut:
+            log.warning("chat %s: a question timed out; not resent", self._chat_id)
 
     async def say(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Send text, split at Telegram's length limit; buttons go under the last part.
@@ -123,7 +153,9 @@ class TelegramOutput:
     @asynccontextmanager
     async def working(self, activity: Activity) -> AsyncIterator[_Reporter]:
         """A status message and chat action that last as long as the body."""
-        status = StatusMessage(self._bot, self._chat_id, activity.value, is_group=self._is_group)
+        status = StatusMessage(
+            self._bot, self._chat_id, activity.value, is_group=self._is_group, topic=self._topic
+        )
         await status.start()
         try:
             yield _Reporter(status, self._tr)
@@ -169,6 +201,7 @@ class TelegramOutput:
                 supports_streaming=True,
                 reply_markup=markup,
                 filename=video.path.name,
+                message_thread_id=self._topic,
             )
 
     def _link_text(self, video: VideoReady, url: str, fallback: Fallback) -> str:
@@ -185,17 +218,28 @@ class TelegramOutput:
     async def _send_text(
         self, text: str, markup: InlineKeyboardMarkup | None, chat_id: int
     ) -> Message:
-        return await self._bot.send_message(chat_id, text, reply_markup=markup)
+        return await self._bot.send_message(
+            chat_id, text, reply_markup=markup, message_thread_id=self._topic
+        )
 
     async def _following_moves(self, send: Callable[[int], Awaitable[Message]]) -> Message:
+        """Send, following a group that became a supergroup; a chat that blocked or
+        removed the bot, or is gone, is ChatUnreachable: no retry will ever reach it."""
         try:
-            return await send(self._chat_id)
-        except ChatMigrated as migrated:
-            old, self._chat_id = self._chat_id, migrated.new_chat_id
-            log.info("chat %s is now %s; sending there", old, self._chat_id)
-            if self._moved is not None:
-                await self._moved(old, self._chat_id)
-            return await send(self._chat_id)
+            try:
+                return await send(self._chat_id)
+            except ChatMigrated as migrated:
+                old, self._chat_id = self._chat_id, migrated.new_chat_id
+                log.info("chat %s is now %s; sending there", old, self._chat_id)
+                if self._moved is not None:
+                    await self._moved(old, self._chat_id)
+                return await send(self._chat_id)
+        except Forbidden as error:
+            raise ChatUnreachable(self._chat_id) from error
+        except BadRequest as error:
+            if "chat not found" not in error.message.lower():
+                raise
+            raise ChatUnreachable(self._chat_id) from error
 
 
 class _Reporter:
@@ -242,12 +286,16 @@ class Outputs:
         self._sees_everything = sees_everything
         self._moved = moved
 
-    def __call__(self, chat: ChatRef) -> TelegramOutput:
-        """An output that speaks ``chat``'s language and follows it if it moves."""
+    def __call__(self, chat: ChatRef, request_message_id: int | None = None) -> TelegramOutput:
+        """An output that speaks ``chat``'s language and follows it if it moves.
+
+        ``request_message_id`` is the message being answered, when there is one.
+        """
         return TelegramOutput(
             self._bot,
             chat,
             self._catalogs,
             sees_everything=self._sees_everything,
             moved=self._moved,
+            request_message_id=request_message_id,
         )

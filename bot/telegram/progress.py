@@ -33,9 +33,12 @@ SHOW_AFTER = 3.0
 class StatusMessage:
     """A throttled status message and chat-action loop for one chat."""
 
-    def __init__(self, bot: Bot, chat_id: int, action: str, *, is_group: bool) -> None:
+    def __init__(
+        self, bot: Bot, chat_id: int, action: str, *, is_group: bool, topic: int | None = None
+    ) -> None:
         self._bot = bot
         self._chat_id = chat_id
+        self._topic = topic
         self._action = action
         self._edit_interval = GROUP_EDIT_INTERVAL if is_group else PRIVATE_EDIT_INTERVAL
         self._action_interval = GROUP_ACTION_INTERVAL if is_group else PRIVATE_ACTION_INTERVAL
@@ -93,7 +96,9 @@ class StatusMessage:
                 return
             try:
                 if self._message_id is None:
-                    message = await self._bot.send_message(self._chat_id, text)
+                    message = await self._bot.send_message(
+                        self._chat_id, text, message_thread_id=self._topic
+                    )
                     self._message_id = message.message_id
                 else:
                     await self._bot.edit_message_text(text, self._chat_id, self._message_id)
@@ -116,7 +121,9 @@ class StatusMessage:
         while True:
             if time.monotonic() >= self._quiet_until:
                 try:
-                    await self._bot.send_chat_action(self._chat_id, self._action)
+                    await self._bot.send_chat_action(
+                        self._chat_id, self._action, message_thread_id=self._topic
+                    )
                 except RetryAfter as error:
                     self._quiet_until = time.monotonic() + _seconds(error.retry_after)
                 except TelegramError as error:

@@ -20,6 +20,7 @@ from bot.core.chats import ChatDirectory
 from bot.core.failures import Failure
 from bot.core.notices import (
     AgentReply,
+    AlreadyInProject,
     CreditsShown,
     ExportAlreadyComing,
     Failed,
@@ -28,6 +29,7 @@ from bot.core.notices import (
     Progress,
     StillWorking,
     TimelineShown,
+    TooManyWaiting,
     TurnCutShort,
     UploadAcknowledged,
     Uploading,
@@ -36,11 +38,13 @@ from bot.core.notices import (
     Working,
 )
 from bot.core.ports import ChatOutput, ChatRef, OutputFactory
+from bot.core.requests import MAX_WAITING
 from bot.core.uploads import IncomingFile
-from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
+from bot.nemo import NemoClient, NemoTimeouts
 from storage import Database
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake, steps
+from tests.nemo.support import MemoryStore
+from tests.waiting import until
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 600
 
@@ -69,17 +73,6 @@ class RecordingOutput:
 
     def of(self, kind: type) -> list:
         return [notice for notice in self.notices if isinstance(notice, kind)]
-
-
-class MemoryCredentials:
-    def __init__(self) -> None:
-        self.saved: StoredCredentials | None = None
-
-    async def load(self) -> StoredCredentials | None:
-        return self.saved
-
-    async def save(self, credentials: StoredCredentials) -> None:
-        self.saved = credentials
 
 
 class ManualTimer:
@@ -128,7 +121,7 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnde
     client = NemoClient(
         base_url=nemo.url,
         skill_version="0.1.0",
-        credentials=MemoryCredentials(),
+        credentials=MemoryStore(),
         timeouts=timeouts,
     )
     speaking_to: list[OutputFactory] = [lambda chat: RecordingOutput()]
@@ -150,14 +143,6 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnde
     yield CoreUnderTest(core, speaking_to)
     await client.aclose()
     await db.close()
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("condition never became true")
 
 
 CHAT = ChatRef(chat_id=42, locale="it")
@@ -416,6 +401,29 @@ async def test_the_same_file_delivered_twice_is_uploaded_once(conversation, nemo
     await conversation.media(CHAT, [jpeg_file("same")], None, out)
     assert nemo.count("POST", "/api/upload-video") == 1
     assert [(ack.added, ack.total) for ack in out.of(UploadAcknowledged)] == [(1, 1)]
+    assert [(again.count, again.total) for again in out.of(AlreadyInProject)] == [(1, 1)]
+
+
+async def test_a_photo_sent_again_with_a_caption_still_runs_the_caption(conversation, nemo):
+    nemo.script_turn(steps.text("Ecco il video con la foto."))
+    out = RecordingOutput()
+    await conversation.media(CHAT, [jpeg_file("same")], None, out)
+    await conversation.media(CHAT, [jpeg_file("same")], "fai un video con questa foto", out)
+    assert nemo.count("POST", "/api/upload-video") == 1
+    assert len(out.of(AlreadyInProject)) == 1
+    assert [reply.text for reply in out.of(AgentReply)] == ["Ecco il video con la foto."]
+
+
+async def test_an_instruction_after_a_link_waits_for_the_link_to_be_in(conversation, nemo):
+    nemo.delay_next("POST", "/api/upload-video", 0.5)
+    nemo.script_turn(steps.text("Ho usato la clip."))
+    out = RecordingOutput()
+    link = asyncio.create_task(conversation.text(CHAT, "https://example.com/clip.mp4", out))
+    await until(lambda: nemo.count("POST", "/api/upload-video") == 1)
+    await conversation.text(CHAT, "crea un video con questa clip", out)
+    await link
+    kinds = [type(notice) for notice in out.notices]
+    assert kinds.index(UploadAcknowledged) < kinds.index(AgentReply)
 
 
 async def test_a_refused_file_can_be_sent_again(conversation, nemo):
@@ -456,3 +464,27 @@ async def test_an_export_after_a_change_in_line_renders_again(conversation, nemo
     assert out.of(ExportAlreadyComing) == []
     assert len(out.videos) == 2
     assert nemo.count("POST", "/api/render/proxy/lambda") == 2
+
+
+async def test_a_flooding_chat_is_refused_past_a_few_waiting_and_others_go_on(conversation, nemo):
+    nemo.script_turn(steps.add_video_track("lungo"), steps.heartbeats(40, interval=0.05))
+    flood = RecordingOutput()
+    running = asyncio.create_task(conversation.text(CHAT, "crea un video lungo", flood))
+    await until(lambda: nemo.count("POST", "/run_sse") == 1)
+    queued = [
+        asyncio.create_task(conversation.text(CHAT, f"aggiungi il titolo {n}", flood))
+        for n in range(MAX_WAITING + 5)
+    ]
+    await until(lambda: len(flood.notices) >= MAX_WAITING + 1)
+    await asyncio.sleep(0.1)
+    assert len(flood.of(TooManyWaiting)) == 1, "told once, not once per message"
+    other = RecordingOutput()
+    nemo.script_turn(steps.text("Fatto per l'altra chat."))
+    await conversation.text(ChatRef(chat_id=77, locale="it"), "aggiungi musica", other)
+    assert [reply.text for reply in other.of(AgentReply)] == ["Fatto per l'altra chat."]
+    for task in queued:
+        task.cancel()
+    running.cancel()
+    await asyncio.gather(running, *queued, return_exceptions=True)
+    # Only the turns that waited their turn could ever reach the agent.
+    assert nemo.count("POST", "/run_sse") == 2

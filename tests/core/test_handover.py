@@ -9,8 +9,9 @@ import pytest
 from bot.core.actions import Action
 from bot.core.handover import releasing
 from bot.core.notices import TurnInterrupted, VideoReady
-from tests.core.test_conversation import CHAT, RecordingOutput, conversation, until
-from tests.fakes import nemo_server as steps
+from tests.core.test_conversation import CHAT, RecordingOutput, conversation
+from tests.fakes.nemo import steps
+from tests.waiting import until
 
 __all__ = ["conversation"]
 

@@ -5,8 +5,6 @@ import io
 import pillow_heif
 import pytest
 import soundfile as sf
-from hypothesis import given
-from hypothesis import strategies as st
 from PIL import Image, ImageCms
 
 from bot.core import media
@@ -15,17 +13,13 @@ from bot.core.media import (
     SUPPORTED_EXTENSIONS,
     SUPPORTED_FORMAT_NAMES,
     CorruptMedia,
-    Empty,
     MediaKind,
-    TooLarge,
-    Unsupported,
     canonical_extension,
-    check,
     heic_to_jpeg,
     sniff,
     voice_to_mp3,
 )
-from tests.fakes.telegram_files import voice_bytes
+from tests.fakes.telegram.files import voice_bytes
 
 pillow_heif.register_heif_opener()
 
@@ -168,93 +162,6 @@ def test_display_names_cover_what_the_cloud_takes():
     shown = {name.lower() for name in SUPPORTED_FORMAT_NAMES}
     assert shown == SUPPORTED_EXTENSIONS - {"heif"}
     assert SUPPORTED_FORMAT_NAMES[:2] == ("JPG", "PNG")
-
-
-@given(st.binary(max_size=256))
-def test_sniff_never_raises(head):
-    found = sniff(head)
-    assert found is None or isinstance(found, media.MediaFormat)
-
-
-@given(
-    st.binary(max_size=128),
-    st.one_of(st.none(), st.integers(min_value=0, max_value=2**40)),
-    st.one_of(st.none(), st.text(max_size=40)),
-)
-def test_check_never_raises(head, size, name):
-    result = check(head, size, claimed_name=name, max_bytes=PRODUCT_MAX_BYTES)
-    assert not result.ok or result.format.uploadable
-
-
-def test_check_accepts_a_supported_file():
-    result = check(image_bytes("JPEG"), 3000, claimed_name="foto.jpg", max_bytes=PRODUCT_MAX_BYTES)
-    assert result.ok
-    assert result.format.extension == "jpg"
-
-
-def test_check_judges_a_lying_extension_by_content():
-    result = check(image_bytes("PNG"), 900, claimed_name="clip.mp4", max_bytes=PRODUCT_MAX_BYTES)
-    assert result.ok
-    assert result.format.extension == "png"
-
-
-def test_check_refuses_unknown_content_even_with_a_supported_name():
-    head = b"%PDF-1.7\n" + b"\x00" * 60
-    result = check(head, 900, claimed_name="clip.mp4", max_bytes=PRODUCT_MAX_BYTES)
-    assert not result.ok
-    assert result.reason == Unsupported(None)
-
-
-def test_check_names_unknown_content_by_its_claimed_extension():
-    head = b"%PDF-1.7\n" + b"\x00" * 60
-    result = check(head, 900, claimed_name="Contratto.PDF", max_bytes=PRODUCT_MAX_BYTES)
-    assert result.reason == Unsupported("pdf")
-
-
-def test_check_passes_a_voice_note_as_audio_to_transcode():
-    head = b"OggS\x00\x02" + b"\x00" * 58
-    result = check(head, 4000, claimed_name=None, max_bytes=PRODUCT_MAX_BYTES)
-    assert result.ok
-    assert result.format.extension == "ogg"
-    assert result.format.kind is MediaKind.AUDIO
-
-
-@pytest.mark.parametrize(
-    ("head", "size"),
-    [
-        pytest.param(b"", 0, id="size-zero"),
-        pytest.param(b"", None, id="no-bytes-no-size"),
-        pytest.param(image_bytes("JPEG"), 0, id="size-zero-wins"),
-    ],
-)
-def test_check_refuses_empty_files(head, size):
-    result = check(head, size, claimed_name="a.jpg", max_bytes=PRODUCT_MAX_BYTES)
-    assert result.reason == Empty()
-
-
-def test_check_refuses_a_file_over_the_limit():
-    size = 3 * 1024 * 1024 * 1024
-    result = check(image_bytes("JPEG"), size, claimed_name="big.jpg", max_bytes=PRODUCT_MAX_BYTES)
-    assert result.reason == TooLarge(size, PRODUCT_MAX_BYTES)
-
-
-def test_check_refuses_by_size_before_any_byte_is_downloaded():
-    result = check(
-        b"",
-        media.BOT_API_DOWNLOAD_MAX + 1,
-        claimed_name="v.mp4",
-        max_bytes=media.BOT_API_DOWNLOAD_MAX,
-    )
-    assert result.reason == TooLarge(media.BOT_API_DOWNLOAD_MAX + 1, media.BOT_API_DOWNLOAD_MAX)
-
-
-def test_check_accepts_a_file_exactly_at_the_limit():
-    head = image_bytes("PNG")
-    assert check(head, PRODUCT_MAX_BYTES, claimed_name=None, max_bytes=PRODUCT_MAX_BYTES).ok
-
-
-def test_check_without_size_judges_content_only():
-    assert check(image_bytes("GIF"), None, claimed_name=None, max_bytes=10).ok
 
 
 def test_size_limits():

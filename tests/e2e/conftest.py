@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import RunningBot, bot_env
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import NemoFake
+from tests.fakes.telegram import TelegramFake
 
 
 @pytest.fixture

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from telegram.ext import Application
 
 from bot import app
 from bot.config import Settings
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.nemo import NemoFake
+from tests.fakes.telegram import TelegramFake
 
 
 def deployment_env(
@@ -52,14 +52,11 @@ def bot_env(
 ROOT = Path(__file__).parents[2]
 
 
-def eventually(condition: Callable[[], object], timeout: float = 30.0) -> object:
-    """Wait for a condition on the NemoVideo fake, which has no change notifications."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.02)
-    raise TimeoutError(f"{condition!r} stayed false for {timeout} s")
+def free_port() -> int:
+    """A loopback port nothing listens on now, for the bot's webhook or health server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def python_m_bot(env: Mapping[str, str], log: Path) -> subprocess.Popen[str]:

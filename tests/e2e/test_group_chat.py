@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import RunningBot, bot_env, eventually
-from tests.fakes import nemo_server as steps
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.e2e.harness import RunningBot, bot_env
+from tests.fakes.nemo import steps
+from tests.fakes.telegram.files import jpeg_bytes
+from tests.waiting import until_sync
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_members_fill_one_collection_and_crea_starts_one_turn(bot, telegram_fake
         sender=marco,
     )
     marco_ack = telegram_fake.wait_for_message_sync(group, contains="Marco ha aggiunto")
-    assert "2 file" in marco_ack["text"] and "3 elementi" in marco_ack["text"]
+    assert "2 file" in marco_ack["text"] and "3 in tutto" in marco_ack["text"]
     group.send_text("/crea", sender=giulia)
     telegram_fake.wait_for_message_sync(group, contains="Ecco il video del gruppo!")
     [session] = nemo.sessions.values()
@@ -98,7 +99,7 @@ def test_a_group_that_becomes_a_supergroup_mid_render_gets_its_video(bot, telegr
     group.send_text("/crea il video della festa")
     reply = telegram_fake.wait_for_message_sync(group, contains="Pronto!")
     group.send_text("esporta", reply_to=reply)
-    eventually(lambda: nemo.renders)
+    until_sync(lambda: nemo.renders)
     supergroup = group.migrate_to_supergroup()
     video = telegram_fake.wait_for_sync(
         lambda: next((m for m in telegram_fake.bot_messages(supergroup) if "video" in m), None),
@@ -143,3 +144,21 @@ def test_progress_in_a_group_stays_within_its_flood_budget(bot, telegram_fake, n
     assert len(statuses) == 1
     assert len(actions) == 1
     assert telegram_fake.peak_rate(group) <= 20
+
+
+def test_in_a_forum_every_answer_goes_to_the_topic_it_came_from(bot, telegram_fake, nemo):
+    nemo.script_turn(steps.add_video_track("gita"), steps.text("Ecco il video della gita!"))
+    forum = telegram_fake.forum()
+    topic = forum.open_topic("Video della gita")
+    forum.send_text("/raccogli", topic=topic)
+    opened = telegram_fake.wait_for_message_sync(forum, contains="raccolta")
+    forum.send_photo(jpeg_bytes(320, 240, "green"), topic=topic, reply_to=opened)
+    telegram_fake.wait_for_message_sync(forum, contains="aggiunt")
+    forum.send_text("/crea", topic=topic)
+    telegram_fake.wait_for_message_sync(forum, contains="Ecco il video della gita!")
+    forum.send_text("/esporta", topic=topic)
+    until_sync(lambda: any("video" in m for m in telegram_fake.bot_messages(forum)))
+    answers = telegram_fake.bot_messages(forum)
+    assert answers and all(m.get("message_thread_id") == topic for m in answers)
+    actions = telegram_fake.calls_to("sendChatAction")
+    assert actions and all(call.params.get("message_thread_id") == topic for call in actions)

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from storage import Database
 from tests.e2e.harness import bot_env, python_m_bot
-from tests.fakes import nemo_server as steps
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.fakes.nemo import steps
+from tests.fakes.telegram.files import jpeg_bytes
 
 
 async def _left_over(url: str) -> tuple[list[str], list[int]]:

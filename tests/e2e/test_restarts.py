@@ -5,9 +5,10 @@ from __future__ import annotations
 import signal
 import subprocess
 
-from tests.e2e.harness import bot_env, eventually, python_m_bot
-from tests.fakes import nemo_server as steps
-from tests.fakes.telegram_files import jpeg_bytes
+from tests.e2e.harness import bot_env, python_m_bot
+from tests.fakes.nemo import steps
+from tests.fakes.telegram.files import jpeg_bytes
+from tests.waiting import until_sync
 
 
 def _kill(process: subprocess.Popen[str]) -> None:
@@ -45,7 +46,7 @@ def _script_a_long_turn_then_an_answer(nemo) -> None:
 def _queue_a_message_behind_a_long_turn(telegram_fake, nemo, chat) -> None:
     """A turn that streams for a minute, and a second message told to wait for it."""
     chat.send_text("fai un video lungo del mare")
-    eventually(lambda: nemo.count("POST", "/run_sse") == 1)
+    until_sync(lambda: nemo.count("POST", "/run_sse") == 1)
     chat.send_text("rendilo più veloce")
     telegram_fake.wait_for_message_sync(chat, contains="subito dopo", timeout=30)
 
@@ -63,7 +64,7 @@ def test_render_in_flight_is_delivered_after_a_kill_and_restart(
         telegram_fake.wait_for_message_sync(chat, contains="Pronto.", timeout=30)
         chat.send_text("esporta")
         # A poll means the render was submitted and recorded in storage.
-        eventually(lambda: nemo.count("GET", "/api/render/proxy/lambda/"))
+        until_sync(lambda: nemo.count("GET", "/api/render/proxy/lambda/"))
     finally:
         _kill(first)
     assert telegram_fake.calls_to("sendVideo") == []
@@ -87,7 +88,7 @@ def test_turn_cut_by_a_kill_is_reported_not_resent(telegram_fake, nemo, tmp_path
     chat = telegram_fake.private_chat(language_code="en")
     try:
         chat.send_text("make a long video of the sea")
-        eventually(lambda: nemo.count("POST", "/run_sse") == 1)
+        until_sync(lambda: nemo.count("POST", "/run_sse") == 1)
     finally:
         _kill(first)
     notice = _restart_until(env, tmp_path / "bot.log", telegram_fake, chat, "restarted")
@@ -104,7 +105,7 @@ def test_sigterm_lets_short_work_finish_before_exit(telegram_fake, nemo, tmp_pat
     try:
         telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
         chat.send_photo(jpeg_bytes(320, 240, "red"))
-        eventually(lambda: nemo.count("POST", "/api/upload-video/nemo_agent/me/"))
+        until_sync(lambda: nemo.count("POST", "/api/upload-video/nemo_agent/me/"))
     finally:
         exit_code = _stop(bot)
     assert exit_code == 0
@@ -157,7 +158,7 @@ def test_an_album_waiting_behind_a_turn_survives_a_kill(telegram_fake, nemo, tmp
     chat = telegram_fake.private_chat()
     try:
         chat.send_text("fai un video lungo del mare")
-        eventually(lambda: nemo.count("POST", "/run_sse") == 1)
+        until_sync(lambda: nemo.count("POST", "/run_sse") == 1)
         chat.send_album([jpeg_bytes(320, 240, color) for color in ("red", "green", "blue")])
         telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates(), timeout=30)
     finally:

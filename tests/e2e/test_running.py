@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import signal
-import socket
 
 import httpx
 
-from tests.e2e.harness import RunningBot, bot_env, python_m_bot
-from tests.fakes import nemo_server as steps
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.e2e.harness import RunningBot, bot_env, free_port, python_m_bot
+from tests.fakes.nemo import steps
 
 
 def test_missing_token_stops_with_one_line_naming_it(tmp_path):
@@ -49,7 +42,7 @@ def test_webhook_mode_registers_the_url_and_checks_the_secret(
     telegram_fake_factory, nemo, tmp_path
 ):
     telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
     env = bot_env(
         telegram,

@@ -4,6 +4,7 @@ and a database file nobody else can read.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -12,15 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.config import Settings
 from bot.logging_setup import RedactingFilter, configure_logging
-from tests.e2e.harness import bot_env
-from tests.fakes import nemo_server as steps
-from tests.fakes.nemo_server import NemoFake
-from tests.fakes.telegram_files import jpeg_bytes
-from tests.fakes.telegram_server import TelegramFake
+from tests.e2e.harness import RunningBot, bot_env, free_port
+from tests.fakes.nemo import NemoFake, steps
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.files import jpeg_bytes
 
 SECRET_SHAPES = ("nmv_usr_", "Bearer")
 # The fakes run in the test's process and log through the same root logger.
@@ -126,7 +127,7 @@ def test_no_secret_reaches_a_log_line_or_a_chat(
     if not registered:
         nemo.expire_tokens()
     chat.send_text("/stato")
-    telegram_fake.wait_for_sync(lambda: _count(telegram_fake, chat, "Timeline") == 1)
+    telegram_fake.wait_for_sync(lambda: _count(telegram_fake, chat, "Ecco com'è il video") == 1)
 
     tokens = nemo_tokens(nemo)
     assert len(tokens) == (1 if registered else 2), "anonymous: the token was renewed once"
@@ -142,25 +143,29 @@ def test_no_secret_reaches_a_log_line_or_a_chat(
     assert leaks == []
 
 
-def test_chat_outside_allowed_chats_is_refused_and_costs_no_cloud_call(
+def test_chat_outside_allowed_chats_is_refused_once_and_costs_no_cloud_call(
     start_bot, telegram_fake, nemo
 ):
     listed = telegram_fake.private_chat()
     outsider = telegram_fake.private_chat(language_code="en")
-    start_bot(ALLOWED_CHATS=f"-100123, {listed.id}")
-    refusal = "Sorry, this bot is not available in this chat."
+    bot = start_bot(ALLOWED_CHATS=f"-100123, {listed.id}")
+    refusal = "Sorry, this bot isn't available in this chat."
 
     outsider.send_text("/start")
     outsider.send_text("make a slideshow with Italian music")
     outsider.send_photo(jpeg_bytes(320, 240, "blue"))
     outsider.send_text("/credits")
-    telegram_fake.wait_for_sync(lambda: _count(telegram_fake, outsider, refusal) == 4)
-    assert [m["text"] for m in telegram_fake.bot_messages(outsider)] == [refusal] * 4
+    telegram_fake.wait_for_message_sync(outsider, contains=refusal)
     assert nemo.requests == []
-    assert telegram_fake.calls_to("getFile") == []
 
     listed.send_text("/crediti")
-    telegram_fake.wait_for_message_sync(listed, contains="💳 Crediti: 100 disponibili")
+    telegram_fake.wait_for_message_sync(listed, contains="restano 100 crediti")
+    for _ in range(20):
+        outsider.send_text("/start")
+    bot.stop()  # every update handled
+    # One refusal an hour, however much the outsider sends.
+    assert [m["text"] for m in telegram_fake.bot_messages(outsider)] == [refusal]
+    assert telegram_fake.calls_to("getFile") == []
     assert nemo.count("GET", "/api/credits") == 1
 
 
@@ -177,3 +182,67 @@ def test_database_file_is_created_owner_only(start_bot, telegram_fake, nemo, tmp
     assert tmp_path / "bot.sqlite3" in files
     modes = {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in files}
     assert modes == dict.fromkeys(modes, oct(0o600))
+
+
+def test_a_webhook_without_a_secret_gets_a_random_one_never_logged(
+    telegram_fake_factory, nemo, tmp_path, log_lines, monkeypatch
+):
+    telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    env = bot_env(telegram, nemo, tmp_path / "bot.sqlite3", WEBHOOK_URL=url, PORT=str(port))
+    settings = Settings.from_env(env)
+    configure_logging(settings.log_level, settings.secrets())  # as bot.app.main does
+    comparisons: list[int] = []
+    constant_time = hmac.compare_digest
+
+    def counted(a: Any, b: Any) -> bool:
+        comparisons.append(1)
+        return constant_time(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", counted)
+    with RunningBot(env, telegram):
+        secret = telegram.webhook_info()["secret_token"]
+        assert secret and len(secret) >= 32
+        victim = telegram.private_chat()
+        victim.send_text("/start")
+        telegram.wait_for_message_sync(victim, contains="Ciao!", timeout=20)
+        forged = {
+            "update_id": 999,
+            "message": {
+                "message_id": 99,
+                "date": 0,
+                "chat": victim.as_dict(),
+                "from": victim.owner.as_dict(),
+                "text": "/crediti",
+            },
+        }
+        near_miss = secret[:-1] + ("A" if secret[-1] != "A" else "B")
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": near_miss}):
+            assert httpx.post(url, json=forged, headers=headers).status_code == 403
+        assert comparisons, "the header check did not go through hmac.compare_digest"
+    assert nemo.count("GET", "/api/credits") == 0
+    lines = [line for name, line in log_lines.lines if not name.startswith(NOT_THE_BOT)]
+    assert any("setWebhook" in line for line in lines), "DEBUG lines were not captured"
+    assert [line for line in lines if secret in line] == []
+
+
+def test_a_migration_claimed_in_a_private_chat_moves_nothing(bot, telegram_fake, nemo):
+    nemo.script_turn(steps.add_video_track("Puglia"), steps.text("Ecco il video della Puglia."))
+    victim = telegram_fake.private_chat()
+    victim.send_text("crea un video della Puglia")
+    telegram_fake.wait_for_message_sync(victim, contains="Ecco il video")
+    thief = telegram_fake.supergroup()
+    forged = {
+        "message_id": 999,
+        "date": 0,
+        "chat": victim.as_dict(),
+        "from": victim.owner.as_dict(),
+        "migrate_to_chat_id": thief.id,
+    }
+    telegram_fake.push_update("message", forged)
+    thief.send_text("/stato")
+    victim.send_text("/stato")
+    telegram_fake.wait_for_sync(lambda: _count(telegram_fake, victim, "Puglia") >= 2)
+    telegram_fake.wait_for_message_sync(thief)
+    assert _count(telegram_fake, thief, "Puglia") == 0

@@ -41,10 +41,10 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from tests.fakes.telegram_files import jpeg_bytes
-from tests.fakes.telegram_fixtures import checked_fake
-from tests.fakes.telegram_markup import MarkupError, detect_entities, parse_markup
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.files import jpeg_bytes
+from tests.fakes.telegram.fixtures import checked_fake
+from tests.fakes.telegram.markup import MarkupError, detect_entities, parse_markup
 
 SAMPLE_MP4 = Path(__file__).parent / "assets" / "sample.mp4"
 

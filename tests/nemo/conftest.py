@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.nemo import NemoClient, Session
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake
 from tests.nemo.support import MemoryStore, make_client
 
 

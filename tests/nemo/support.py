@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import __version__
 from bot.nemo import AgentEvent, NemoClient, NemoTimeouts, StoredCredentials, UploadSource
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake
 
 FAST = NemoTimeouts(
     connect=2,

@@ -143,7 +143,6 @@ async def test_a_message_rejected_for_its_token_is_sent_again(nemo, client, sess
 async def test_a_configured_token_is_never_replaced(nemo, store):
     token = nemo.add_token()
     async with make_client(nemo, store, static_token=token) as client:
-        assert not client.is_anonymous
         assert await client.anonymous_user_id() is None
         await client.credits()
         nemo.fail_next("GET", "/api/credits", code=1001)
@@ -157,9 +156,10 @@ async def test_a_configured_token_is_never_replaced(nemo, store):
 
 
 async def test_anonymous_user_id_comes_from_the_stored_token(nemo, client, store):
-    assert client.is_anonymous
     await client.credits()
 
+    assert nemo.count("POST", "/api/auth/anonymous-token") == 1
+    assert _bearers(nemo) == {f"Bearer {store.saved.token}"}
     assert await client.anonymous_user_id() == store.saved.user_id
     assert store.saved.user_id.startswith("anon_")
 

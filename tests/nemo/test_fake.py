@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.fakes.nemo_server import NemoFake
+from tests.fakes.nemo import NemoFake
 
 HEADERS = {
     "X-Skill-Source": "italiano-photo-video-maker",

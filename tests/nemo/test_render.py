@@ -12,7 +12,7 @@ from bot.nemo import (
     RenderPhase,
     SessionNotFound,
 )
-from tests.fakes.nemo_server import SAMPLE_MP4
+from tests.fakes.nemo import SAMPLE_MP4
 from tests.nemo.support import collect
 
 PHASE_ORDER = [RenderPhase.PENDING, RenderPhase.PROCESSING, RenderPhase.COMPLETED]

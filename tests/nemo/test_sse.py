@@ -2,6 +2,7 @@
 
 import json
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -103,41 +104,61 @@ def test_parse_data(data, expected):
     assert parse_data(data) == expected
 
 
-async def _lines(*lines: str):
-    for line in lines:
-        yield line
+def _stream(body: str, content_type: str = "text/event-stream") -> httpx.Response:
+    async def chunks():
+        yield body.encode()
+
+    return httpx.Response(200, headers={"content-type": content_type}, content=chunks())
 
 
-async def _decode(*lines: str) -> list[AgentEvent]:
-    return [event async for event in iter_events(_lines(*lines))]
+async def _decode(body: str, content_type: str = "text/event-stream") -> list[AgentEvent]:
+    return [event async for event in iter_events(_stream(body, content_type))]
 
 
-async def test_comment_lines_are_heartbeats():
-    assert await _decode(": keep-alive", "", ":", "") == [Heartbeat(), Heartbeat()]
+async def test_comments_are_not_events():
+    # The turn's idle limit is time-based, so keep-alive comments need not be seen.
+    assert await _decode(": keep-alive\n\n:\n\n") == []
 
 
-async def test_a_bare_heartbeat_line_is_a_heartbeat():
-    assert await _decode("heartbeat", "") == [Heartbeat()]
+async def test_a_field_other_than_data_is_not_an_event():
+    assert await _decode("heartbeat\n\n") == []
 
 
 async def test_data_lines_of_one_event_are_joined():
-    lines = ['data: {"type": "text",', 'data: "content": "Ciao"}', ""]
+    body = 'data: {"type": "text",\ndata: "content": "Ciao"}\n\n'
 
-    assert await _decode(*lines) == [AgentText("Ciao")]
+    assert await _decode(body) == [AgentText("Ciao")]
 
 
 async def test_other_fields_are_ignored_and_data_without_space_is_read():
-    lines = ["event: message", "id: 7", "retry: 1000", 'data:{"type":"text","content":"A"}', ""]
+    body = 'event: message\nid: 7\nretry: 1000\ndata:{"type":"text","content":"A"}\n\n'
 
-    assert await _decode(*lines) == [AgentText("A")]
+    assert await _decode(body) == [AgentText("A")]
 
 
-async def test_an_event_cut_short_by_a_clean_close_is_still_read():
-    assert await _decode('data: {"type": "text", "content": "fine"}') == [AgentText("fine")]
+@pytest.mark.parametrize("end", ["\r\n", "\r", "\n"], ids=["crlf", "cr", "lf"])
+async def test_every_line_end_of_the_sse_specification_is_read(end):
+    body = f'data: {{"type": "text",{end}data: "content": "B"}}{end}{end}'
+
+    assert await _decode(body) == [AgentText("B")]
+
+
+@pytest.mark.parametrize("end", ["", "\n", "\r", "\r\n", "\n\n", "\r\n\r\n"], ids=repr)
+async def test_an_event_cut_short_by_a_clean_close_is_read_once(end):
+    # The id makes every further blank line dispatch one more (empty) event.
+    body = f'id: 1\ndata: {{"type": "text", "content": "fine"}}{end}'
+
+    assert await _decode(body) == [AgentText("fine")]
+
+
+async def test_a_stream_not_labelled_as_one_is_still_read():
+    assert await _decode('data: {"type": "text", "content": "x"}\n\n', "text/plain") == [
+        AgentText("x")
+    ]
 
 
 async def test_an_empty_data_line_is_a_heartbeat():
-    assert await _decode("data:", "") == [Heartbeat()]
+    assert await _decode("data:\n\n") == [Heartbeat()]
 
 
 EVENT_TYPES = (AgentText, ToolCall, ToolResult, Heartbeat, AgentError)

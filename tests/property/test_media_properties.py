@@ -1,4 +1,4 @@
-"""File checks: any bytes get a verdict, and a damaged HEIC is CorruptMedia, nothing else."""
+"""File checks: any bytes are named or not, and a damaged HEIC is CorruptMedia, nothing else."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from bot.core.media import CorruptMedia, MediaFormat, check, heic_to_jpeg, sniff
+from bot.core.media import CorruptMedia, MediaFormat, heic_to_jpeg, sniff
 
 FAST = settings(max_examples=150, deadline=None)
 MAGIC = st.sampled_from(
@@ -43,14 +43,10 @@ POSITIONS = st.integers(min_value=12, max_value=len(HEIC) - 1) | st.sampled_from
 
 
 @FAST
-@given(HEADS, st.none() | st.integers(min_value=0, max_value=10**12), st.none() | st.text())
-def test_any_file_gets_a_verdict(head, size, name):
+@given(HEADS)
+def test_any_head_is_a_format_or_none(head):
     media = sniff(head)
     assert media is None or isinstance(media, MediaFormat)
-    verdict = check(head, size, claimed_name=name, max_bytes=200 * 1024 * 1024)
-    assert verdict.ok == (verdict.reason is None)
-    if verdict.ok:
-        assert media is not None and media.uploadable
 
 
 @settings(max_examples=100, deadline=None)

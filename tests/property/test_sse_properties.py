@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,10 +31,11 @@ FAST = settings(max_examples=150, deadline=None)
 def _decode(lines: list[str]) -> list[AgentEvent]:
     async def feed():
         for line in lines:
-            yield line
+            yield f"{line}\n".encode()
 
     async def collect() -> list[AgentEvent]:
-        return [event async for event in iter_events(feed())]
+        stream = httpx.Response(200, headers={"content-type": "text/event-stream"}, content=feed())
+        return [event async for event in iter_events(stream)]
 
     return asyncio.run(collect())
 

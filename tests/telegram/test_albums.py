@@ -12,6 +12,7 @@ from telegram import Chat, Message
 from telegram.ext import JobQueue
 
 from bot.telegram.albums import Album, AlbumCollector
+from tests.waiting import until
 
 CHAT = Chat(id=42, type=Chat.PRIVATE)
 
@@ -56,14 +57,6 @@ class ManualJobQueue:
             await timer.callback(SimpleNamespace(job=timer))
 
 
-async def settle(condition: Callable[[], bool]) -> None:
-    for _ in range(100):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("condition never became true")
-
-
 async def test_items_reach_the_receiver_as_they_arrive_and_the_album_ends_once_quiet():
     albums: list[Album] = []
     received: list[int] = []
@@ -76,14 +69,14 @@ async def test_items_reach_the_receiver_as_they_arrive_and_the_album_ends_once_q
     jobs = ManualJobQueue()
     collector = AlbumCollector(cast(JobQueue, jobs), on_album)
     collector.add(item(1), 101)
-    await settle(lambda: received == [1])
+    await until(lambda: received == [1], timeout=1, interval=0)
     collector.add(item(2), 102)
     collector.add(item(3, caption="crea uno slideshow"), 103)
-    await settle(lambda: received == [1, 2, 3])
+    await until(lambda: received == [1, 2, 3], timeout=1, interval=0)
     [receiving] = jobs.tasks
     assert not receiving.done()
     await jobs.end_quiet_periods()
-    await settle(receiving.done)
+    await until(receiving.done, timeout=1, interval=0)
     [album] = albums
     assert album.caption == "crea uno slideshow"
     assert album.update_ids == [101, 102, 103]

@@ -15,14 +15,18 @@ class RecordingBot:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
 
-    async def send_message(self, chat_id: int, text: str) -> SimpleNamespace:
+    async def send_message(
+        self, chat_id: int, text: str, message_thread_id: int | None = None
+    ) -> SimpleNamespace:
         self.calls.append(("send", text))
         return SimpleNamespace(message_id=1)
 
     async def edit_message_text(self, text: str, chat_id: int, message_id: int) -> None:
         self.calls.append(("edit", text))
 
-    async def send_chat_action(self, chat_id: int, action: str) -> None:
+    async def send_chat_action(
+        self, chat_id: int, action: str, message_thread_id: int | None = None
+    ) -> None:
         self.calls.append(("action", action))
 
     async def delete_message(self, chat_id: int, message_id: int) -> None:

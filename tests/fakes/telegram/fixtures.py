@@ -2,7 +2,7 @@
 
 Make them available everywhere by importing them in ``tests/conftest.py``::
 
-    from tests.fakes.telegram_fixtures import telegram_fake, telegram_fake_factory  # noqa: F401
+    from tests.fakes.telegram.fixtures import telegram_fake, telegram_fake_factory  # noqa: F401
 """
 
 import contextlib
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.telegram_server import TelegramFake
+from tests.fakes.telegram.server import TelegramFake
 
 __all__ = ["checked_fake", "telegram_fake", "telegram_fake_factory"]
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.telegram_chats import MEMBER_STATUSES, FakeChat, FakeUser, Media
-from tests.fakes.telegram_files import FileStore, photo_variants
+from tests.fakes.telegram.chats import MEMBER_STATUSES, FakeChat, FakeUser, Media
+from tests.fakes.telegram.files import FileStore, photo_variants
 
 __all__ = ["ApiError", "Call", "Changes", "FakeState", "Fault"]
 
@@ -329,6 +329,18 @@ class FakeState:
             message.update(content)
             self.chat_messages[chat.id][message["message_id"]] = message
             return message
+
+    def open_topic(self, chat: FakeChat, name: str) -> int:
+        """A forum topic opens with a service message whose id becomes the thread's."""
+        with self.lock:
+            if not chat.is_forum:
+                raise ValueError(f"{chat} is not a forum")
+            created = {"forum_topic_created": {"name": name, "icon_color": 7322096}}
+            message = self.new_message(chat, chat.owner.as_dict(), created, None)
+            thread = message["message_id"]
+            message.update({"message_thread_id": thread, "is_topic_message": True})
+            chat.topics[thread] = name
+            return thread
 
     def post_from_person(
         self, chat: FakeChat, sender: FakeUser, content: dict, reply_to: dict | int | None

@@ -16,8 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from tests.fakes.telegram_chats import FakeChat
-from tests.fakes.telegram_files import (
+from tests.fakes.telegram.chats import FakeChat
+from tests.fakes.telegram.files import (
     DOWNLOAD_LIMIT,
     PHOTO_UPLOAD_LIMIT,
     UPLOAD_LIMIT,
@@ -26,9 +26,9 @@ from tests.fakes.telegram_files import (
     URL_PHOTO_LIMIT,
     StoredFile,
 )
-from tests.fakes.telegram_markup import MarkupError, parse_markup, utf16_len
-from tests.fakes.telegram_params import Params, Upload
-from tests.fakes.telegram_state import ApiError, FakeState
+from tests.fakes.telegram.markup import MarkupError, parse_markup, utf16_len
+from tests.fakes.telegram.params import Params, Upload
+from tests.fakes.telegram.state import ApiError, FakeState
 
 __all__ = ["Handler", "Messaging"]
 
@@ -265,6 +265,9 @@ class Messaging:
         with self.state.lock:
             chat = self.state.chat_for_bot(p.require("chat_id"))
             reply_to = self._reply_target(chat, p)
+            thread = _thread(chat, p)
+            if thread is not None:
+                content = {**content, "message_thread_id": thread, "is_topic_message": True}
             shown = {key: value for key, value in content.items() if value}
             message = self.state.new_message(chat, self.state.bot_user(), shown, reply_to)
             self.state.changes.notify()
@@ -524,3 +527,29 @@ async def _save_limited(response: httpx.Response, path: Path, limit: int) -> Non
             if size > limit:
                 raise ApiError(400, _URL_FAILED)
             out.write(chunk)
+
+
+def _thread(chat: FakeChat, p: Params) -> int | None:
+    """The forum topic a message goes to, as Telegram resolves ``message_thread_id``.
+
+    Without one, a forum message goes to General, which may be closed: then Telegram
+    refuses it (TOPIC_CLOSED), which is what a bot answering in the wrong topic meets.
+    """
+    thread = p.get("message_thread_id")
+    if not chat.is_forum:
+        return None
+    if thread is None:
+        if chat.general_closed:
+            raise ApiError(
+                400,
+                "Bad Request: TOPIC_CLOSED",
+                violation="sent to the closed General topic: message_thread_id missing",
+            )
+        return None
+    if thread not in chat.topics:
+        raise ApiError(
+            400,
+            "Bad Request: message thread not found",
+            violation=f"message_thread_id {thread!r} names no topic of {chat}",
+        )
+    return int(thread)

@@ -179,9 +179,7 @@ def photo_variants(data: bytes) -> list[tuple[bytes, int, int]]:
         image = Image.open(io.BytesIO(data))
         image.load()
     except (OSError, Image.DecompressionBombError) as exc:
-        raise ValueError(
-            "send_photo needs real image bytes (see telegram_files.jpeg_bytes)"
-        ) from exc
+        raise ValueError("send_photo needs real image bytes (see files.jpeg_bytes)") from exc
     original_format = image.format
     image = ImageOps.exif_transpose(image).convert("RGB")
     variants = [_resized(image, side) for side in _PHOTO_SIDES if max(image.size) > side]

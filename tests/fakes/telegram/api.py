@@ -1,7 +1,7 @@
 """The Bot API method table: dispatch, fault injection, flood control, and the methods about
 the bot itself (getMe, updates, webhook, commands, chats, callback queries).
 
-Message and file methods live in ``telegram_sending``; this module answers every request,
+Message and file methods live in ``sending``; this module answers every request,
 records it as a ``Call`` and turns a breach of the contract into a violation.
 """
 
@@ -12,10 +12,10 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.fakes.telegram_chats import FakeChat
-from tests.fakes.telegram_params import Params, Upload, decode_params
-from tests.fakes.telegram_sending import Handler, Messaging
-from tests.fakes.telegram_state import ApiError, Call, FakeState
+from tests.fakes.telegram.chats import FakeChat
+from tests.fakes.telegram.params import Params, Upload, decode_params
+from tests.fakes.telegram.sending import Handler, Messaging
+from tests.fakes.telegram.state import ApiError, Call, FakeState
 
 __all__ = ["BotApi"]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.telegram_state import ApiError
+from tests.fakes.telegram.state import ApiError
 
 __all__ = ["Params", "Upload", "decode_params"]
 

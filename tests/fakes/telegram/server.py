@@ -13,7 +13,7 @@ Point the bot at ``fake.api_url`` (``TELEGRAM_API_URL``): methods at
 
 Contract breaches (an unknown method, a 5000-character text, bad HTML, an edit of a message
 that does not exist, an unknown chat...) are answered as Telegram answers them *and* collected
-in ``fake.violations``; the fixtures in ``telegram_fixtures`` fail the test when any remain.
+in ``fake.violations``; the fixtures in ``fixtures`` fail the test when any remain.
 
 Behaviour worth knowing:
 - Privacy mode is on, as for a new bot: in groups the bot only gets commands, replies to its
@@ -28,13 +28,10 @@ Behaviour worth knowing:
 """
 
 import asyncio
-import contextlib
 import copy
 import json
 import shutil
-import socket
 import tempfile
-import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -42,17 +39,17 @@ from pathlib import Path
 from typing import IO, Any, Self
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.telegram_api import BotApi
-from tests.fakes.telegram_chats import FakeChat, FakeUser
-from tests.fakes.telegram_params import Upload
-from tests.fakes.telegram_state import ApiError, Call, FakeState, Fault
+from tests.fakes.server_thread import ServerThread
+from tests.fakes.telegram.api import BotApi
+from tests.fakes.telegram.chats import FakeChat, FakeUser
+from tests.fakes.telegram.params import Upload
+from tests.fakes.telegram.state import ApiError, Call, FakeState, Fault
 
 __all__ = ["DEFAULT_TOKEN", "TelegramFake"]
 
@@ -97,54 +94,31 @@ class TelegramFake:
             workdir=Path(self._workdir.name),
         )
         self._api = BotApi(self._state)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: ServerThread | None = None
         self.api_url = ""
 
     # --- lifecycle ------------------------------------------------------------------------
 
     def __enter__(self) -> Self:
-        # Listening now queues connections before uvicorn accepts them. IPPROTO_TCP matters:
-        # asyncio sets TCP_NODELAY only then, and without it every answer waits ~40 ms for
-        # the client's delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(128)
-        config = uvicorn.Config(
+        self._server = ServerThread(
             Starlette(routes=self._routes()),
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=3,
+            name="telegram-fake",
+            alongside=self._deliver_webhook,
+            # Requests in flight are answered before the fake stops: closing ends long polls
+            # and stalls at once, so the wait is short.
+            grace=3,
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._run, args=(sock,), name="telegram-fake", daemon=True
-        )
-        self._thread.start()
-        self.api_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._server.start()
+        self.api_url = self._server.url
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         with self._state.lock:
             self._state.closing = True  # long polls answer now instead of at their timeout
             self._state.changes.notify()
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join()
+        if self._server is not None:
+            self._server.stop()
         self._workdir.cleanup()
-
-    def _run(self, sock: socket.socket) -> None:
-        asyncio.run(self._serve(sock))
-
-    async def _serve(self, sock: socket.socket) -> None:
-        deliverer = asyncio.create_task(self._deliver_webhook())
-        try:
-            await self._server.serve(sockets=[sock])
-        finally:
-            deliverer.cancel()  # a POST in flight to a bot that is gone must not hold up exit
-            with contextlib.suppress(asyncio.CancelledError):
-                await deliverer
 
     # --- configuration the bot needs ------------------------------------------------------
 
@@ -195,6 +169,13 @@ class TelegramFake:
     def supergroup(self, title: str = "Creatori italiani", *, with_bot: bool = True) -> FakeChat:
         return self._state.new_chat("supergroup", title, self.user("Marco"), with_bot)
 
+    def forum(self, title: str = "Creatori italiani", *, general_closed: bool = True) -> FakeChat:
+        """A forum supergroup with the bot in it; General is closed to it by default."""
+        chat = self.supergroup(title)
+        chat.is_forum = True
+        chat.general_closed = general_closed
+        return chat
+
     def chat(self, chat_id: int) -> FakeChat:
         return self._state.chats[chat_id]
 
@@ -236,6 +217,14 @@ class TelegramFake:
         if stored is None:
             raise KeyError(f"no file {file_id!r}")
         return stored.read()
+
+    def push_update(self, kind: str, payload: dict[str, Any]) -> None:
+        """Queue an update no fake person can make (a business message, a reaction, a story,
+        a field only a forger would set); it is delivered like any other, ``allowed_updates``
+        permitting.
+        """
+        with self._state.lock:
+            self._state._queue(kind, payload)
 
     def pending_updates(self) -> list[dict]:
         """Updates queued and not yet confirmed by the bot (a hidden group message is absent)."""

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.telegram_markup import detect_entities
+from tests.fakes.telegram.markup import detect_entities
 
 if TYPE_CHECKING:
-    from tests.fakes.telegram_state import FakeState
+    from tests.fakes.telegram.state import FakeState
 
 __all__ = ["MEMBER_STATUSES", "FakeChat", "FakeUser", "Media"]
 
@@ -77,6 +77,11 @@ class FakeChat:
         self.bot_status = "member"
         self.migrated_to: int | None = None
         self.last_message_id = 0
+        # Forum supergroups: topics by thread id (the id of the message that opened
+        # them), and whether General is closed to the bot's messages.
+        self.is_forum = False
+        self.topics: dict[int, str] = {}
+        self.general_closed = False
 
     def __repr__(self) -> str:
         return f"FakeChat({self.type} {self.id} {self.title or self.owner.first_name!r})"
@@ -88,12 +93,24 @@ class FakeChat:
             user.pop("is_bot")
             user.pop("language_code", None)
             return {**user, "type": "private"}
-        return {"id": self.id, "type": self.type, "title": self.title}
+        shown: dict[str, Any] = {"id": self.id, "type": self.type, "title": self.title}
+        if self.is_forum:
+            shown["is_forum"] = True
+        return shown
+
+    def open_topic(self, name: str) -> int:
+        """Open a forum topic, as its creator would; returns its ``message_thread_id``."""
+        return self._state.open_topic(self, name)
 
     # --- what people do -------------------------------------------------------------------
 
     def send_text(
-        self, text: str, *, sender: FakeUser | None = None, reply_to: dict | int | None = None
+        self,
+        text: str,
+        *,
+        sender: FakeUser | None = None,
+        reply_to: dict | int | None = None,
+        topic: int | None = None,
     ) -> dict:
         """A typed message; links, ``/commands`` and ``@mentions`` get their entities."""
         if not text.strip() or len(text) > _MAX_TEXT:
@@ -101,7 +118,7 @@ class FakeChat:
         content: dict[str, Any] = {"text": text}
         if entities := detect_entities(text):
             content["entities"] = entities
-        return self._post(content, sender=sender, reply_to=reply_to)
+        return self._post(content, sender=sender, reply_to=reply_to, topic=topic)
 
     def send_photo(
         self,
@@ -111,6 +128,7 @@ class FakeChat:
         media_group_id: str | None = None,
         reply_to: dict | int | None = None,
         sender: FakeUser | None = None,
+        topic: int | None = None,
     ) -> dict:
         """A compressed photo: PhotoSize variants, largest last (see photo_variants)."""
         sizes = self._state.register_photo(data)
@@ -120,6 +138,7 @@ class FakeChat:
             media_group_id=media_group_id,
             sender=sender,
             reply_to=reply_to,
+            topic=topic,
         )
 
     def send_album(
@@ -324,7 +343,12 @@ class FakeChat:
         media_group_id: str | None = None,
         sender: FakeUser | None,
         reply_to: dict | int | None,
+        topic: int | None = None,
     ) -> dict:
+        if topic is not None:
+            if topic not in self.topics:
+                raise ValueError(f"{self} has no topic {topic}")
+            content = {**content, "message_thread_id": topic, "is_topic_message": True}
         if caption is not None:
             if len(caption) > _MAX_CAPTION:
                 raise ValueError(f"a caption holds {_MAX_CAPTION} characters, not {len(caption)}")

@@ -8,8 +8,10 @@ from pathlib import Path
 from bot.core.agent_turns import TurnRunner
 from bot.core.chats import ChatDirectory
 from bot.core.collections import Collections
+from bot.core.conversions import Conversions
 from bot.core.dispatcher import Dispatcher
 from bot.core.exports import Exporter
+from bot.core.media import DEFAULT_MAX_PIXELS
 from bot.core.ports import OutputFactory, Timer
 from bot.core.recovery import Recovery
 from bot.core.requests import RequestRunner
@@ -30,6 +32,8 @@ class CoreSettings:
     download_limit: int
     upload_limit: int
     workdir: Path | None = None
+    max_image_pixels: int = DEFAULT_MAX_PIXELS
+    conversions_at_once: int = 1
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,15 @@ def build_core(
         collections=collections,
         runner=runner,
         turns=TurnRunner(nemo, sessions, db, still_working_seconds=settings.still_working_seconds),
-        uploader=Uploader(nemo, sessions, db, download_limit=settings.download_limit),
+        uploader=Uploader(
+            nemo,
+            sessions,
+            db,
+            download_limit=settings.download_limit,
+            conversions=Conversions(
+                max_pixels=settings.max_image_pixels, at_once=settings.conversions_at_once
+            ),
+        ),
         exporter=exporter,
     )
     recovery = Recovery(db, chats, timelines, exporter, runner, outputs)

@@ -14,8 +14,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from enum import Enum
 from functools import partial
+from pathlib import Path
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, ChatMigrated, NetworkError, TimedOut
 
@@ -190,19 +191,37 @@ class TelegramOutput:
     async def _video(
         self, video: VideoReady, markup: InlineKeyboardMarkup | None, chat_id: int
     ) -> Message:
+        """Send the MP4 without holding it in memory: up to 2,000 MB in local mode.
+
+        A local Bot API server reads the file itself, given its path (PTB sends a
+        ``file://`` URI for a path in local mode); otherwise httpx streams the open file
+        into the multipart body, which PTB allows when it is not told to read it first.
+        """
+        if self._bot.local_mode:
+            return await self._video_from(chat_id, video.path, video, markup)
         with video.path.open("rb") as file:
-            return await self._bot.send_video(
-                chat_id,
-                file,
-                caption=notice_text(video, self._tr)[: MessageLimit.CAPTION_LENGTH],
-                width=video.width,
-                height=video.height,
-                duration=round(video.duration) if video.duration else None,
-                supports_streaming=True,
-                reply_markup=markup,
-                filename=video.path.name,
-                message_thread_id=self._topic,
-            )
+            streamed = InputFile(file, filename=video.path.name, read_file_handle=False)
+            return await self._video_from(chat_id, streamed, video, markup)
+
+    async def _video_from(
+        self,
+        chat_id: int,
+        source: Path | InputFile,
+        video: VideoReady,
+        markup: InlineKeyboardMarkup | None,
+    ) -> Message:
+        return await self._bot.send_video(
+            chat_id,
+            source,
+            caption=notice_text(video, self._tr)[: MessageLimit.CAPTION_LENGTH],
+            width=video.width,
+            height=video.height,
+            duration=round(video.duration) if video.duration else None,
+            supports_streaming=True,
+            reply_markup=markup,
+            filename=video.path.name,
+            message_thread_id=self._topic,
+        )
 
     def _link_text(self, video: VideoReady, url: str, fallback: Fallback) -> str:
         if fallback is Fallback.TOO_BIG:

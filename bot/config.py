@@ -21,6 +21,7 @@ from storage.errors import StorageError
 from storage.location import is_postgresql, sqlite_path
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LOG_FORMATS = ("text", "json")
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _BOT_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -63,6 +64,10 @@ class Settings:
     # Decoding costs about 4 bytes a pixel: these two bound what conversions hold at once.
     max_image_pixels: int = DEFAULT_MAX_PIXELS
     max_concurrent_conversions: int = 1
+    log_format: str = "text"
+    health_port: int | None = None
+    # Set when a platform's variable shows that the local disk is wiped at each restart.
+    ephemeral_platform: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -222,6 +227,22 @@ def _webhook_secret(raw: str) -> str:
     return raw
 
 
+def _log_format(raw: str) -> str:
+    log_format = raw.lower()
+    if log_format not in _LOG_FORMATS:
+        raise ValueError(f"must be one of {', '.join(_LOG_FORMATS)}, got {raw!r}")
+    return log_format
+
+
+def _platform(name: str) -> Callable[[str], str]:
+    """A parser that ignores the value: the variable being set is what tells the platform."""
+
+    def parse(_raw: str) -> str:
+        return name
+
+    return parse
+
+
 def _log_level(raw: str) -> str:
     level = raw.upper()
     if level not in _LOG_LEVELS:
@@ -253,4 +274,9 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("LOG_LEVEL", "log_level", _log_level),
     ("MAX_IMAGE_PIXELS", "max_image_pixels", _positive_int),
     ("MAX_CONCURRENT_CONVERSIONS", "max_concurrent_conversions", _positive_int),
+    ("LOG_FORMAT", "log_format", _log_format),
+    ("HEALTH_PORT", "health_port", _port),
+    # Set by the platform itself, never by an operator; its disk is wiped at each restart.
+    ("DYNO", "ephemeral_platform", _platform("Heroku (DYNO is set)")),
+    ("K_SERVICE", "ephemeral_platform", _platform("Cloud Run (K_SERVICE is set)")),
 )

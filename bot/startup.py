@@ -19,17 +19,22 @@ from telegram import (
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.health import Health
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
 from bot.telegram.inbox import Inbox
 from bot.telegram.menus import MenuScope, menu
+from bot.web import WebServers
 from bot.wiring import build_services
+from storage.location import is_postgresql
 
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "settings"
 INBOX_KEY = "inbox"
 _RESUME_TASK_KEY = "resume_task"
+_WEB_KEY = "web_servers"
+WEBHOOK_SECRET_KEY = "webhook_secret"
 
 _MENU_SCOPES = (
     (BotCommandScopeAllPrivateChats(), MenuScope.PRIVATE),
@@ -42,13 +47,44 @@ async def open_services(application: Application) -> None:
     """post_init: build the services, then run the start-up steps in order."""
     settings: Settings = application.bot_data[SETTINGS_KEY]
     inbox: Inbox = application.bot_data[INBOX_KEY]
+    warn_about_an_ephemeral_disk(settings)
     services, recovery = await build_services(application, settings, inbox)
     application.bot_data[SERVICES_KEY] = services
     await queue_kept_updates(application, inbox)
+    # After the kept updates: a webhook still registered may post newer ones at once.
+    start_web_servers(application, services)
     await register_menus(application, services)
     await services.collections.restore()
     application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(recovery.resume())
     freeze_startup_objects()
+
+
+def warn_about_an_ephemeral_disk(settings: Settings) -> None:
+    """Warn when the SQLite file lives on a disk the platform wipes at each restart.
+
+    With it go the inbox, the renders in flight, every chat's project and the anonymous
+    NemoVideo token with its credits; the bot still runs, as a trial might want.
+    """
+    if settings.ephemeral_platform and not is_postgresql(settings.database_url):
+        log.warning(
+            "running on %s, whose disk is wiped at every restart, with SQLite: every "
+            "chat's project, the renders in flight and the NemoVideo token will be lost. "
+            "Set DATABASE_URL to a PostgreSQL database.",
+            settings.ephemeral_platform,
+            extra={"event": "sqlite_on_ephemeral_disk"},
+        )
+
+
+def start_web_servers(application: Application, services: Services) -> None:
+    """Serve /healthz and /metrics (and the webhook) on the ports the settings name."""
+    settings = services.settings
+    health = Health(
+        db=services.db, nemo=services.nemo, bot=application.bot, webhook_url=settings.webhook_url
+    )
+    secret = application.bot_data.get(WEBHOOK_SECRET_KEY)
+    servers = WebServers(application, settings, health, webhook_secret=secret)
+    servers.start()
+    application.bot_data[_WEB_KEY] = servers
 
 
 async def queue_kept_updates(application: Application, inbox: Inbox) -> None:
@@ -89,6 +125,9 @@ def freeze_startup_objects() -> None:
 
 async def close_services(application: Application) -> None:
     """post_shutdown: close what open_services opened. Renders in flight stay resumable."""
+    servers = application.bot_data.get(_WEB_KEY)
+    if servers is not None:
+        await servers.stop()
     task = application.bot_data.get(_RESUME_TASK_KEY)
     if task is not None:
         task.cancel()

@@ -16,11 +16,12 @@ from storage.records import (
 )
 from storage.renders import RenderRepository
 from storage.turns import TurnRepository
-from storage.uploads import UploadRepository
+from storage.uploads import Claimant, UploadRepository
 
 __all__ = [
     "ChatRecord",
     "ChatRepository",
+    "Claimant",
     "CollectionRecord",
     "CollectionRepository",
     "CredentialRecord",

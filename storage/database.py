@@ -82,6 +82,10 @@ class Database:
     ) -> None:
         await self.close()
 
+    async def ping(self) -> None:
+        """Ask the database for nothing: returns once it answered. Raises StorageError."""
+        await self._connection.fetch_one("SELECT 1")
+
     async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """Move everything stored for a chat to its new id, in one transaction.
 

@@ -56,6 +56,7 @@ class RenderRecord:
     created_at: datetime
     updated_at: datetime
     delivered_at: datetime | None
+    attempts: int  # how many times the bot set out to deliver it, the first included
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from storage.timestamps import from_optional_text, from_text, to_text, utc_now
 
 _COLUMNS = """
 render_id, chat_id, session_id, status, progress, output_url, error,
-created_at, updated_at, delivered_at
+created_at, updated_at, delivered_at, attempts
 """
 
 INITIAL_STATUS = "pending"
@@ -71,6 +71,18 @@ class RenderRepository:
             (now, now, render_id),
         )
 
+    async def add_attempt(self, render_id: str) -> None:
+        """Count one more try at delivering it, before the try: a try that crashes the bot
+        still counts, so a render cannot crash it at every start-up forever.
+
+        Raises StorageError if no such render was added.
+        """
+        await self._change(
+            render_id,
+            "UPDATE renders SET attempts = attempts + 1, updated_at = ? WHERE render_id = ?",
+            (to_text(utc_now()), render_id),
+        )
+
     async def undelivered(self) -> list[RenderRecord]:
         """Return the renders to resume after a restart, oldest first.
 
@@ -109,4 +121,5 @@ def _record(row: Row) -> RenderRecord:
         created_at=from_text(row["created_at"]),
         updated_at=from_text(row["updated_at"]),
         delivered_at=from_optional_text(row["delivered_at"]),
+        attempts=row["attempts"],
     )

@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.core.actions import Action
 from bot.core.gui import strip_gui
 from bot.core.handover import handed_over
@@ -65,6 +66,14 @@ class TurnRunner:
         self._still_working = still_working_seconds
 
     async def run(self, chat: ChatRef, text: str, progress: ProgressReporter) -> TurnOutcome:
+        """Run one turn (see ``_run``), counted in the metrics as open, then by outcome."""
+        with metrics.agent_turn() as counted:
+            outcome = await self._run(chat, text, progress)
+            if not outcome.complete:
+                counted.value = "ended_early"
+            return outcome
+
+    async def _run(self, chat: ChatRef, text: str, progress: ProgressReporter) -> TurnOutcome:
         """Send ``text`` to the chat's session and collect the agent's answer.
 
         A session the cloud no longer knows is replaced and the message sent once more:

@@ -156,13 +156,18 @@ class Dispatcher:
         async with self._runner.in_order(chat.chat_id):
             report = UploadReport()
             await self._collections.touch(chat.chat_id)
-            async with self._runner.failures(chat, out):
-                async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
-                    report = await self._uploader.upload(chat, _counted(files, progress))
-                contributor = sender.name if sender is not None and chat.is_group else None
-                await self._acknowledge(chat, report, out, contributor)
+            async with (
+                self._runner.failures(chat, out),
+                out.working(Activity.UPLOADING_DOCUMENT) as progress,
+            ):
+                report = await self._uploader.upload(chat, _counted(files, progress))
             then = instruction()
-            if isinstance(then, Request) or (then and then.strip() and report.in_project):
+            follows = isinstance(then, Request) or bool(
+                then and then.strip() and report.in_project
+            )
+            contributor = sender.name if sender is not None and chat.is_group else None
+            await self._acknowledge(chat, report, out, contributor, instruction_follows=follows)
+            if then is not None and follows:
                 await self.follow(chat, then, out)
 
     async def _start(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
@@ -274,11 +279,15 @@ class Dispatcher:
         report: UploadReport,
         out: ChatOutput,
         contributor: str | None = None,
+        *,
+        instruction_follows: bool = False,
     ) -> None:
         for refusal in report.refused:
             await out.show(refusal)
         if report.uploaded:
-            await out.show(UploadAcknowledged(report.uploaded, report.total, contributor))
+            await out.show(
+                UploadAcknowledged(report.uploaded, report.total, contributor, instruction_follows)
+            )
         elif report.already_in:
             total = await self._sessions.item_count(chat)
             await out.show(AlreadyInProject(report.already_in, total))

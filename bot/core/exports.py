@@ -2,7 +2,8 @@
 
 A render is recorded in storage from submission to delivery, so a restart in the
 middle picks it up again and the video still reaches the chat. Delivery happens once:
-the job is marked delivered only after the messenger accepted the video.
+the job is marked delivered only after the messenger accepted the video. A chat the
+messenger can never reach again ends its render as failed, so no restart retries it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from bot import metrics
 from bot.core.handover import handed_over
 from bot.core.mp4 import probe
 from bot.core.notices import (
@@ -22,7 +24,7 @@ from bot.core.notices import (
     VideoReady,
     VideoTooBig,
 )
-from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
+from bot.core.ports import ChatOutput, ChatRef, ChatUnreachable, ProgressReporter
 from bot.core.sessions import Sessions
 from bot.nemo import NemoClient, NemoError, RenderStatus, Session, SessionNotFound
 from storage import Database, RenderRecord
@@ -68,7 +70,12 @@ class Exporter:
             await self._db.renders.add(render_id, chat.chat_id, session.session_id)
             # The render record answers for the request now: a restart resumes it.
             await handed_over()
-            log.info("chat %s: render %s submitted", chat.chat_id, render_id)
+            log.info(
+                "chat %s: render %s submitted",
+                chat.chat_id,
+                render_id,
+                extra={"event": "render_submitted"},
+            )
             await self._follow(render_id, chat, session, out, progress)
 
     async def resume(self, record: RenderRecord, chat: ChatRef, out: ChatOutput) -> None:
@@ -79,6 +86,18 @@ class Exporter:
             await self._follow(record.render_id, chat, session, out, progress)
 
     async def _follow(
+        self,
+        render_id: str,
+        chat: ChatRef,
+        session: Session,
+        out: ChatOutput,
+        progress: ProgressReporter,
+    ) -> None:
+        """Wait for the render and deliver it, timed and counted in the metrics."""
+        with metrics.render():
+            await self._wait_and_deliver(render_id, chat, session, out, progress)
+
+    async def _wait_and_deliver(
         self,
         render_id: str,
         chat: ChatRef,
@@ -101,13 +120,24 @@ class Exporter:
             render_id, status=status.phase.value, progress=100, output_url=status.output_url
         )
         link = await self._project_link(session)
-        if status.size is not None and status.size > self._upload_limit and status.output_url:
-            await out.show(VideoTooBig(status.output_url, status.size, link))
-        else:
-            await progress.update(Downloading())
-            await self._deliver_file(render_id, status, out, link)
+        try:
+            if status.size is not None and status.size > self._upload_limit and status.output_url:
+                await out.show(VideoTooBig(status.output_url, status.size, link))
+            else:
+                await progress.update(Downloading())
+                await self._deliver_file(render_id, status, out, link)
+        except ChatUnreachable:
+            # Nobody is left to tell: the render ends here, quietly, and for good.
+            await self._db.renders.update(render_id, status="failed", error="ChatUnreachable")
+            log.warning("chat %s: unreachable, render %s given up", chat.chat_id, render_id)
+            return
         await self._db.renders.mark_delivered(render_id)
-        log.info("chat %s: render %s delivered", chat.chat_id, render_id)
+        log.info(
+            "chat %s: render %s delivered",
+            chat.chat_id,
+            render_id,
+            extra={"event": "render_delivered"},
+        )
 
     async def _deliver_file(
         self, render_id: str, status: RenderStatus, out: ChatOutput, link: str | None

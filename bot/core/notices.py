@@ -32,11 +32,21 @@ class TimelineShown:
     after_silent_turn: bool = False
 
 
+# What things cost, in the cloud contract's own estimates: a first video about 100
+# credits, an editing turn about 50, an export nothing.
+VIDEO_COST_ESTIMATE = 100
+EDIT_COST_ESTIMATE = 50
+EXPORT_COST = 0
+
+
 @dataclass(frozen=True)
 class CreditsShown:
-    """The balance of the NemoVideo account the bot uses."""
+    """The balance of the NemoVideo account the bot uses, and what things cost."""
 
     credits: Credits
+    video_cost: int = VIDEO_COST_ESTIMATE
+    edit_cost: int = EDIT_COST_ESTIMATE
+    export_cost: int = EXPORT_COST
 
 
 @dataclass(frozen=True)
@@ -44,11 +54,14 @@ class UploadAcknowledged:
     """Files reached the project; ``total`` is how many items the project now has.
 
     ``contributor`` names who sent them when several people share the project (groups).
+    ``instruction_follows`` says the files came with what to do with them (a caption),
+    so the person needs no hint about the next step.
     """
 
     added: int
     total: int
     contributor: str | None = None
+    instruction_follows: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,10 +181,16 @@ class ProjectStarted:
 
 @dataclass(frozen=True)
 class Failed:
-    """A request failed; the reason says what the person can do about it."""
+    """A request failed; the reason says what the person can do about it.
+
+    For a reason about the bot's NemoVideo account (no credits, a plan without
+    export), ``register_link`` binds the anonymous account to a free registration and
+    ``account_link`` is NemoVideo's site, where the account's owner tops it up.
+    """
 
     reason: Failure
     register_link: str | None = None
+    account_link: str | None = None
 
 
 @dataclass(frozen=True)

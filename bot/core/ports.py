@@ -15,6 +15,15 @@ from bot.core.actions import Action
 from bot.core.notices import Activity, Notice, Progress
 
 
+class ChatUnreachable(Exception):
+    """The messenger will never deliver to this chat: the bot was blocked, removed, or the
+    chat is gone. A ChatOutput raises it so work for the chat stops instead of retrying."""
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(f"chat {chat_id} cannot be reached")
+        self.chat_id = chat_id
+
+
 @dataclass(frozen=True)
 class ChatRef:
     """A chat as the core knows it: its id and the language it is spoken to in.
@@ -40,7 +49,10 @@ class ChatOutput(Protocol):
     """How the core speaks to one chat."""
 
     async def show(self, notice: Notice, next_steps: Sequence[Action] = ()) -> None:
-        """Tell the person something, optionally offering one-tap next steps."""
+        """Tell the person something, optionally offering one-tap next steps.
+
+        Raises ChatUnreachable when the chat will never hear anything again.
+        """
 
     def working(self, activity: Activity) -> AbstractAsyncContextManager[ProgressReporter]:
         """Keep a status message and a chat action alive while the body runs."""

@@ -23,6 +23,9 @@ from bot.nemo import NemoError
 
 log = logging.getLogger(__name__)
 
+# Failures about the bot's NemoVideo account, whose way out is on NemoVideo's site.
+_ACCOUNT_FAILURES = frozenset({Failure.OUT_OF_CREDITS, Failure.EXPORT_NOT_IN_PLAN})
+
 # How many requests of one chat may wait behind the running one: enough for a person
 # who types ahead, far below what a script sends.
 MAX_WAITING = 3
@@ -104,8 +107,16 @@ class RequestRunner:
         except NemoError as error:
             log.warning("chat %s: %s", chat.chat_id, type(error).__name__)
             reason = failure_of(error)
-            link = await self._register_link() if reason is Failure.OUT_OF_CREDITS else None
-            await out.show(Failed(reason, register_link=link))
+            if reason in _ACCOUNT_FAILURES:
+                await out.show(
+                    Failed(
+                        reason,
+                        register_link=await self._register_link(),
+                        account_link=self._sessions.web_url,
+                    )
+                )
+            else:
+                await out.show(Failed(reason))
 
     async def _register_link(self) -> str | None:
         with contextlib.suppress(NemoError):

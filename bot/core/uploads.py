@@ -14,10 +14,13 @@ import asyncio
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
+from bot import metrics
 from bot.core.conversions import Conversions, close_stream
 from bot.core.media import (
+    DEFAULT_MAX_PIXELS,
     JPEG,
     PNG,
     PRODUCT_MAX_BYTES,
@@ -38,7 +41,7 @@ from bot.nemo import (
     UnsupportedFile,
     UploadSource,
 )
-from storage import Database
+from storage import Claimant, Database
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,9 @@ _PICTURE_HEAD_BYTES = 66 * 1024
 _ORIENTED = (JPEG, PNG, WEBP)
 _PARALLEL_UPLOADS = 4
 _CONVERTED = {"heic", "heif", "ogg"}
+# Past this, a claim is taken for lost even in the process that made it: far longer than
+# the client's own timeouts let one upload run, so a claim this old is no upload at all.
+CLAIM_TIMEOUT = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -99,13 +105,20 @@ class Uploader:
         db: Database,
         *,
         download_limit: int,
-        conversions: Conversions,
+        conversions: Conversions | None = None,
+        claimant: Claimant | None = None,
     ) -> None:
+        """``claimant`` names this process on its upload claims; one per process by default.
+
+        ``conversions`` bounds the files converted at once; the bot passes the one it
+        builds from its settings, and the default keeps one at a time at the default limits.
+        """
         self._nemo = nemo
         self._sessions = sessions
         self._db = db
         self._download_limit = download_limit
-        self._conversions = conversions
+        self._conversions = conversions or Conversions(max_pixels=DEFAULT_MAX_PIXELS, at_once=1)
+        self._claimant = claimant or Claimant.this_boot()
 
     async def upload(self, chat: ChatRef, files: AsyncIterable[IncomingFile]) -> UploadReport:
         """Upload every acceptable file of a batch, a few at a time, and count them.
@@ -165,19 +178,33 @@ class Uploader:
             return refusal
         # Claimed before uploading, so a Telegram update delivered twice (a restart before
         # its offset was confirmed) never uploads the same file into the project twice.
-        claimed = await self._db.uploads.record(
-            chat.chat_id, session.session_id, incoming.unique_id, incoming.file_name or "", ""
+        # A claim a killed process left behind is no duplicate: the file is uploaded now.
+        claimed = await self._db.uploads.claim(
+            chat.chat_id,
+            session.session_id,
+            incoming.unique_id,
+            incoming.file_name or "",
+            "",
+            claimant=self._claimant,
+            stale_before=datetime.now(UTC) - CLAIM_TIMEOUT,
         )
         if not claimed:
             return DUPLICATE
         try:
             outcome = await self._prepare_and_send(chat, session, incoming)
         except BaseException:
-            await self._db.uploads.forget(session.session_id, incoming.unique_id)
+            await self._forget(session, incoming)
             raise
-        if outcome is not None:
-            await self._db.uploads.forget(session.session_id, incoming.unique_id)
+        if outcome is None:
+            await self._db.uploads.mark_uploaded(session.session_id, incoming.unique_id)
+        else:
+            await self._forget(session, incoming)
         return outcome
+
+    async def _forget(self, session: Session, incoming: IncomingFile) -> None:
+        await self._db.uploads.forget(
+            session.session_id, incoming.unique_id, claimant=self._claimant
+        )
 
     async def _prepare_and_send(
         self, chat: ChatRef, session: Session, incoming: IncomingFile
@@ -191,6 +218,7 @@ class Uploader:
             return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
         except FileTooLarge:
             return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
+        metrics.upload(prepared.size or incoming.size)
         return None
 
     async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> None:

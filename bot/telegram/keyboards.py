@@ -19,8 +19,8 @@ def _labels(tr: Translator) -> dict[Action, str]:
     """The actions a button can ask for, and what the button says."""
     _ = tr.gettext
     return {
-        Action.EXPORT: _("🎬 Export"),
-        Action.STATE: _("📋 Tracks"),
+        Action.EXPORT: _("🎬 Get the video"),
+        Action.STATE: _("📋 What's in it"),
         Action.CREDITS: _("💳 Credits"),
     }
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, ChatMigrated, NetworkError, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
 from bot.core.actions import Action
 from bot.core.notices import (
@@ -30,7 +30,7 @@ from bot.core.notices import (
     VideoTooBig,
     WhichDidYouMean,
 )
-from bot.core.ports import ChatRef
+from bot.core.ports import ChatRef, ChatUnreachable
 from bot.i18n import Catalogs, Translator
 from bot.telegram import keyboards
 from bot.telegram.progress import StatusMessage
@@ -242,14 +242,23 @@ class TelegramOutput:
         )
 
     async def _following_moves(self, send: Callable[[int], Awaitable[Message]]) -> Message:
+        """Send, following a group that became a supergroup; a chat that blocked or
+        removed the bot, or is gone, is ChatUnreachable: no retry will ever reach it."""
         try:
-            return await send(self._chat_id)
-        except ChatMigrated as migrated:
-            old, self._chat_id = self._chat_id, migrated.new_chat_id
-            log.info("chat %s is now %s; sending there", old, self._chat_id)
-            if self._moved is not None:
-                await self._moved(old, self._chat_id)
-            return await send(self._chat_id)
+            try:
+                return await send(self._chat_id)
+            except ChatMigrated as migrated:
+                old, self._chat_id = self._chat_id, migrated.new_chat_id
+                log.info("chat %s is now %s; sending there", old, self._chat_id)
+                if self._moved is not None:
+                    await self._moved(old, self._chat_id)
+                return await send(self._chat_id)
+        except Forbidden as error:
+            raise ChatUnreachable(self._chat_id) from error
+        except BadRequest as error:
+            if "chat not found" not in error.message.lower():
+                raise
+            raise ChatUnreachable(self._chat_id) from error
 
 
 class _Reporter:

@@ -40,9 +40,10 @@ from bot.core.notices import (
 from bot.core.ports import ChatOutput, ChatRef, OutputFactory
 from bot.core.requests import MAX_WAITING
 from bot.core.uploads import IncomingFile
-from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
+from bot.nemo import NemoClient, NemoTimeouts
 from storage import Database
 from tests.fakes.nemo import NemoFake, steps
+from tests.nemo.support import MemoryStore
 from tests.waiting import until
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 600
@@ -72,17 +73,6 @@ class RecordingOutput:
 
     def of(self, kind: type) -> list:
         return [notice for notice in self.notices if isinstance(notice, kind)]
-
-
-class MemoryCredentials:
-    def __init__(self) -> None:
-        self.saved: StoredCredentials | None = None
-
-    async def load(self) -> StoredCredentials | None:
-        return self.saved
-
-    async def save(self, credentials: StoredCredentials) -> None:
-        self.saved = credentials
 
 
 class ManualTimer:
@@ -131,7 +121,7 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnde
     client = NemoClient(
         base_url=nemo.url,
         skill_version="0.1.0",
-        credentials=MemoryCredentials(),
+        credentials=MemoryStore(),
         timeouts=timeouts,
     )
     speaking_to: list[OutputFactory] = [lambda chat: RecordingOutput()]

@@ -70,7 +70,7 @@ def test_members_fill_one_collection_and_crea_starts_one_turn(bot, telegram_fake
         sender=marco,
     )
     marco_ack = telegram_fake.wait_for_message_sync(group, contains="Marco ha aggiunto")
-    assert "2 file" in marco_ack["text"] and "3 elementi" in marco_ack["text"]
+    assert "2 file" in marco_ack["text"] and "3 in tutto" in marco_ack["text"]
     group.send_text("/crea", sender=giulia)
     telegram_fake.wait_for_message_sync(group, contains="Ecco il video del gruppo!")
     [session] = nemo.sessions.values()

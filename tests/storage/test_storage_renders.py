@@ -87,3 +87,17 @@ async def test_mark_delivered_records_when(db: Database) -> None:
     assert record.delivered_at is not None
     assert record.delivered_at >= record.created_at
     assert await db.renders.undelivered() == []
+
+
+async def test_a_render_counts_its_delivery_attempts_from_one(db: Database) -> None:
+    record = await db.renders.add("render_1", 1, "session")
+    assert record.attempts == 1
+    await db.renders.add_attempt("render_1")
+    await db.renders.add_attempt("render_1")
+    [resumable] = await db.renders.undelivered()
+    assert resumable.attempts == 3
+
+
+async def test_counting_an_attempt_on_an_unknown_render_is_an_error(db: Database) -> None:
+    with pytest.raises(StorageError, match="nope"):
+        await db.renders.add_attempt("nope")

@@ -15,14 +15,14 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.core.notices import AgentReply, VideoReady, VideoTooBig
-from bot.core.ports import ChatRef
+from bot.core.ports import ChatRef, ChatUnreachable
 from bot.i18n import Catalogs
 from bot.telegram.output import Fallback, TelegramOutput, upload_fallback
 
 CHAT_ID = 42
 URL = "https://cdn.example/render-1.mp4"
 PROJECT = "https://nemovideo.example/project/1"
-LINK_INSTEAD = "Telegram did not accept the file in time. Download it here: " + URL
+LINK_INSTEAD = "Telegram didn't accept the file in time. Download it here: " + URL
 
 
 class ScriptedBot:
@@ -110,11 +110,31 @@ async def test_without_a_link_the_timeout_is_raised_so_the_render_stays_undelive
     assert len(bot.calls) == 2
 
 
-@pytest.mark.parametrize("error", [BadRequest("Wrong file"), Forbidden("bot was blocked")])
-async def test_other_refusals_are_raised_without_a_retry(video: VideoReady, error: Exception):
-    bot = ScriptedBot(send_video=[error])
-    with pytest.raises(type(error)):
+async def test_other_refusals_are_raised_without_a_retry(video: VideoReady):
+    bot = ScriptedBot(send_video=[BadRequest("Wrong file")])
+    with pytest.raises(BadRequest):
         await output(bot).show(video)
+    assert len(bot.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pytest.param(Forbidden("Forbidden: bot was blocked by the user"), id="blocked"),
+        pytest.param(Forbidden("Forbidden: bot was kicked from the group chat"), id="kicked"),
+        pytest.param(BadRequest("Bad Request: chat not found"), id="chat-not-found"),
+    ],
+)
+@pytest.mark.parametrize("method", ["send_video", "send_message"])
+async def test_a_chat_that_can_never_be_reached_is_final(
+    video: VideoReady, error: Exception, method: str
+):
+    bot = ScriptedBot(**{method: [error]})
+    notice = video if method == "send_video" else VideoTooBig(URL, 10**9, PROJECT)
+    with pytest.raises(ChatUnreachable) as raised:
+        await output(bot).show(notice)
+    assert raised.value.chat_id == CHAT_ID
+    assert raised.value.__cause__ is error
     assert len(bot.calls) == 1
 
 

@@ -328,11 +328,9 @@ def _jpeg_orientation(head: bytes) -> int | None:
 def upright_image(data: bytes, media: MediaFormat, *, max_pixels: int) -> bytes | None:
     """The JPEG, PNG or WEBP turned upright, or None when it already is (send it as is).
 
-    The cloud does not document whether it reads EXIF orientation; a renderer that
-    ignores it would show the photo sideways, so the pixels are turned here and the tag
-    reset. JPEG is re-encoded with its own quantization tables and subsampling, the
-    closest Pillow comes to lossless; PNG is lossless anyway; WEBP keeps losslessness
-    when the original had it.
+    The cloud does not document reading EXIF orientation, so the pixels are turned here
+    and the tag reset. JPEG keeps its quantization tables and subsampling (the closest
+    Pillow comes to lossless); PNG is lossless; WEBP stays lossless if it was.
 
     Raises PictureTooLarge (checked before decoding) or CorruptMedia.
     """

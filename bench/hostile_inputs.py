@@ -26,7 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ import pillow_heif
 import soundfile as sf
 from PIL import Image
 
-from bench.support import CREDITS, MIB, PeakRss, Subject, machine, table, verdict
+from bench.support import CREDITS, MIB, PeakRss, Subject, machine, verdict
 from tests.e2e.harness import deployment_env
 from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram import TelegramFake
@@ -146,6 +147,18 @@ class Case:
         self.seconds = 0.0
         self.outcome = ""
 
+    def row(self) -> str:
+        """The case as a row of BENCHMARKS.md's table."""
+        cells = (
+            self.name,
+            f"{self.growth / MIB:.1f} MiB",
+            verdict(self.growth < RSS_TARGET),
+            f"{self.seconds:.1f} s",
+            f"{self.baseline / MIB:.0f} MiB",
+            self.outcome,
+        )
+        return "| " + " | ".join(cells) + " |"
+
 
 def measure(
     case: Case, bot: Subject, act: Callable[[], None], done: Callable[[], str | None], limit: float
@@ -200,47 +213,54 @@ def draft(chat, nemo: NemoFake, telegram: TelegramFake, limit: float) -> Callabl
     return lambda: chat.send_text("export")
 
 
-def run_local(folder: Path, checkout: Path | None, limit: float) -> list[Case]:
-    """The HEIC bomb, the silent note and the 2,000 MB delivery, on a local-mode bot."""
-    bomb, voice = heic_bomb(), silent_voice(VOICE_BYTES)
+@contextmanager
+def local_bot(folder: Path, checkout: Path | None, limit: float) -> Iterator[tuple]:
+    """A fresh local-mode bot, warmed up with a small HEIC and a short voice note.
+
+    Each case has its own, so one the bot is still chewing on cannot slow the next.
+    """
     small = io.BytesIO()
     pillow_heif.from_pillow(Image.new("RGB", (64, 64), "orange")).save(small)
-    cases = []
     with (
+        tempfile.TemporaryDirectory(dir=folder) as own,
         TelegramFake(local_mode=True) as telegram,
         NemoFake(initial_credits=CREDITS, max_upload_bytes=50 * MIB) as nemo,
     ):
-        env = deployment_env(telegram, nemo, folder / "local.db", TELEGRAM_LOCAL_MODE="1")
+        env = deployment_env(telegram, nemo, Path(own) / "bot.db", TELEGRAM_LOCAL_MODE="1")
         with _bot(env, telegram, checkout) as bot:
             chat = telegram.private_chat(language_code="en")
-            before = len(replies(telegram))
             chat.send_document(small.getvalue(), file_name="warm.heic", mime_type="image/heic")
             chat.send_voice(voice_bytes(seconds=1.0))
-            telegram.wait_for_sync(answered(telegram, before, 2), limit)
+            telegram.wait_for_sync(answered(telegram, 0, 2), limit)
             time.sleep(3.5)  # the chat's pacing bucket drains
+            yield telegram, nemo, bot, chat
 
-            before = len(replies(telegram))
 
-            def send_bombs() -> None:
-                for index in range(3):
-                    chat.send_document(bomb, file_name=f"bomb{index}.heic", mime_type="image/heic")
+def run_local(folder: Path, checkout: Path | None, limit: float) -> Iterator[Case]:
+    """The HEIC bomb, the silent note and the 2,000 MB delivery, on local-mode bots."""
+    bomb, voice = heic_bomb(), silent_voice(VOICE_BYTES)
+    with local_bot(folder, checkout, limit) as (telegram, _, bot, chat):
+        before = len(replies(telegram))
 
-            case = Case(f"HEIC bomb: 3 x {len(bomb) / 1000:.0f} KB, 9000x9900 px, at once")
-            cases.append(measure(case, bot, send_bombs, answered(telegram, before, 3), limit))
-            time.sleep(3.5)
+        def send_bombs() -> None:
+            for index in range(3):
+                chat.send_document(bomb, file_name=f"bomb{index}.heic", mime_type="image/heic")
 
-            before = len(replies(telegram))
-            case = Case(f"silent Opus voice note, {len(voice) / 1e6:.1f} MB")
-            act = lambda: chat.send_voice(voice, duration=43_200)  # noqa: E731
-            cases.append(measure(case, bot, act, answered(telegram, before, 1), limit))
-            time.sleep(3.5)
+        case = Case(f"HEIC bomb: 3 x {len(bomb) / 1000:.0f} KB, 9000x9900 px, at once")
+        yield measure(case, bot, send_bombs, answered(telegram, before, 3), limit)
 
-            nemo.video_size_override = LOCAL_VIDEO
-            ask = draft(chat, nemo, telegram, limit)
-            case = Case(f"render of {LOCAL_VIDEO / 1e6:,.0f} MB, local mode")
-            done = delivered(telegram, len(telegram.calls_to("sendVideo")), len(replies(telegram)))
-            cases.append(measure(case, bot, ask, done, limit))
-    return cases
+    with local_bot(folder, checkout, limit) as (telegram, _, bot, chat):
+        before = len(replies(telegram))
+        case = Case(f"silent Opus voice note, {len(voice) / 1e6:.1f} MB")
+        act = lambda: chat.send_voice(voice, duration=43_200)  # noqa: E731
+        yield measure(case, bot, act, answered(telegram, before, 1), limit)
+
+    with local_bot(folder, checkout, limit) as (telegram, nemo, bot, chat):
+        nemo.video_size_override = LOCAL_VIDEO
+        ask = draft(chat, nemo, telegram, limit)
+        case = Case(f"render of {LOCAL_VIDEO / 1e6:,.0f} MB, local mode")
+        done = delivered(telegram, len(telegram.calls_to("sendVideo")), len(replies(telegram)))
+        yield measure(case, bot, ask, done, limit)
 
 
 def run_cloud(folder: Path, checkout: Path | None, limit: float) -> Case:
@@ -277,23 +297,16 @@ def main() -> None:
     parser.add_argument("--checkout", type=Path, help="run the bot of this checkout instead")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per case")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        cases = run_local(Path(folder), args.checkout, args.timeout)
-        cases.append(run_cloud(Path(folder), args.checkout, args.timeout))
     print(f"machine: {machine()}")
     print(f"bot: {args.checkout or 'this checkout'}\n")
-    rows = [
-        (
-            case.name,
-            f"{case.growth / MIB:.1f} MiB",
-            verdict(case.growth < RSS_TARGET),
-            f"{case.seconds:.1f} s",
-            case.outcome,
-        )
-        for case in cases
-    ]
-    print(table(("input", "peak RSS growth", "< 150 MB", "time", "the bot's answer"), rows))
-    print(f"\nbot RSS before each case: {', '.join(f'{c.baseline / MIB:.0f}' for c in cases)} MiB")
+    print("| input | peak RSS growth | < 150 MB | time | bot RSS before | the bot's answer |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        # Each row as soon as it is measured: a case the bot never finishes still leaves
+        # the ones before it.
+        for case in run_local(Path(folder), args.checkout, args.timeout):
+            print(case.row(), flush=True)
+        print(run_cloud(Path(folder), args.checkout, args.timeout).row(), flush=True)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ _BOT_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _HEADER_VALUE = re.compile(r"[\x21-\x7e]+")
 _SECRET_FIELDS = ("telegram_token", "nemo_token", "webhook_secret")
+LOCAL_RENDER_MODES = ("offer", "always", "off")
 
 
 class ConfigError(Exception):
@@ -66,6 +67,10 @@ class Settings:
     max_concurrent_conversions: int = 1
     log_format: str = "text"
     health_port: int | None = None
+    # offer: a local video when the cloud cannot export; always: never the cloud; off.
+    local_render: str = "offer"
+    # Pixels across the narrow side of a local video: 1080 for people, less for a test.
+    local_render_short_side: int = 1080
     # Set when a platform's variable shows that the local disk is wiped at each restart.
     ephemeral_platform: str | None = None
 
@@ -234,6 +239,20 @@ def _log_format(raw: str) -> str:
     return log_format
 
 
+def _local_render(raw: str) -> str:
+    mode = raw.lower()
+    if mode not in LOCAL_RENDER_MODES:
+        raise ValueError(f"must be one of {', '.join(LOCAL_RENDER_MODES)}, got {raw!r}")
+    return mode
+
+
+def _short_side(raw: str) -> int:
+    # Below 144 the title card's text no longer fits; above 2160 sendVideo's limit nears.
+    if not (raw.isascii() and raw.isdigit() and 144 <= int(raw) <= 2160):
+        raise ValueError(f"must be a number of pixels between 144 and 2160, got {raw!r}")
+    return int(raw)
+
+
 def _platform(name: str) -> Callable[[str], str]:
     """A parser that ignores the value: the variable being set is what tells the platform."""
 
@@ -276,6 +295,8 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("MAX_CONCURRENT_CONVERSIONS", "max_concurrent_conversions", _positive_int),
     ("LOG_FORMAT", "log_format", _log_format),
     ("HEALTH_PORT", "health_port", _port),
+    ("LOCAL_RENDER", "local_render", _local_render),
+    ("LOCAL_RENDER_SHORT_SIDE", "local_render_short_side", _short_side),
     # Set by the platform itself, never by an operator; its disk is wiped at each restart.
     ("DYNO", "ephemeral_platform", _platform("Heroku (DYNO is set)")),
     ("K_SERVICE", "ephemeral_platform", _platform("Cloud Run (K_SERVICE is set)")),

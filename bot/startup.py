@@ -24,6 +24,7 @@ from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
 from bot.telegram.inbox import Inbox
 from bot.telegram.menus import MenuScope, menu
+from bot.telegram.texts.native import description, short_description
 from bot.web import WebServers
 from bot.wiring import build_services
 from storage.location import is_postgresql
@@ -54,6 +55,7 @@ async def open_services(application: Application) -> None:
     # After the kept updates: a webhook still registered may post newer ones at once.
     start_web_servers(application, services)
     await register_menus(application, services)
+    await describe_bot(application, services)
     await services.collections.restore()
     application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(recovery.resume())
     freeze_startup_objects()
@@ -113,6 +115,18 @@ async def register_menus(application: Application, services: Services) -> None:
             )
 
 
+async def describe_bot(application: Application, services: Services) -> None:
+    """Set the bot's description and short description in each language it speaks.
+
+    The description is what an empty chat shows before the first message; Telegram
+    picks it by the person's app language, the default (Italian) for any other.
+    """
+    for locale in (*SUPPORTED_LOCALES, None):
+        tr = services.catalogs.translator(locale or DEFAULT_LOCALE)
+        await application.bot.set_my_description(description(tr), language_code=locale)
+        await application.bot.set_my_short_description(short_description(tr), language_code=locale)
+
+
 def freeze_startup_objects() -> None:
     """Keep what start-up loaded out of the garbage collector's full collections.
 
@@ -134,6 +148,7 @@ async def close_services(application: Application) -> None:
     services = application.bot_data.get(SERVICES_KEY)
     if services is None:
         return
+    services.render_pool.close()
     await services.downloads.aclose()
     await services.nemo.aclose()
     await services.db.close()

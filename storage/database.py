@@ -8,6 +8,7 @@ from types import TracebackType
 from storage.chats import ChatRepository
 from storage.collections import CollectionRepository
 from storage.connection import Connection
+from storage.covers import CoverRepository
 from storage.credentials import CredentialRepository
 from storage.inbox import InboxRepository
 from storage.location import MEMORY, create_private_file, is_postgresql, sqlite_path
@@ -34,6 +35,7 @@ class Database:
         self.turns = TurnRepository(connection)
         self.uploads = UploadRepository(connection)
         self.collections = CollectionRepository(connection)
+        self.covers = CoverRepository(connection)
         self.inbox = InboxRepository(inbox_connection or connection)
 
     @classmethod

@@ -29,6 +29,14 @@ class Claimant:
         return cls(boot_id=uuid.uuid4().hex, started_at=utc_now())
 
 
+@dataclass(frozen=True)
+class UploadedMedia:
+    """A file in a session, as Telegram knows it, and what it was judged to be."""
+
+    file_id: str
+    file_type: str
+
+
 class UploadRepository:
     """Uploads keyed by session and Telegram's `file_unique_id`, which is stable per file."""
 
@@ -45,6 +53,7 @@ class UploadRepository:
         *,
         claimant: Claimant,
         stale_before: datetime,
+        file_id: str | None = None,
     ) -> bool:
         """Claim the file for the session before uploading it; False if that would upload twice.
 
@@ -54,16 +63,19 @@ class UploadRepository:
         A claim made by another process before this one started was left by a process that
         died (a restart replays its update), and one made before ``stale_before`` by any
         process is given up for lost: either is taken over, and True returned.
+
+        ``file_id`` is what fetches the file from Telegram again, for a local render.
         """
         changed = await self._connection.execute(
             """
             INSERT INTO uploads (session_id, file_unique_id, chat_id, filename, file_type,
-                                 claimed_by, claimed_at)
+                                 claimed_by, claimed_at, file_id)
             VALUES (:session_id, :file_unique_id, :chat_id, :filename, :file_type,
-                    :boot_id, :now)
+                    :boot_id, :now, :file_id)
             ON CONFLICT (session_id, file_unique_id) DO UPDATE SET
                 claimed_by = excluded.claimed_by,
-                claimed_at = excluded.claimed_at
+                claimed_at = excluded.claimed_at,
+                file_id = excluded.file_id
             WHERE uploads.uploaded_at IS NULL
               AND ((uploads.claimed_by <> :boot_id AND uploads.claimed_at < :started_at)
                    OR uploads.claimed_at < :stale_before)
@@ -78,18 +90,25 @@ class UploadRepository:
                 "now": to_text(utc_now()),
                 "started_at": to_text(claimant.started_at),
                 "stale_before": to_text(stale_before),
+                "file_id": file_id,
             },
         )
         return changed == 1
 
-    async def mark_uploaded(self, session_id: str, telegram_file_unique_id: str) -> None:
-        """Record that the cloud has the file: from now on sending it again is a duplicate."""
+    async def mark_uploaded(
+        self, session_id: str, telegram_file_unique_id: str, file_type: str | None = None
+    ) -> None:
+        """Record that the cloud has the file: from now on sending it again is a duplicate.
+
+        ``file_type`` is what the file turned out to be (image, video, audio), once judged
+        by its content; None keeps what the claim said.
+        """
         await self._connection.execute(
             """
-            UPDATE uploads SET uploaded_at = ?
+            UPDATE uploads SET uploaded_at = ?, file_type = COALESCE(?, file_type)
             WHERE session_id = ? AND file_unique_id = ? AND uploaded_at IS NULL
             """,
-            (to_text(utc_now()), session_id, telegram_file_unique_id),
+            (to_text(utc_now()), file_type, session_id, telegram_file_unique_id),
         )
 
     async def forget(
@@ -120,3 +139,18 @@ class UploadRepository:
         )
         assert row is not None  # an aggregate always yields one row
         return row["files"]
+
+    async def media(self, session_id: str) -> list[UploadedMedia]:
+        """The session's uploaded files that Telegram can hand out again, in the order sent.
+
+        A file recorded before file ids were kept is left out: it cannot be fetched.
+        """
+        rows = await self._connection.fetch_all(
+            """
+            SELECT file_id, file_type FROM uploads
+            WHERE session_id = ? AND uploaded_at IS NOT NULL AND file_id IS NOT NULL
+            ORDER BY claimed_at, file_unique_id
+            """,
+            (session_id,),
+        )
+        return [UploadedMedia(file_id=row["file_id"], file_type=row["file_type"]) for row in rows]

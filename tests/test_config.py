@@ -41,6 +41,8 @@ def test_defaults_are_the_product_table() -> None:
         log_level="INFO",
         log_format="text",
         health_port=None,
+        local_render="offer",
+        local_render_short_side=1080,
         ephemeral_platform=None,
     )
 
@@ -69,6 +71,8 @@ def test_every_variable_is_read_and_typed() -> None:
             LOG_LEVEL="debug",
             LOG_FORMAT="JSON",
             HEALTH_PORT="9090",
+            LOCAL_RENDER="Always",
+            LOCAL_RENDER_SHORT_SIDE="240",
         )
     )
     assert settings.telegram_api_url == "http://bot-api:8081"
@@ -92,6 +96,8 @@ def test_every_variable_is_read_and_typed() -> None:
     assert settings.log_level == "DEBUG"
     assert settings.log_format == "json"
     assert settings.health_port == 9090
+    assert settings.local_render == "always"
+    assert settings.local_render_short_side == 240
 
 
 def test_empty_variables_count_as_unset() -> None:
@@ -125,6 +131,12 @@ def test_a_missing_token_is_named() -> None:
     ("name", "value", "expected"),
     [
         pytest.param("TELEGRAM_BOT_TOKEN", "bot123:abc", "does not look like", id="bad-token"),
+        pytest.param(
+            "LOCAL_RENDER", "sometimes", "must be one of offer, always, off", id="local-mode"
+        ),
+        pytest.param(
+            "LOCAL_RENDER_SHORT_SIDE", "100", "must be a number of pixels", id="local-small"
+        ),
         pytest.param(
             "PORT", "abc", "must be an integer between 1 and 65535, got 'abc'", id="bad-port"
         ),

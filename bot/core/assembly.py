@@ -11,9 +11,11 @@ from bot.core.collections import Collections
 from bot.core.conversions import Conversions
 from bot.core.dispatcher import Dispatcher
 from bot.core.exports import Exporter
+from bot.core.local_exports import LocalExporter, LocalRender
 from bot.core.media import DEFAULT_MAX_PIXELS
-from bot.core.ports import OutputFactory, Timer
+from bot.core.ports import MediaFetcher, OutputFactory, Timer
 from bot.core.recovery import Recovery
+from bot.core.render_pool import RenderPool
 from bot.core.requests import RequestRunner
 from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
@@ -31,6 +33,8 @@ class CoreSettings:
     collection_idle_seconds: float
     download_limit: int
     upload_limit: int
+    local_render: LocalRender = LocalRender.OFFER
+    local_render_short_side: int = 1080
     workdir: Path | None = None
     max_image_pixels: int = DEFAULT_MAX_PIXELS
     conversions_at_once: int = 1
@@ -43,6 +47,7 @@ class Core:
     collections: Collections
     dispatcher: Dispatcher
     recovery: Recovery
+    render_pool: RenderPool
 
 
 def build_core(
@@ -52,6 +57,7 @@ def build_core(
     chats: ChatDirectory,
     outputs: OutputFactory,
     timer: Timer,
+    fetcher: MediaFetcher,
     settings: CoreSettings,
 ) -> Core:
     """Build every piece of the core after the pieces it needs."""
@@ -63,6 +69,15 @@ def build_core(
     )
     exporter = Exporter(
         nemo, sessions, db, upload_limit=settings.upload_limit, workdir=settings.workdir
+    )
+    pool = RenderPool()
+    local = LocalExporter(
+        sessions,
+        db,
+        fetcher,
+        pool,
+        short_side=settings.local_render_short_side,
+        workdir=settings.workdir,
     )
     dispatcher = Dispatcher(
         nemo=nemo,
@@ -82,6 +97,10 @@ def build_core(
             ),
         ),
         exporter=exporter,
+        local=local,
+        local_render=settings.local_render,
     )
-    recovery = Recovery(db, chats, timelines, exporter, runner, outputs)
-    return Core(collections=collections, dispatcher=dispatcher, recovery=recovery)
+    recovery = Recovery(db, chats, timelines, exporter, local, runner, outputs)
+    return Core(
+        collections=collections, dispatcher=dispatcher, recovery=recovery, render_pool=pool
+    )

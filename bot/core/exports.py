@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from bot import metrics
+from bot.core.covers import faces
 from bot.core.handover import handed_over
 from bot.core.mp4 import probe
 from bot.core.notices import (
@@ -125,7 +126,7 @@ class Exporter:
                 await out.show(VideoTooBig(status.output_url, status.size, link))
             else:
                 await progress.update(Downloading())
-                await self._deliver_file(render_id, status, out, link)
+                await self._deliver_file(render_id, session.session_id, status, out, link)
         except ChatUnreachable:
             # Nobody is left to tell: the render ends here, quietly, and for good.
             await self._db.renders.update(render_id, status="failed", error="ChatUnreachable")
@@ -140,7 +141,12 @@ class Exporter:
         )
 
     async def _deliver_file(
-        self, render_id: str, status: RenderStatus, out: ChatOutput, link: str | None
+        self,
+        render_id: str,
+        session_id: str,
+        status: RenderStatus,
+        out: ChatOutput,
+        link: str | None,
     ) -> None:
         with tempfile.TemporaryDirectory(dir=self._workdir, prefix="render-") as folder:
             path = Path(folder) / f"{render_id}.mp4"
@@ -151,6 +157,7 @@ class Exporter:
                 await out.show(VideoTooBig(status.output_url, size, link))
                 return
             info = probe(path)
+            face = await faces(self._db, session_id, size, info.width, info.height)
             await out.show(
                 VideoReady(
                     path=path,
@@ -160,6 +167,9 @@ class Exporter:
                     duration=info.duration or status.duration,
                     project_link=link,
                     download_url=status.output_url,
+                    thumbnail=face.thumbnail,
+                    cover=face.cover,
+                    share_key=render_id,
                 )
             )
 

@@ -73,6 +73,27 @@ class AlreadyInProject:
 
 
 @dataclass(frozen=True)
+class Contributed:
+    """A member's files reached an open collection: acknowledged without a message.
+
+    A group allows about twenty bot messages a minute, and five members adding photos
+    would spend a quarter of it on "added" lines; the summary comes once, at the end.
+    """
+
+    added: int
+    total: int
+    contributor: str
+
+
+@dataclass(frozen=True)
+class CollectionSummary:
+    """The collection becomes a video: who added how many, and the project's total."""
+
+    contributions: tuple[tuple[str, int], ...]
+    total: int
+
+
+@dataclass(frozen=True)
 class CollectionOpened:
     """A group collection is open: members reply with media until /crea."""
 
@@ -140,7 +161,11 @@ class NothingToExport:
 
 @dataclass(frozen=True)
 class VideoReady:
-    """A rendered MP4 on disk, to be sent as a streamable video."""
+    """A rendered MP4 on disk, to be sent as a streamable video.
+
+    ``thumbnail`` (a small JPEG) and ``cover`` (a large one, or None) give it a face
+    before it plays; ``share_key`` names it for sharing into other chats.
+    """
 
     path: Path
     size: int
@@ -149,6 +174,9 @@ class VideoReady:
     duration: float | None
     project_link: str | None
     download_url: str | None
+    thumbnail: bytes | None = None
+    cover: bytes | None = None
+    share_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +219,24 @@ class Failed:
     reason: Failure
     register_link: str | None = None
     account_link: str | None = None
+    local_video: bool = False  # a free video made by the bot itself is offered instead
+
+
+class LocalFailure(StrEnum):
+    """Why the bot could not make a video itself."""
+
+    NOTHING_TO_SHOW = "nothing_to_show"
+    UNREADABLE = "unreadable"
+    UNAVAILABLE = "unavailable"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class LocalVideoFailed:
+    """The video the bot makes itself could not be made; ``file_name`` is the culprit."""
+
+    reason: LocalFailure
+    file_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -244,6 +290,8 @@ Notice = (
     | TimelineShown
     | CreditsShown
     | UploadAcknowledged
+    | Contributed
+    | CollectionSummary
     | AlreadyInProject
     | CollectionOpened
     | CollectionClosedIdle
@@ -259,6 +307,7 @@ Notice = (
     | TurnCutShort
     | ProjectStarted
     | Failed
+    | LocalVideoFailed
     | WhichDidYouMean
     | Greeting
     | HelpShown
@@ -277,11 +326,34 @@ class Activity(StrEnum):
     UPLOADING_DOCUMENT = "upload_document"
 
 
+class ToolActivity(StrEnum):
+    """What the agent is doing with its tools, in words a person understands.
+
+    Tool names and arguments are the cloud's internals: only this much reaches a chat.
+    """
+
+    EDITING = "editing"
+    GENERATING = "generating"
+    MUSIC = "music"
+    TEXT = "text"
+
+
 @dataclass(frozen=True)
 class Working:
-    """The agent is still working; ``elapsed`` seconds have passed."""
+    """The agent is still working; ``elapsed`` seconds have passed.
+
+    ``doing`` is set while the agent is busy with a tool rather than writing.
+    """
 
     elapsed: float
+    doing: ToolActivity | None = None
+
+
+@dataclass(frozen=True)
+class Drafting:
+    """What the agent has written so far in this turn, GUI instructions removed."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -303,4 +375,11 @@ class Downloading:
     """The finished video is being fetched for delivery."""
 
 
-Progress = Working | Uploading | Rendering | Downloading
+@dataclass(frozen=True)
+class Queued:
+    """A video the bot makes itself waits for the renderer; ``position`` 1 is next."""
+
+    position: int
+
+
+Progress = Working | Drafting | Uploading | Queued | Rendering | Downloading

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from bot.core.actions import Action
@@ -56,6 +57,17 @@ class ChatOutput(Protocol):
 
     def working(self, activity: Activity) -> AbstractAsyncContextManager[ProgressReporter]:
         """Keep a status message and a chat action alive while the body runs."""
+
+
+class MediaUnavailable(Exception):
+    """The messenger no longer hands out a file the chat sent (deleted, expired, too big)."""
+
+
+class MediaFetcher(Protocol):
+    """Fetches a file a chat sent, again, by the id the messenger gave it."""
+
+    async def fetch(self, file_id: str, path: Path) -> None:
+        """Write the file to ``path``. Raises MediaUnavailable."""
 
 
 OutputFactory = Callable[[ChatRef], ChatOutput]

@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.chats import ChatDirectory
 from bot.core.exports import Exporter
+from bot.core.local_exports import LocalExporter
 from bot.core.notices import TurnInterrupted
 from bot.core.ports import OutputFactory
 from bot.core.requests import RequestRunner
 from bot.core.timelines import Timelines
 from storage import Database, RenderRecord
+from storage.renders import LOCAL
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ class Recovery:
         chats: ChatDirectory,
         timelines: Timelines,
         exporter: Exporter,
+        local: LocalExporter,
         runner: RequestRunner,
         outputs: OutputFactory,
         *,
@@ -46,6 +49,7 @@ class Recovery:
         self._chats = chats
         self._timelines = timelines
         self._exporter = exporter
+        self._local = local
         self._runner = runner
         self._outputs = outputs
         self._parallel_resumes = parallel_resumes
@@ -105,4 +109,7 @@ class Recovery:
         ):
             await self._db.renders.add_attempt(record.render_id)
             log.info("resuming render %s for chat %s", record.render_id, chat.chat_id)
-            await self._exporter.resume(record, chat, out)
+            if record.source == LOCAL:
+                await self._local.resume(record, chat, out)
+            else:
+                await self._exporter.resume(record, chat, out)

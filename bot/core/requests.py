@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from bot.core.actions import Action
 from bot.core.failures import Failure, failure_of
 from bot.core.gate import ChatGate
 from bot.core.notices import Failed, StillWorking
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 # Failures about the bot's NemoVideo account, whose way out is on NemoVideo's site.
 _ACCOUNT_FAILURES = frozenset({Failure.OUT_OF_CREDITS, Failure.EXPORT_NOT_IN_PLAN})
+# An export failing for these will not work by asking again soon: a video made by the
+# bot itself is worth offering. (UNREACHABLE comes only after the client's retries.)
+LOCAL_VIDEO_FAILURES = _ACCOUNT_FAILURES | {Failure.UNREACHABLE}
 
 # How many requests of one chat may wait behind the running one: enough for a person
 # who types ahead, far below what a script sends.
@@ -100,23 +104,31 @@ class RequestRunner:
             del self._waiting[chat_id]
 
     @contextlib.asynccontextmanager
-    async def failures(self, chat: ChatRef, out: ChatOutput) -> AsyncIterator[None]:
-        """Turn a cloud error into a notice; the recovery it needs is in the notice."""
+    async def failures(
+        self, chat: ChatRef, out: ChatOutput, *, offer_local_video: bool = False
+    ) -> AsyncIterator[None]:
+        """Turn a cloud error into a notice; the recovery it needs is in the notice.
+
+        With ``offer_local_video`` (an export), a failure the cloud will not soon get
+        over comes with a button for a video the bot makes itself.
+        """
         try:
             yield
         except NemoError as error:
             log.warning("chat %s: %s", chat.chat_id, type(error).__name__)
             reason = failure_of(error)
+            offer = offer_local_video and reason in LOCAL_VIDEO_FAILURES
+            steps = (Action.LOCAL_VIDEO,) if offer else ()
             if reason in _ACCOUNT_FAILURES:
-                await out.show(
-                    Failed(
-                        reason,
-                        register_link=await self._register_link(),
-                        account_link=self._sessions.web_url,
-                    )
+                notice = Failed(
+                    reason,
+                    register_link=await self._register_link(),
+                    account_link=self._sessions.web_url,
+                    local_video=offer,
                 )
             else:
-                await out.show(Failed(reason))
+                notice = Failed(reason, local_video=offer)
+            await out.show(notice, steps)
 
     async def _register_link(self) -> str | None:
         with contextlib.suppress(NemoError):

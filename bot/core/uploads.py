@@ -19,6 +19,7 @@ from pathlib import PurePath
 
 from bot import metrics
 from bot.core.conversions import Conversions, close_stream
+from bot.core.covers import keep_first_photo
 from bot.core.media import (
     DEFAULT_MAX_PIXELS,
     JPEG,
@@ -26,6 +27,7 @@ from bot.core.media import (
     PRODUCT_MAX_BYTES,
     WEBP,
     MediaFormat,
+    MediaKind,
     may_need_turning,
     sniff,
 )
@@ -68,6 +70,8 @@ class IncomingFile:
     file_name: str | None
     size: int | None
     open: Callable[[], AsyncIterator[bytes]]
+    # What fetches the file from the messenger again, for a video made by the bot itself.
+    file_id: str | None = None
 
 
 class _Duplicate:
@@ -187,6 +191,7 @@ class Uploader:
             "",
             claimant=self._claimant,
             stale_before=datetime.now(UTC) - CLAIM_TIMEOUT,
+            file_id=incoming.file_id,
         )
         if not claimed:
             return DUPLICATE
@@ -195,10 +200,12 @@ class Uploader:
         except BaseException:
             await self._forget(session, incoming)
             raise
-        if outcome is None:
-            await self._db.uploads.mark_uploaded(session.session_id, incoming.unique_id)
-        else:
-            await self._forget(session, incoming)
+        if isinstance(outcome, MediaKind):
+            await self._db.uploads.mark_uploaded(
+                session.session_id, incoming.unique_id, outcome.value
+            )
+            return None
+        await self._forget(session, incoming)
         return outcome
 
     async def _forget(self, session: Session, incoming: IncomingFile) -> None:
@@ -208,25 +215,29 @@ class Uploader:
 
     async def _prepare_and_send(
         self, chat: ChatRef, session: Session, incoming: IncomingFile
-    ) -> UploadRefused | None:
+    ) -> UploadRefused | MediaKind:
+        """Upload the file; what it was judged to be, or why it was refused."""
         prepared = await _prepare(incoming, self._conversions)
         if isinstance(prepared, UploadRefused):
             return prepared
         try:
-            await self._send(chat, session, prepared)
+            session = await self._send(chat, session, prepared)
         except UnsupportedFile:
             return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
         except FileTooLarge:
             return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
         metrics.upload(prepared.size or incoming.size)
-        return None
+        await keep_first_photo(self._db, session.session_id, prepared)
+        return MediaKind(prepared.content_type.partition("/")[0])
 
-    async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> None:
+    async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> Session:
+        """Upload into the chat's session; returns the session the file went to."""
         try:
             await self._nemo.upload_files(session.session_id, [source])
         except SessionNotFound:
             session = await self._sessions.renew(chat, stale=session)
             await self._nemo.upload_files(session.session_id, [source])
+        return session
 
     def _refuse_by_size(self, incoming: IncomingFile) -> UploadRefused | None:
         if incoming.size is None:

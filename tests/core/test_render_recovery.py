@@ -64,6 +64,7 @@ class Parts:
             ChatDirectory(self.db),
             Timelines(self.nemo, self.sessions),
             exporter,  # type: ignore[arg-type]  # the real one, or one that counts
+            None,  # type: ignore[arg-type]  # these tests resume cloud renders only
             RequestRunner(self.sessions),
             lambda chat: out,
             **options,

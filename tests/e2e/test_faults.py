@@ -394,7 +394,7 @@ async def _undelivered(database: Path) -> list[str]:
 # --- 8. Forbidden: the person blocked the bot -------------------------------------------------
 
 
-def test_blocked_at_delivery_other_chats_are_served_and_the_render_is_kept(
+def test_blocked_at_delivery_other_chats_are_served_and_the_render_is_given_up(
     start_bot, telegram_fake, nemo
 ):
     running = start_bot()
@@ -409,10 +409,15 @@ def test_blocked_at_delivery_other_chats_are_served_and_the_render_is_kept(
     assert [c.status for c in telegram_fake.calls_to("sendVideo")] == [403]  # no retry loop
     assert videos(telegram_fake, blocked) == []
     running.stop()  # raises if the application died
-    # The render row survived: once the bot starts again, it tries to deliver once more.
+    # Blocked is final (issue #12): the next start neither polls nor sends it again.
     start_bot()
-    wait_for_video(telegram_fake, blocked)
-    assert send_video_statuses(telegram_fake, 2) == [403, 200]
+    other.send_text("/credits")
+    telegram_fake.wait_for_sync(
+        lambda: (
+            len([m for m in telegram_fake.bot_messages(other) if "💳" in m.get("text", "")]) == 2
+        )
+    )
+    assert [c.status for c in telegram_fake.calls_to("sendVideo")] == [403]
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
     assert_nothing_raw(telegram_fake, blocked)
 

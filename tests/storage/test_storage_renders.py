@@ -101,3 +101,18 @@ async def test_a_render_counts_its_delivery_attempts_from_one(db: Database) -> N
 async def test_counting_an_attempt_on_an_unknown_render_is_an_error(db: Database) -> None:
     with pytest.raises(StorageError, match="nope"):
         await db.renders.add_attempt("nope")
+
+
+async def test_the_delivered_videos_file_id_is_kept(db: Database) -> None:
+    await db.renders.add("render_9", 42, "session-1")
+    assert (await db.renders.get("render_9")).video_file_id is None
+    await db.renders.keep_video("render_9", "BAACAgQAAx0")
+    assert (await db.renders.get("render_9")).video_file_id == "BAACAgQAAx0"
+
+
+async def test_a_local_render_keeps_its_source_and_words(db: Database) -> None:
+    await db.renders.add("cloud_1", 1, "session")
+    await db.renders.add("local_1", 1, "session", source="local", instruction="verticale")
+    cloud, local = await db.renders.undelivered()
+    assert (cloud.source, cloud.instruction) == ("cloud", None)
+    assert (local.source, local.instruction) == ("local", "verticale")

@@ -109,3 +109,20 @@ async def test_forget_leaves_an_uploaded_file(db: Database) -> None:
     await uploaded(db, running)
     await db.uploads.forget("s1", "a", claimant=running)
     assert await db.uploads.count("s1") == 1
+
+
+async def test_media_lists_the_uploaded_files_with_ids_in_the_order_sent(db: Database) -> None:
+    running = boot()
+    for name, kind in (("b", "image"), ("a", "audio"), ("c", None), ("d", "video")):
+        assert await db.uploads.claim(
+            1, "s1", name, "", "", claimant=running, stale_before=utc_now() - HOUR, file_id=name
+        )
+        if kind is not None:
+            await db.uploads.mark_uploaded("s1", name, kind)
+    await uploaded(db, running, file="without_id")
+    media = await db.uploads.media("s1")
+    assert [(m.file_id, m.file_type) for m in media] == [
+        ("b", "image"),
+        ("a", "audio"),
+        ("d", "video"),
+    ]

@@ -9,8 +9,9 @@ from bot.core.notices import (
     AlreadyInProject,
     CollectionClosedIdle,
     CollectionOpened,
+    CollectionSummary,
+    Contributed,
     CreditsShown,
-    Downloading,
     ExportAlreadyComing,
     Failed,
     Greeting,
@@ -18,31 +19,30 @@ from bot.core.notices import (
     HelpShown,
     LanguageChanged,
     LanguageChoices,
+    LocalVideoFailed,
     NothingToExport,
     NothingToUpload,
     Notice,
-    Progress,
     ProjectStarted,
     RefusalReason,
-    Rendering,
     StillWorking,
     TimelineShown,
     TooManyWaiting,
     TurnCutShort,
     TurnInterrupted,
     UploadAcknowledged,
-    Uploading,
     UploadRefused,
     VideoReady,
     VideoTooBig,
     WhichDidYouMean,
-    Working,
 )
-from bot.core.summary import Timeline, TrackKind, TrackSummary
+from bot.core.summary import Timeline
 from bot.i18n import Translator
 from bot.telegram.commands import command_name
-from bot.telegram.texts import commands
+from bot.telegram.texts import commands, native
 from bot.telegram.texts.failures import explain, supported_formats
+from bot.telegram.texts.local import local_failure_text, local_offer_text
+from bot.telegram.texts.timeline import timeline_text
 
 _MB = 1_000_000
 
@@ -64,6 +64,11 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             return timeline_text(timeline, tr)
         case CreditsShown():
             return _credits_text(notice, tr)
+        case Contributed(added=added, total=total, contributor=name):
+            # Said only when a reaction could not be set: otherwise the emoji says it.
+            return _upload_text(UploadAcknowledged(added, total, name), tr)
+        case CollectionSummary():
+            return native.collection_summary(notice, tr)
         case UploadAcknowledged():
             return _upload_text(notice, tr)
         case CollectionOpened(opened_by=name):
@@ -137,8 +142,11 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             return _after_cut(lead, timeline, tr)
         case ProjectStarted():
             return _("🆕 New project started. Send me photos or clips to begin.")
-        case Failed(reason=reason, register_link=link, account_link=site):
-            return explain(reason, tr, link, site)
+        case Failed(reason=reason, register_link=link, account_link=site, local_video=offer):
+            text = explain(reason, tr, link, site)
+            return f"{text}\n\n{local_offer_text(tr)}" if offer else text
+        case LocalVideoFailed():
+            return local_failure_text(notice, tr)
         case WhichDidYouMean(options=options) if Action.EXPORT in options:
             return _("🤔 Do you want the finished video now, or is this a change to make first?")
         case WhichDidYouMean():
@@ -168,87 +176,6 @@ def undelivered_video_text(url: str, project_link: str | None, tr: Translator) -
         "Download it here: {url}"
     ).format(url=url)
     return _video_caption(ready, project_link, tr)
-
-
-def progress_text(progress: Progress, tr: Translator) -> str:
-    """The text of the status message for a stage of a long operation."""
-    _ = tr.gettext
-    match progress:
-        case Working(elapsed=elapsed):
-            minutes = max(1, round(elapsed / 60))
-            return tr.ngettext(
-                "⏳ Still working on it… ({minutes} minute so far)",
-                "⏳ Still working on it… ({minutes} minutes so far)",
-                minutes,
-            ).format(minutes=tr.number(minutes))
-        case Uploading(count=count):
-            return tr.ngettext(
-                "⏳ Adding {count} file to your project…",
-                "⏳ Adding {count} files to your project…",
-                count,
-            ).format(count=tr.number(count))
-        case Rendering(progress=None):
-            return _("⏳ Making the video file…")
-        case Rendering(progress=percent):
-            return _("⏳ Making the video file… {percent}").format(
-                percent=tr.percent((percent or 0) / 100)
-            )
-        case Downloading():
-            return _("⏳ Almost done: getting the video ready to send you…")
-
-
-def timeline_text(timeline: Timeline, tr: Translator, *, lead: str | None = None) -> str:
-    """What the video holds, one line a part: `1. Video: city timelapse (0–10s)`.
-
-    Every line is a whole template, so each language has its own punctuation and units
-    (「视频：…（0–10 秒）」).
-    """
-    if timeline.is_empty:
-        return tr.gettext("The project is still empty: send me photos or clips to start.")
-    head = lead or tr.gettext("Here is your video so far:")
-    lines = [_track_text(index, track, tr) for index, track in enumerate(timeline.tracks, 1)]
-    return "\n".join([head, *lines])
-
-
-def _track_text(index: int, track: TrackSummary, tr: Translator) -> str:
-    _ = tr.gettext
-    label = {
-        TrackKind.VIDEO: _("Video"),
-        TrackKind.AUDIO: _("Music"),
-        TrackKind.TEXT: _("Text"),
-        TrackKind.OTHER: _("Other"),
-    }[track.kind]
-    if track.kind is TrackKind.TEXT and track.text:
-        name = _("“{text}”").format(text=track.text)
-    else:
-        name = track.name or _unnamed(track, tr)
-    fields = {
-        "index": tr.number(index),
-        "label": label,
-        "name": name,
-        "start": _seconds(track.start_ms, tr),
-        "end": _seconds(track.end_ms, tr),
-    }
-    if track.volume is None:
-        return _("{index}. {label}: {name} ({start}–{end}s)").format(**fields)
-    return _("{index}. {label}: {name} ({start}–{end}s, volume {volume})").format(
-        **fields, volume=tr.percent(track.volume)
-    )
-
-
-def _unnamed(track: TrackSummary, tr: Translator) -> str:
-    """A part without a name, counted in everyday words: scenes, songs, captions."""
-    count = track.segments
-    match track.kind:
-        case TrackKind.VIDEO:
-            text = tr.ngettext("{count} scene", "{count} scenes", count)
-        case TrackKind.AUDIO:
-            text = tr.ngettext("{count} song", "{count} songs", count)
-        case TrackKind.TEXT:
-            text = tr.ngettext("{count} caption", "{count} captions", count)
-        case _:
-            text = tr.ngettext("{count} item", "{count} items", count)
-    return text.format(count=tr.number(count))
 
 
 def _credits_text(shown: CreditsShown, tr: Translator) -> str:
@@ -333,10 +260,6 @@ def _next_after_upload(ack: UploadAcknowledged, tr: Translator) -> str:
         "Now tell me what video you want, e.g. “a slideshow with music”, or send "
         "/{export} to get the video as it is."
     ).format(export=command_name(tr.locale, Action.EXPORT))
-
-
-def _seconds(milliseconds: int, tr: Translator) -> str:
-    return tr.number(round(milliseconds / 1000, 1))
 
 
 def _after_cut(lead: str, timeline: Timeline | None, tr: Translator) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -242,46 +242,32 @@ class TelegramOutput:
     async def _video(
         self, video: VideoReady, markup: InlineKeyboardMarkup | None, chat_id: int
     ) -> Message:
-        """Send the MP4 without holding it in memory: up to 2,000 MB in local mode.
-
-        A local Bot API server reads the file itself, given its path (PTB sends a
-        ``file://`` URI for a path in local mode); otherwise httpx streams the open file
-        into the multipart body, which PTB allows when it is not told to read it first.
-        """
+        """Send the MP4 unread (up to 2,000 MB): a local server gets its path as ``file://``,
+        otherwise httpx streams the open file, as PTB allows when told not to read it."""
         share = video.share_key if self._can_share else None
-        if self._bot.local_mode:
-            sent = await self._video_from(chat_id, video.path, video, markup, share)
-        else:
-            with video.path.open("rb") as file:
-                streamed = InputFile(file, filename=video.path.name, read_file_handle=False)
-                sent = await self._video_from(chat_id, streamed, video, markup, share)
+        with ExitStack() as opened:
+            source: Path | InputFile = video.path
+            if not self._bot.local_mode:
+                file = opened.enter_context(video.path.open("rb"))
+                source = InputFile(file, filename=video.path.name, read_file_handle=False)
+            sent = await self._bot.send_video(
+                chat_id,
+                source,
+                caption=notice_text(video, self._tr)[: MessageLimit.CAPTION_LENGTH],
+                width=video.width,
+                height=video.height,
+                duration=round(video.duration) if video.duration else None,
+                supports_streaming=True,
+                reply_markup=keyboards.with_share(markup, share, self._tr),
+                filename=video.path.name,
+                message_thread_id=self._topic,
+                thumbnail=_picture(video.thumbnail, "thumbnail.jpg"),
+                cover=_picture(video.cover, "cover.jpg"),
+                reply_parameters=self._reply() if self._is_group else None,
+            )
         if share is not None and sent.video is not None and self._delivered is not None:
             await self._delivered(share, sent.video.file_id)
         return sent
-
-    async def _video_from(
-        self,
-        chat_id: int,
-        source: Path | InputFile,
-        video: VideoReady,
-        markup: InlineKeyboardMarkup | None,
-        share: str | None,
-    ) -> Message:
-        return await self._bot.send_video(
-            chat_id,
-            source,
-            caption=notice_text(video, self._tr)[: MessageLimit.CAPTION_LENGTH],
-            width=video.width,
-            height=video.height,
-            duration=round(video.duration) if video.duration else None,
-            supports_streaming=True,
-            reply_markup=keyboards.with_share(markup, share, self._tr),
-            filename=video.path.name,
-            message_thread_id=self._topic,
-            thumbnail=_picture(video.thumbnail, "thumbnail.jpg"),
-            cover=_picture(video.cover, "cover.jpg"),
-            reply_parameters=self._reply() if self._is_group else None,
-        )
 
     def _link_text(self, video: VideoReady, url: str, fallback: Fallback) -> str:
         if fallback is Fallback.TOO_BIG:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from bot.core.media import DEFAULT_MAX_PIXELS
 from storage.errors import StorageError
 from storage.location import is_postgresql, sqlite_path
 
@@ -61,6 +62,9 @@ class Settings:
     webhook_secret: str | None = None
     skill_platform: str = "telegram"
     log_level: str = "INFO"
+    # Decoding costs about 4 bytes a pixel: these two bound what conversions hold at once.
+    max_image_pixels: int = DEFAULT_MAX_PIXELS
+    max_concurrent_conversions: int = 1
     log_format: str = "text"
     health_port: int | None = None
     # offer: a local video when the cloud cannot export; always: never the cloud; off.
@@ -202,6 +206,12 @@ def _port(raw: str) -> int:
     return int(raw)
 
 
+def _positive_int(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+        raise ValueError(f"must be a whole number greater than 0, got {raw!r}")
+    return int(raw)
+
+
 def _chat_ids(raw: str) -> frozenset[int]:
     items = [item.strip() for item in raw.split(",") if item.strip()]
     bad = [item for item in items if not re.fullmatch(r"-?\d+", item)]
@@ -281,6 +291,8 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("WEBHOOK_SECRET", "webhook_secret", _webhook_secret),
     ("SKILL_PLATFORM", "skill_platform", _header_value),
     ("LOG_LEVEL", "log_level", _log_level),
+    ("MAX_IMAGE_PIXELS", "max_image_pixels", _positive_int),
+    ("MAX_CONCURRENT_CONVERSIONS", "max_concurrent_conversions", _positive_int),
     ("LOG_FORMAT", "log_format", _log_format),
     ("HEALTH_PORT", "health_port", _port),
     ("LOCAL_RENDER", "local_render", _local_render),

@@ -78,6 +78,8 @@ async def build_services(
             collection_idle_seconds=settings.collection_idle_seconds,
             download_limit=LOCAL_MODE_DOWNLOAD_MAX if local else BOT_API_DOWNLOAD_MAX,
             upload_limit=LOCAL_MODE_UPLOAD_MAX if local else BOT_API_UPLOAD_MAX,
+            max_image_pixels=settings.max_image_pixels,
+            conversions_at_once=settings.max_concurrent_conversions,
             local_render=LocalRender(settings.local_render),
             local_render_short_side=settings.local_render_short_side,
         ),

@@ -8,9 +8,11 @@ from pathlib import Path
 from bot.core.agent_turns import TurnRunner
 from bot.core.chats import ChatDirectory
 from bot.core.collections import Collections
+from bot.core.conversions import Conversions
 from bot.core.dispatcher import Dispatcher
 from bot.core.exports import Exporter
 from bot.core.local_exports import LocalExporter, LocalRender
+from bot.core.media import DEFAULT_MAX_PIXELS
 from bot.core.ports import MediaFetcher, OutputFactory, Timer
 from bot.core.recovery import Recovery
 from bot.core.render_pool import RenderPool
@@ -34,6 +36,8 @@ class CoreSettings:
     local_render: LocalRender = LocalRender.OFFER
     local_render_short_side: int = 1080
     workdir: Path | None = None
+    max_image_pixels: int = DEFAULT_MAX_PIXELS
+    conversions_at_once: int = 1
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,15 @@ def build_core(
         collections=collections,
         runner=runner,
         turns=TurnRunner(nemo, sessions, db, still_working_seconds=settings.still_working_seconds),
-        uploader=Uploader(nemo, sessions, db, download_limit=settings.download_limit),
+        uploader=Uploader(
+            nemo,
+            sessions,
+            db,
+            download_limit=settings.download_limit,
+            conversions=Conversions(
+                max_pixels=settings.max_image_pixels, at_once=settings.conversions_at_once
+            ),
+        ),
         exporter=exporter,
         local=local,
         local_render=settings.local_render,

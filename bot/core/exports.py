@@ -163,7 +163,9 @@ class Exporter:
     ) -> None:
         with tempfile.TemporaryDirectory(dir=self._workdir, prefix="render-") as folder:
             path = Path(folder) / f"{render_id}.mp4"
-            size = await self._nemo.download(status.output_url, render_id, path)
+            # With a link to fall back on, a video too big to send is not fetched whole.
+            limit = self._upload_limit if status.output_url else None
+            size = await self._nemo.download(status.output_url, render_id, path, max_bytes=limit)
             if size > self._upload_limit and status.output_url:
                 await out.show(VideoTooBig(status.output_url, size, link))
                 return

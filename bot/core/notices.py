@@ -116,15 +116,22 @@ class RefusalReason(StrEnum):
     TOO_BIG_FOR_TELEGRAM = "too_big_for_telegram"
     EMPTY = "empty"
     CORRUPT = "corrupt"
+    TOO_MANY_PIXELS = "too_many_pixels"
+    TOO_LONG = "too_long"
 
 
 @dataclass(frozen=True)
 class UploadRefused:
-    """A file was refused before anything was uploaded."""
+    """A file was refused before anything was uploaded.
+
+    ``limit`` is the limit in the reason's own unit: megapixels for TOO_MANY_PIXELS,
+    minutes for TOO_LONG.
+    """
 
     reason: RefusalReason
     file_name: str | None = None
     limit_bytes: int | None = None
+    limit: int | None = None
 
 
 @dataclass(frozen=True)

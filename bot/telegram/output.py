@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from enum import Enum
 from functools import partial
+from pathlib import Path
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.constants import MessageLimit, ReactionEmoji
@@ -241,11 +242,17 @@ class TelegramOutput:
     async def _video(
         self, video: VideoReady, markup: InlineKeyboardMarkup | None, chat_id: int
     ) -> Message:
+        """Send the MP4 unread (up to 2,000 MB): a local server gets its path as ``file://``,
+        otherwise httpx streams the open file, as PTB allows when told not to read it."""
         share = video.share_key if self._can_share else None
-        with video.path.open("rb") as file:
+        with ExitStack() as opened:
+            source: Path | InputFile = video.path
+            if not self._bot.local_mode:
+                file = opened.enter_context(video.path.open("rb"))
+                source = InputFile(file, filename=video.path.name, read_file_handle=False)
             sent = await self._bot.send_video(
                 chat_id,
-                file,
+                source,
                 caption=notice_text(video, self._tr)[: MessageLimit.CAPTION_LENGTH],
                 width=video.width,
                 height=video.height,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -9,7 +10,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
 
 from bot.core.notices import AgentReply, VideoReady, VideoTooBig
 from bot.core.ports import ChatRef, ChatUnreachable
@@ -24,6 +27,8 @@ LINK_INSTEAD = "Telegram didn't accept the file in time. Download it here: " + U
 
 class ScriptedBot:
     """Raises the scripted errors in turn for each method, then succeeds; records calls."""
+
+    local_mode = False
 
     def __init__(self, **failures: list[Exception]) -> None:
         self.failures = failures
@@ -151,3 +156,55 @@ async def test_a_link_that_is_the_video_is_raised_on_timeout_not_dropped():
     bot = ScriptedBot(send_message=[TimedOut()])
     with pytest.raises(TimedOut):
         await output(bot).show(VideoTooBig(URL, 80_000_000, PROJECT))
+
+
+class RecordingRequest(BaseRequest):
+    """Answers every Bot API call with success and keeps what PTB handed to the network."""
+
+    def __init__(self) -> None:
+        self.sent: list[RequestData | None] = []
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    @property
+    def read_timeout(self) -> float:
+        return 1.0
+
+    async def do_request(self, url: str, method: str, request_data=None, **_: Any):
+        self.sent.append(request_data)
+        result: dict[str, Any] = {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": CHAT_ID, "type": "private"},
+        }
+        if url.endswith("/getMe"):
+            result = {"id": 1, "is_bot": True, "first_name": "bot", "username": "bot"}
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+async def send_video_with(video: VideoReady, *, local_mode: bool) -> RequestData:
+    request = RecordingRequest()
+    bot = Bot("1:token", request=request, get_updates_request=request, local_mode=local_mode)
+    await output(bot).show(video)
+    [*_, sent] = request.sent
+    assert sent is not None
+    return sent
+
+
+async def test_in_local_mode_the_video_goes_by_its_path(video: VideoReady):
+    sent = await send_video_with(video, local_mode=True)
+
+    assert sent.parameters["video"] == video.path.absolute().as_uri()
+    assert not sent.multipart_data
+
+
+async def test_otherwise_the_video_streams_from_its_file_unread(video: VideoReady):
+    sent = await send_video_with(video, local_mode=False)
+
+    _, content, mime = sent.multipart_data["video"]
+    assert hasattr(content, "read"), "the whole file was read into memory"
+    assert mime == "video/mp4"

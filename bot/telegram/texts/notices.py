@@ -326,4 +326,18 @@ def _refusal_text(refusal: UploadRefused, tr: Translator) -> str:
                 if name
                 else _("I could not read this file: it looks damaged.")
             )
+        case RefusalReason.TOO_MANY_PIXELS:
+            limit = tr.number(refusal.limit or 0)
+            text = (
+                _("{name} has more than {limit} megapixels. Resize it and send it again.")
+                if name
+                else _("This photo has more than {limit} megapixels. Resize it and send it again.")
+            )
+        case RefusalReason.TOO_LONG:
+            limit = tr.number(refusal.limit or 0)
+            text = (
+                _("{name} is longer than {limit} minutes. Trim it and send it again.")
+                if name
+                else _("This recording is longer than {limit} minutes. Trim it and send it again.")
+            )
     return text.format(name=name, limit=limit)

@@ -19,6 +19,7 @@ from telegram import (
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.core.router import warm_up
 from bot.health import Health
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 SETTINGS_KEY = "settings"
 INBOX_KEY = "inbox"
 _RESUME_TASK_KEY = "resume_task"
+_WARM_UP_TASK_KEY = "router_warm_up_task"
+# Long enough for polling to start first; short enough to be done before most people type.
+_WARM_UP_AFTER_SECONDS = 1.0
 _WEB_KEY = "web_servers"
 WEBHOOK_SECRET_KEY = "webhook_secret"
 
@@ -58,7 +62,18 @@ async def open_services(application: Application) -> None:
     await describe_bot(application, services)
     await services.collections.restore()
     application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(recovery.resume())
+    application.bot_data[_WARM_UP_TASK_KEY] = asyncio.create_task(train_the_router())
     freeze_startup_objects()
+
+
+async def train_the_router() -> None:
+    """Train the router in a thread once polling is under way, not before.
+
+    Training takes seconds of CPU; done at import it would delay the first getUpdates,
+    and a message arriving meanwhile simply waits for it (``route`` trains on demand).
+    """
+    await asyncio.sleep(_WARM_UP_AFTER_SECONDS)
+    await asyncio.to_thread(warm_up)
 
 
 def warn_about_an_ephemeral_disk(settings: Settings) -> None:
@@ -142,9 +157,10 @@ async def close_services(application: Application) -> None:
     servers = application.bot_data.get(_WEB_KEY)
     if servers is not None:
         await servers.stop()
-    task = application.bot_data.get(_RESUME_TASK_KEY)
-    if task is not None:
-        task.cancel()
+    for key in (_RESUME_TASK_KEY, _WARM_UP_TASK_KEY):
+        task = application.bot_data.get(key)
+        if task is not None:
+            task.cancel()
     services = application.bot_data.get(SERVICES_KEY)
     if services is None:
         return

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import pickle
+import sys
 
 from telegram import (
     BotCommandScopeAllChatAdministrators,
@@ -19,7 +21,7 @@ from telegram import (
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.core.router import warm_up
+from bot.core.router import install
 from bot.health import Health
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
@@ -67,13 +69,28 @@ async def open_services(application: Application) -> None:
 
 
 async def train_the_router() -> None:
-    """Train the router in a thread once polling is under way, not before.
+    """Train the router in a process of its own once polling is under way, not before.
 
-    Training takes seconds of CPU; done at import it would delay the first getUpdates,
-    and a message arriving meanwhile simply waits for it (``route`` trains on demand).
+    Training is seconds of pure-Python CPU: done at import it would delay the first
+    getUpdates, and in a thread it would hold the interpreter (and the event loop with
+    it) for as long, long enough for a replica to look dead. A message arriving before
+    it is done is routed by a router trained on demand, as without this step.
     """
     await asyncio.sleep(_WARM_UP_AFTER_SECONDS)
-    await asyncio.to_thread(warm_up)
+    trainer = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.core.routing.train", stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        pickled, _ = await trainer.communicate()
+    finally:
+        if trainer.returncode is None:  # cancelled by a shutdown: no orphan left training
+            trainer.kill()
+            await trainer.wait()
+    if trainer.returncode != 0:
+        log.warning("router training failed (%s); routing trains on demand", trainer.returncode)
+        return
+    # Our own child's output, read from a pipe only we hold.
+    install(pickle.loads(pickled))
 
 
 def warn_about_an_ephemeral_disk(settings: Settings) -> None:

@@ -44,7 +44,9 @@ __all__ = [
     "Thresholds",
     "classify",
     "decide",
+    "install",
     "route",
+    "trained",
     "warm_up",
 ]
 
@@ -174,10 +176,23 @@ _training = threading.Lock()
 def warm_up() -> None:
     """Train the shipped router now, if not done yet; safe from any thread, once.
 
-    Meant for a background thread at start-up (``asyncio.to_thread(warm_up)``): the
-    first message is then routed at once instead of waiting for the training.
+    Training is seconds of pure-Python CPU that holds the interpreter: a service should
+    rather train in another process (``trained``) and ``install`` the result.
     """
     _router()
+
+
+def trained() -> Router:
+    """A router trained on the shipped table: a top-level function for a worker process."""
+    return Router(examples.load())
+
+
+def install(router: Router) -> None:
+    """Use ``router`` (trained elsewhere) unless one is already trained here."""
+    global _shipped
+    with _training:
+        if _shipped is None:
+            _shipped = router
 
 
 def _router() -> Router:

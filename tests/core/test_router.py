@@ -1,5 +1,6 @@
 """Action routing: the labelled table as a whole, the unsure API, and robustness."""
 
+import pickle
 import subprocess
 import sys
 import threading
@@ -211,3 +212,12 @@ def test_route_never_raises_on_mixed_known_words(words):
     routing = route(" ".join(words))
     assert routing.action in Action
     assert routing.action is not EXPORT or not routing.unsure
+
+
+def test_the_router_trained_by_the_bots_trainer_process_routes_like_this_one():
+    pickled = subprocess.run(
+        [sys.executable, "-m", "bot.core.routing.train"], check=True, capture_output=True
+    ).stdout
+    router = pickle.loads(pickled)
+    rows = TABLE[::10]
+    assert [router.route(row.text) for row in rows] == [route(row.text) for row in rows]

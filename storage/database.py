@@ -10,6 +10,7 @@ from storage.collections import CollectionRepository
 from storage.connection import Connection
 from storage.credentials import CredentialRepository
 from storage.inbox import InboxRepository
+from storage.leases import LeaseRepository
 from storage.location import MEMORY, create_private_file, is_postgresql, sqlite_path
 from storage.migrator import apply_migrations
 from storage.postgresql import PostgresConnection
@@ -35,6 +36,7 @@ class Database:
         self.uploads = UploadRepository(connection)
         self.collections = CollectionRepository(connection)
         self.inbox = InboxRepository(inbox_connection or connection)
+        self.leases = LeaseRepository(connection)
 
     @classmethod
     async def open(cls, url: str) -> Database:

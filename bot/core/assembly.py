@@ -39,6 +39,7 @@ class Core:
     collections: Collections
     dispatcher: Dispatcher
     recovery: Recovery
+    runner: RequestRunner
 
 
 def build_core(
@@ -72,4 +73,4 @@ def build_core(
         exporter=exporter,
     )
     recovery = Recovery(db, chats, timelines, exporter, runner, outputs)
-    return Core(collections=collections, dispatcher=dispatcher, recovery=recovery)
+    return Core(collections=collections, dispatcher=dispatcher, recovery=recovery, runner=runner)

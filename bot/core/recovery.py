@@ -40,9 +40,15 @@ class Recovery:
         self._runner = runner
         self._outputs = outputs
 
-    async def resume(self) -> None:
-        """Tell chats whose turn was cut, and finish every render in flight."""
+    async def resume(self, chat_id: int | None = None) -> None:
+        """Tell chats whose turn was cut, and finish every render in flight.
+
+        With ``chat_id``, that chat's only: a replica took it over from one that stopped,
+        while the other replicas' chats are theirs (``bot.telegram.ownership``).
+        """
         for turn in await self._db.turns.in_flight():
+            if chat_id is not None and turn.chat_id != chat_id:
+                continue
             await self._db.turns.finish(turn.chat_id)
             try:
                 chat = await self._chats.known(turn.chat_id)
@@ -51,7 +57,11 @@ class Recovery:
             except Exception:
                 # One chat that blocked the bot must not keep the others from hearing.
                 log.exception("could not tell chat %s its turn was interrupted", turn.chat_id)
-        renders = await self._db.renders.undelivered()
+        renders = [
+            record
+            for record in await self._db.renders.undelivered()
+            if chat_id is None or record.chat_id == chat_id
+        ]
         results = await asyncio.gather(
             *(self._resume_render(record) for record in renders), return_exceptions=True
         )

@@ -50,6 +50,10 @@ class RequestRunner:
         # Chats told their line is full, until it has room again.
         self._refusing: set[int] = set()
 
+    def active(self, chat_id: int) -> bool:
+        """True while a request of this chat runs or waits here (a turn, a render, an album)."""
+        return self._gate.active(chat_id)
+
     @contextlib.asynccontextmanager
     async def in_order(self, chat_id: int) -> AsyncIterator[None]:
         """Hold the chat's place in line: what comes after waits until the body is done.

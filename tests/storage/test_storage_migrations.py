@@ -60,12 +60,13 @@ async def test_packaged_migrations_create_every_table(db: Database, database_url
         "uploads",
         "collections",
         "inbox",
+        "leases",
     }
     connection = await open_connection(database_url)
     try:
         rows = await connection.fetch_all(_TABLES[connection.dialect])
         assert tables <= {row["name"] for row in rows}
-        assert await versions(connection) == [1, 2, 3, 4]
+        assert await versions(connection) == [1, 2, 3, 4, 5]
     finally:
         await connection.close()
 
@@ -105,7 +106,7 @@ async def test_renders_recorded_before_0004_are_still_delivered(
 
 
 async def test_a_second_run_applies_nothing(connection: Connection) -> None:
-    assert await apply_migrations(connection) == [1, 2, 3, 4]
+    assert await apply_migrations(connection) == [1, 2, 3, 4, 5]
     assert await apply_migrations(connection, packaged(connection.dialect)) == []
 
 

@@ -102,6 +102,14 @@ class LeaseRepository:
             )
         )
 
+    async def holder(self, name: str) -> str | None:
+        """Who holds ``name`` now, if anyone: for operators and tests."""
+        row = await self._connection.fetch_one(
+            "SELECT holder FROM leases WHERE name = ? AND expires_at > ?",
+            (name, to_text(utc_now())),
+        )
+        return None if row is None else row["holder"]
+
     async def live(self, names: Collection[str]) -> set[str]:
         """Which of ``names`` some replica holds now."""
         if not names:

@@ -63,6 +63,7 @@ class Inbox:
         # Serialized only when saved: most updates are handled before, and never are.
         self._unsaved: dict[int, Update] = {}
         self._saving = asyncio.Lock()
+        self._writing: frozenset[int] = frozenset()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
 
@@ -110,6 +111,7 @@ class Inbox:
             batch, self._unsaved = self._unsaved, {}
             rows = {update_id: json.dumps(update.to_dict()) for update_id, update in batch.items()}
             chats = {i: self._chat_of[i] for i in batch if i in self._chat_of}
+            self._writing = frozenset(batch)
             try:
                 await self._store.add(rows, chats)
             except BaseException:
@@ -118,6 +120,8 @@ class Inbox:
                 kept = {i: update for i, update in batch.items() if i in self._in_hand}
                 self._unsaved = kept | self._unsaved
                 raise
+            finally:
+                self._writing = frozenset()
 
     async def restore(self, bot: Bot, update_ids: Sequence[int] | None = None) -> list[Update]:
         """The updates a previous run received and did not finish, oldest first.
@@ -185,9 +189,13 @@ class Inbox:
         self._in_hand.difference_update(ticket.update_ids)
         for update_id in ticket.update_ids:
             self._chat_of.pop(update_id, None)
-        # Rows not written yet are simply not written; a batch being written is ahead
-        # of this delete on the inbox's connection.
+        # Rows not written yet are simply not written. A batch being written is waited
+        # for: on PostgreSQL the delete takes another connection of the pool and could
+        # run before the insert commits, leaving a row to be handled again after a crash.
         saved = [i for i in ticket.update_ids if self._unsaved.pop(i, None) is None]
+        if not self._writing.isdisjoint(saved):
+            async with self._saving:
+                pass
         if saved and self._store is not None:
             await self._store.remove(saved)
 

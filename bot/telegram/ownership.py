@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 
 from telegram import Bot, Update
 
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 # Well under the album's quiet period (bot.telegram.albums): an album item received by
 # another replica still joins its album here.
 HANDOFF_SECONDS = 0.2
+
+# Set while queueing handed-over updates, whose admission must not pick up again.
+_handing_over: ContextVar[bool] = ContextVar("handing_over", default=False)
 
 Put = Callable[[object], Awaitable[None]]
 Resume = Callable[[int], Awaitable[None]]
@@ -72,6 +76,8 @@ class ChatOwnership:
         self._resume = resume
         # Taking and giving back a chat's lease never interleave with each other here.
         self._changing = asyncio.Lock()
+        # One pick-up at a time, so the updates it queues keep their order.
+        self._handoff = asyncio.Lock()
         self._adopting: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -81,9 +87,14 @@ class ChatOwnership:
         Raises StorageError when the lease cannot be asked for.
         """
         chat = update.effective_chat
-        if chat is None or self._keeper.holds(chat_lease(chat.id)):
+        if chat is None:
             return True
-        return await self._take(chat.id)
+        if not self._keeper.holds(chat_lease(chat.id)):
+            return await self._take(chat.id)
+        if not _handing_over.get():
+            # What another replica left for this chat came before this update.
+            await self.take_waiting()
+        return True
 
     async def run(self) -> None:
         """Until cancelled: pick up handed-over updates; give back, adopt, every period."""
@@ -102,9 +113,14 @@ class ChatOwnership:
 
     async def take_waiting(self) -> None:
         """Queue the updates other replicas left for the chats held here, oldest first."""
-        waiting = await self._db.inbox.held_by(self._keeper.holder)
-        for update in await self._inbox.restore(self._bot, waiting):
-            await self._put(update)
+        async with self._handoff:
+            waiting = await self._db.inbox.held_by(self._keeper.holder)
+            token = _handing_over.set(True)
+            try:
+                for update in await self._inbox.restore(self._bot, waiting):
+                    await self._put(update)
+            finally:
+                _handing_over.reset(token)
 
     async def _take(self, chat_id: int) -> bool:
         name = chat_lease(chat_id)

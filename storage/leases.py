@@ -63,18 +63,19 @@ class LeaseRepository:
         return Taken.FREE if inserted else None
 
     async def renew(self, holder: str, seconds: float) -> set[str]:
-        """Extend every live lease of ``holder``; return the names it still holds.
+        """Extend every lease of ``holder``; return the names it still holds.
 
         One statement for all of them, however many chats a replica serves. A lease that
-        expired before this renewal is not renewed: another replica may have its work.
+        expired and that nobody took meanwhile is renewed too: its row still names
+        ``holder``, so no other replica has its work (a renewal held up behind a busy
+        database, as SQLite's lock under load, must not stop a bot that runs alone).
         """
-        now = utc_now()
         await self._connection.execute(
-            "UPDATE leases SET expires_at = ? WHERE holder = ? AND expires_at > ?",
-            (to_text(now + timedelta(seconds=seconds)), holder, to_text(now)),
+            "UPDATE leases SET expires_at = ? WHERE holder = ?",
+            (to_text(utc_now() + timedelta(seconds=seconds)), holder),
         )
         rows = await self._connection.fetch_all(
-            "SELECT name FROM leases WHERE holder = ? AND expires_at > ?", (holder, to_text(now))
+            "SELECT name FROM leases WHERE holder = ?", (holder,)
         )
         return {row["name"] for row in rows}
 

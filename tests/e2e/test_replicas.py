@@ -1,6 +1,6 @@
 """Two processes of the bot on one PostgreSQL database: one bot, whichever replica dies.
 
-Leases last 2 s here (10 s deployed), so a take-over comes within seconds.
+Leases last 2 s at the tests' pace (10 s deployed), so a take-over comes within seconds.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from tests.e2e.harness import bot_env, free_port, python_m_bot
 from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
-
-LEASE = {"LEASE_SECONDS": "2"}
 
 
 def _sent_to_agent(nemo: NemoFake) -> list[str]:
@@ -68,9 +66,7 @@ def test_polling_passes_to_the_standby_within_15_s_of_a_kill(
     nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(600, interval=0.1))
     nemo.script_turn(steps.text("Fatto, più veloce."))
     nemo.script_turn(steps.text("Eccomi."))
-    env = bot_env(
-        telegram_fake, nemo, tmp_path / "x.sqlite3", DATABASE_URL=postgres_database(), **LEASE
-    )
+    env = bot_env(telegram_fake, nemo, tmp_path / "x.sqlite3", DATABASE_URL=postgres_database())
     log = tmp_path / "bot.log"
     chat = telegram_fake.private_chat()
     with _replicas([env], log) as [first]:
@@ -117,7 +113,6 @@ def webhook_replicas(postgres_database, telegram_fake_factory, nemo, tmp_path):
                 WEBHOOK_URL=balancer.url("/telegram/hook"),
                 WEBHOOK_SECRET="replicas-secret",
                 PORT=str(port),
-                **LEASE,
             )
             for port in ports
         ]

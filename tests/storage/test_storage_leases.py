@@ -14,9 +14,16 @@ async def test_a_live_lease_has_one_holder(db: Database) -> None:
 async def test_an_expired_lease_passes_to_another_holder(db: Database) -> None:
     await db.leases.take("poller", "a", 0.05)
     await asyncio.sleep(0.1)
-    assert await db.leases.renew("a", 10) == set()
     assert await db.leases.take("poller", "b", 10) is Taken.EXPIRED
     assert await db.leases.take("poller", "a", 10) is None
+    assert await db.leases.renew("a", 10) == set()
+
+
+async def test_a_late_renewal_keeps_a_lease_nobody_took(db: Database) -> None:
+    await db.leases.take("poller", "a", 0.05)
+    await asyncio.sleep(0.1)
+    assert await db.leases.renew("a", 10) == {"poller"}
+    assert await db.leases.take("poller", "b", 10) is None
 
 
 async def test_renewing_keeps_every_lease_of_its_holder(db: Database) -> None:

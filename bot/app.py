@@ -6,13 +6,19 @@ import logging
 import os
 import sys
 from typing import Any
-from urllib.parse import urlparse
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import ConfigError, Settings
 from bot.logging_setup import configure_logging
-from bot.startup import INBOX_KEY, SETTINGS_KEY, close_services, open_services
+from bot.serving import run_webhook
+from bot.startup import (
+    INBOX_KEY,
+    SETTINGS_KEY,
+    WEBHOOK_SECRET_KEY,
+    close_services,
+    open_services,
+)
 from bot.telegram import handlers
 from bot.telegram.access import ACCESS_KEY, ChatAccess
 from bot.telegram.context import BotContext
@@ -30,7 +36,7 @@ MAX_CONCURRENT_UPDATES = 4096
 def build_application(settings: Settings) -> Application:
     """An Application pointed at the configured Bot API server, with every handler."""
     inbox = Inbox()
-    application = (
+    builder = (
         ApplicationBuilder()
         .application_class(
             GracefulApplication,
@@ -52,9 +58,15 @@ def build_application(settings: Settings) -> Application:
         .context_types(ContextTypes(context=BotContext))
         .post_init(open_services)
         .post_shutdown(close_services)
-        .build()
     )
-    if not settings.webhook_url:
+    if settings.webhook_url:
+        # bot.web serves the webhook, beside /healthz and /metrics on the same port.
+        builder = builder.updater(None)
+    application = builder.build()
+    if settings.webhook_url:
+        # Made once: the server checks what setWebhook registers.
+        application.bot_data[WEBHOOK_SECRET_KEY] = webhook_secret(settings.webhook_secret)
+    else:
         # One replica polls at a time; the others stand by (bot.telegram.leadership).
         application.updater = LeaderUpdater(
             bot=application.bot, update_queue=application.update_queue
@@ -69,22 +81,14 @@ def build_application(settings: Settings) -> Application:
 def run(application: Application, settings: Settings, **run_options: Any) -> None:
     """Poll, or serve the webhook when WEBHOOK_URL is set. Pending updates are never dropped.
 
-    The webhook always has a secret (see ``bot.telegram.webhook``): without one, PTB would
-    take any POST to the URL for an update from Telegram.
+    The webhook always has a secret (see ``bot.telegram.webhook``): without one, any POST
+    to the URL would be taken for an update from Telegram.
 
-    ``run_options`` go to ``run_polling``/``run_webhook`` as they are; tests running the
-    bot off the main thread pass ``stop_signals=None``.
+    ``run_options`` go to ``run_polling``/``bot.serving.run_webhook`` as they are; tests
+    running the bot off the main thread pass ``stop_signals=None``.
     """
     if settings.webhook_url:
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=webhook_secret(settings.webhook_secret),
-            allowed_updates=list(handlers.UPDATE_TYPES),
-            **run_options,
-        )
+        run_webhook(application, settings, **run_options)
     else:
         application.run_polling(allowed_updates=list(handlers.UPDATE_TYPES), **run_options)
 
@@ -96,5 +100,5 @@ def main() -> None:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    configure_logging(settings.log_level, settings.secrets())
+    configure_logging(settings.log_level, settings.secrets(), settings.log_format)
     run(build_application(settings), settings)

@@ -16,15 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from bot.core.media import DEFAULT_MAX_PIXELS
 from storage.errors import StorageError
 from storage.location import is_postgresql, sqlite_path
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LOG_FORMATS = ("text", "json")
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _BOT_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _HEADER_VALUE = re.compile(r"[\x21-\x7e]+")
 _SECRET_FIELDS = ("telegram_token", "nemo_token", "webhook_secret")
+LOCAL_RENDER_MODES = ("offer", "always", "off")
 
 
 class ConfigError(Exception):
@@ -62,6 +65,17 @@ class Settings:
     webhook_secret: str | None = None
     skill_platform: str = "telegram"
     log_level: str = "INFO"
+    # Decoding costs about 4 bytes a pixel: these two bound what conversions hold at once.
+    max_image_pixels: int = DEFAULT_MAX_PIXELS
+    max_concurrent_conversions: int = 1
+    log_format: str = "text"
+    health_port: int | None = None
+    # offer: a local video when the cloud cannot export; always: never the cloud; off.
+    local_render: str = "offer"
+    # Pixels across the narrow side of a local video: 1080 for people, less for a test.
+    local_render_short_side: int = 1080
+    # Set when a platform's variable shows that the local disk is wiped at each restart.
+    ephemeral_platform: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -195,6 +209,12 @@ def _port(raw: str) -> int:
     return int(raw)
 
 
+def _positive_int(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+        raise ValueError(f"must be a whole number greater than 0, got {raw!r}")
+    return int(raw)
+
+
 def _chat_ids(raw: str) -> frozenset[int]:
     items = [item.strip() for item in raw.split(",") if item.strip()]
     bad = [item for item in items if not re.fullmatch(r"-?\d+", item)]
@@ -213,6 +233,36 @@ def _webhook_secret(raw: str) -> str:
     if not _WEBHOOK_SECRET.fullmatch(raw):
         raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
     return raw
+
+
+def _log_format(raw: str) -> str:
+    log_format = raw.lower()
+    if log_format not in _LOG_FORMATS:
+        raise ValueError(f"must be one of {', '.join(_LOG_FORMATS)}, got {raw!r}")
+    return log_format
+
+
+def _local_render(raw: str) -> str:
+    mode = raw.lower()
+    if mode not in LOCAL_RENDER_MODES:
+        raise ValueError(f"must be one of {', '.join(LOCAL_RENDER_MODES)}, got {raw!r}")
+    return mode
+
+
+def _short_side(raw: str) -> int:
+    # Below 144 the title card's text no longer fits; above 2160 sendVideo's limit nears.
+    if not (raw.isascii() and raw.isdigit() and 144 <= int(raw) <= 2160):
+        raise ValueError(f"must be a number of pixels between 144 and 2160, got {raw!r}")
+    return int(raw)
+
+
+def _platform(name: str) -> Callable[[str], str]:
+    """A parser that ignores the value: the variable being set is what tells the platform."""
+
+    def parse(_raw: str) -> str:
+        return name
+
+    return parse
 
 
 def _log_level(raw: str) -> str:
@@ -245,4 +295,13 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("WEBHOOK_SECRET", "webhook_secret", _webhook_secret),
     ("SKILL_PLATFORM", "skill_platform", _header_value),
     ("LOG_LEVEL", "log_level", _log_level),
+    ("MAX_IMAGE_PIXELS", "max_image_pixels", _positive_int),
+    ("MAX_CONCURRENT_CONVERSIONS", "max_concurrent_conversions", _positive_int),
+    ("LOG_FORMAT", "log_format", _log_format),
+    ("HEALTH_PORT", "health_port", _port),
+    ("LOCAL_RENDER", "local_render", _local_render),
+    ("LOCAL_RENDER_SHORT_SIDE", "local_render_short_side", _short_side),
+    # Set by the platform itself, never by an operator; its disk is wiped at each restart.
+    ("DYNO", "ephemeral_platform", _platform("Heroku (DYNO is set)")),
+    ("K_SERVICE", "ephemeral_platform", _platform("Cloud Run (K_SERVICE is set)")),
 )

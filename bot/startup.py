@@ -27,13 +27,17 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.core.assembly import Core
 from bot.core.leases import LeaseKeeper, replica_name
+from bot.health import Health
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
 from bot.telegram.inbox import Inbox, InboxQueue
 from bot.telegram.leadership import POLLER, LeaderUpdater
 from bot.telegram.menus import MenuScope, menu
 from bot.telegram.ownership import ChatOwnership
+from bot.telegram.texts.native import description, short_description
+from bot.web import WebServers
 from bot.wiring import build_services
+from storage.location import is_postgresql
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,8 @@ _RESUME_TASK_KEY = "resume_task"
 _KEEPER_KEY = "leases"
 _OWNERSHIP_KEY = "ownership"
 _BACKGROUND_KEY = "replica_tasks"
+_WEB_KEY = "web_servers"
+WEBHOOK_SECRET_KEY = "webhook_secret"
 
 _MENU_SCOPES = (
     (BotCommandScopeAllPrivateChats(), MenuScope.PRIVATE),
@@ -55,10 +61,14 @@ async def open_services(application: Application) -> None:
     """post_init: build the services, then run the start-up steps in order."""
     settings: Settings = application.bot_data[SETTINGS_KEY]
     inbox: Inbox = application.bot_data[INBOX_KEY]
+    warn_about_an_ephemeral_disk(settings)
     services, core = await build_services(application, settings, inbox)
     application.bot_data[SERVICES_KEY] = services
     await share_with_replicas(application, settings, services, core)
+    # After the kept updates: a webhook still registered may post newer ones at once.
+    start_web_servers(application, services)
     await register_menus(application, services)
+    await describe_bot(application, services)
     await services.collections.restore()
     freeze_startup_objects()
 
@@ -103,6 +113,39 @@ async def share_with_replicas(
     application.bot_data[_BACKGROUND_KEY] = tasks
 
 
+def warn_about_an_ephemeral_disk(settings: Settings) -> None:
+    """Warn when the SQLite file lives on a disk the platform wipes at each restart.
+
+    With it go the inbox, the renders in flight, every chat's project and the anonymous
+    NemoVideo token with its credits; the bot still runs, as a trial might want.
+    """
+    if settings.ephemeral_platform and not is_postgresql(settings.database_url):
+        log.warning(
+            "running on %s, whose disk is wiped at every restart, with SQLite: every "
+            "chat's project, the renders in flight and the NemoVideo token will be lost. "
+            "Set DATABASE_URL to a PostgreSQL database.",
+            settings.ephemeral_platform,
+            extra={"event": "sqlite_on_ephemeral_disk"},
+        )
+
+
+def start_web_servers(application: Application, services: Services) -> None:
+    """Serve /healthz and /metrics (and the webhook) on the ports the settings name."""
+    settings = services.settings
+    keeper: LeaseKeeper = application.bot_data[_KEEPER_KEY]
+    health = Health(
+        db=services.db,
+        nemo=services.nemo,
+        bot=application.bot,
+        webhook_url=settings.webhook_url,
+        standing_by=lambda: not settings.webhook_url and not keeper.holds(POLLER),
+    )
+    secret = application.bot_data.get(WEBHOOK_SECRET_KEY)
+    servers = WebServers(application, settings, health, webhook_secret=secret)
+    servers.start()
+    application.bot_data[_WEB_KEY] = servers
+
+
 async def queue_kept_updates(application: Application, inbox: Inbox) -> None:
     """Queue what the last run received and did not handle, before polling starts."""
     for update in await inbox.restore(application.bot):
@@ -129,6 +172,18 @@ async def register_menus(application: Application, services: Services) -> None:
             )
 
 
+async def describe_bot(application: Application, services: Services) -> None:
+    """Set the bot's description and short description in each language it speaks.
+
+    The description is what an empty chat shows before the first message; Telegram
+    picks it by the person's app language, the default (Italian) for any other.
+    """
+    for locale in (*SUPPORTED_LOCALES, None):
+        tr = services.catalogs.translator(locale or DEFAULT_LOCALE)
+        await application.bot.set_my_description(description(tr), language_code=locale)
+        await application.bot.set_my_short_description(short_description(tr), language_code=locale)
+
+
 def freeze_startup_objects() -> None:
     """Keep what start-up loaded out of the garbage collector's full collections.
 
@@ -141,6 +196,9 @@ def freeze_startup_objects() -> None:
 
 async def close_services(application: Application) -> None:
     """post_shutdown: close what open_services opened. Renders in flight stay resumable."""
+    servers = application.bot_data.get(_WEB_KEY)
+    if servers is not None:
+        await servers.stop()
     task = application.bot_data.get(_RESUME_TASK_KEY)
     if task is not None:
         task.cancel()
@@ -156,6 +214,7 @@ async def close_services(application: Application) -> None:
     services = application.bot_data.get(SERVICES_KEY)
     if services is None:
         return
+    services.render_pool.close()
     await services.downloads.aclose()
     await services.nemo.aclose()
     await services.db.close()

@@ -2,6 +2,7 @@
 
 from storage.chats import ChatRepository
 from storage.collections import CollectionRepository
+from storage.covers import CoverRepository
 from storage.credentials import CredentialRepository
 from storage.database import Database
 from storage.errors import MigrationError, StorageError
@@ -17,13 +18,15 @@ from storage.records import (
 )
 from storage.renders import RenderRepository
 from storage.turns import TurnRepository
-from storage.uploads import UploadRepository
+from storage.uploads import Claimant, UploadedMedia, UploadRepository
 
 __all__ = [
     "ChatRecord",
     "ChatRepository",
+    "Claimant",
     "CollectionRecord",
     "CollectionRepository",
+    "CoverRepository",
     "CredentialRecord",
     "CredentialRepository",
     "Database",
@@ -38,4 +41,5 @@ __all__ = [
     "TurnRecord",
     "TurnRepository",
     "UploadRepository",
+    "UploadedMedia",
 ]

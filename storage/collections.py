@@ -22,6 +22,9 @@ class CollectionRepository:
         """Open (or reopen) the chat's collection, starting its silence clock now."""
         now = to_text(utc_now())
         await self._connection.execute(
+            "DELETE FROM collection_contributions WHERE chat_id = ?", (chat_id,)
+        )
+        await self._connection.execute(
             f"""
             INSERT INTO collections ({_COLUMNS}) VALUES (?, ?, ?, ?)
             ON CONFLICT (chat_id) DO UPDATE SET
@@ -44,11 +47,37 @@ class CollectionRepository:
         return changed > 0
 
     async def close(self, chat_id: int) -> bool:
-        """Close the chat's collection; False when none was open."""
+        """Close the chat's collection, forgetting who added what; False when none was open."""
+        await self._connection.execute(
+            "DELETE FROM collection_contributions WHERE chat_id = ?", (chat_id,)
+        )
         changed = await self._connection.execute(
             "DELETE FROM collections WHERE chat_id = ?", (chat_id,)
         )
         return changed > 0
+
+    async def contribute(self, chat_id: int, contributor: str, items: int) -> None:
+        """Count ``items`` more files from ``contributor`` in the chat's collection."""
+        await self._connection.execute(
+            """
+            INSERT INTO collection_contributions (chat_id, contributor, items, first_at)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (chat_id, contributor) DO UPDATE SET
+                items = collection_contributions.items + excluded.items
+            """,
+            (chat_id, contributor, items, to_text(utc_now())),
+        )
+
+    async def contributions(self, chat_id: int) -> list[tuple[str, int]]:
+        """Who added how many files to the chat's collection, first contributor first."""
+        rows = await self._connection.fetch_all(
+            """
+            SELECT contributor, items FROM collection_contributions
+            WHERE chat_id = ? ORDER BY first_at, contributor
+            """,
+            (chat_id,),
+        )
+        return [(row["contributor"], row["items"]) for row in rows]
 
     async def get(self, chat_id: int) -> CollectionRecord | None:
         """The chat's open collection, if any."""

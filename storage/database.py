@@ -8,6 +8,7 @@ from types import TracebackType
 from storage.chats import ChatRepository
 from storage.collections import CollectionRepository
 from storage.connection import Connection
+from storage.covers import CoverRepository
 from storage.credentials import CredentialRepository
 from storage.inbox import InboxRepository
 from storage.leases import LeaseRepository
@@ -35,6 +36,7 @@ class Database:
         self.turns = TurnRepository(connection)
         self.uploads = UploadRepository(connection)
         self.collections = CollectionRepository(connection)
+        self.covers = CoverRepository(connection)
         self.inbox = InboxRepository(inbox_connection or connection)
         self.leases = LeaseRepository(connection)
 
@@ -83,6 +85,10 @@ class Database:
         traceback: TracebackType | None,
     ) -> None:
         await self.close()
+
+    async def ping(self) -> None:
+        """Ask the database for nothing: returns once it answered. Raises StorageError."""
+        await self._connection.fetch_one("SELECT 1")
 
     async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """Move everything stored for a chat to its new id, in one transaction.

@@ -56,6 +56,10 @@ class RenderRecord:
     created_at: datetime
     updated_at: datetime
     delivered_at: datetime | None
+    attempts: int  # how many times the bot set out to deliver it, the first included
+    video_file_id: str | None = None
+    source: str = "cloud"  # who makes the video: "cloud" or "local" (this machine)
+    instruction: str | None = None  # a local render's words, read again on a resume
 
 
 @dataclass(frozen=True)

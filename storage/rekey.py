@@ -4,8 +4,8 @@ The rule when the new id already has a row (a member wrote in the supergroup bef
 migration was handled): the old chat's project wins. Its session, task and item count are
 kept if it has a session, else the new row's are; its locale and settings are kept, and
 only what it lacks is taken from the new row. Likewise a turn in flight under the old id
-replaces one under the new id, and so does an open collection. Renders and uploads
-simply follow the chat.
+replaces one under the new id, and so does an open collection with its contributions.
+Renders and uploads simply follow the chat.
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ _STATEMENTS = (
     "DELETE FROM collections WHERE chat_id = :new "
     "AND EXISTS (SELECT 1 FROM collections WHERE chat_id = :old)",
     "UPDATE collections SET chat_id = :new WHERE chat_id = :old",
+    # Contributions belong to the collection that won above.
+    "DELETE FROM collection_contributions WHERE chat_id = :new "
+    "AND EXISTS (SELECT 1 FROM collections WHERE chat_id = :new) "
+    "AND EXISTS (SELECT 1 FROM collection_contributions WHERE chat_id = :old)",
+    "UPDATE collection_contributions SET chat_id = :new WHERE chat_id = :old",
 )
 
 

@@ -9,10 +9,12 @@ from storage.timestamps import from_optional_text, from_text, to_text, utc_now
 
 _COLUMNS = """
 render_id, chat_id, session_id, status, progress, output_url, error,
-created_at, updated_at, delivered_at
+created_at, updated_at, delivered_at, attempts, video_file_id, source, instruction
 """
 
 INITIAL_STATUS = "pending"
+CLOUD = "cloud"
+LOCAL = "local"
 
 
 class RenderRepository:
@@ -21,16 +23,29 @@ class RenderRepository:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    async def add(self, render_id: str, chat_id: int, session_id: str) -> RenderRecord:
-        """Record a render just submitted, status "pending". Raises StorageError on a reused id."""
+    async def add(
+        self,
+        render_id: str,
+        chat_id: int,
+        session_id: str,
+        *,
+        source: str = CLOUD,
+        instruction: str | None = None,
+    ) -> RenderRecord:
+        """Record a render just submitted, status "pending". Raises StorageError on a reused id.
+
+        ``source`` says who makes it (CLOUD or LOCAL); ``instruction`` is the person's
+        words a LOCAL render reads its options from.
+        """
         now = to_text(utc_now())
         row = await self._connection.fetch_one(
             f"""
-            INSERT INTO renders (render_id, chat_id, session_id, status, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO renders (render_id, chat_id, session_id, status, created_at, updated_at,
+                                 source, instruction)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             RETURNING {_COLUMNS}
             """,
-            (render_id, chat_id, session_id, INITIAL_STATUS, now, now),
+            (render_id, chat_id, session_id, INITIAL_STATUS, now, now, source, instruction),
         )
         assert row is not None  # an INSERT with RETURNING yields its row or raises
         return _record(row)
@@ -71,6 +86,26 @@ class RenderRepository:
             (now, now, render_id),
         )
 
+    async def add_attempt(self, render_id: str) -> None:
+        """Count one more try at delivering it, before the try: a try that crashes the bot
+        still counts, so a render cannot crash it at every start-up forever.
+
+        Raises StorageError if no such render was added.
+        """
+        await self._change(
+            render_id,
+            "UPDATE renders SET attempts = attempts + 1, updated_at = ? WHERE render_id = ?",
+            (to_text(utc_now()), render_id),
+        )
+
+    async def keep_video(self, render_id: str, video_file_id: str) -> None:
+        """Remember the delivered video as the messenger keeps it, to share it later."""
+        await self._change(
+            render_id,
+            "UPDATE renders SET video_file_id = ?, updated_at = ? WHERE render_id = ?",
+            (video_file_id, to_text(utc_now()), render_id),
+        )
+
     async def undelivered(self) -> list[RenderRecord]:
         """Return the renders to resume after a restart, oldest first.
 
@@ -109,4 +144,8 @@ def _record(row: Row) -> RenderRecord:
         created_at=from_text(row["created_at"]),
         updated_at=from_text(row["updated_at"]),
         delivered_at=from_optional_text(row["delivered_at"]),
+        attempts=row["attempts"],
+        video_file_id=row["video_file_id"],
+        source=row["source"],
+        instruction=row["instruction"],
     )

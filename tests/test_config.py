@@ -1,8 +1,11 @@
 """Settings.from_env: defaults, typing, and one error naming every bad variable."""
 
+import re
+from pathlib import Path
+
 import pytest
 
-from bot.config import ConfigError, Settings
+from bot.config import _VARIABLES, ConfigError, Settings
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 NEMO_TOKEN = "nmv_usr_0123456789abcdef"
@@ -36,6 +39,11 @@ def test_defaults_are_the_product_table() -> None:
         webhook_secret=None,
         skill_platform="telegram",
         log_level="INFO",
+        log_format="text",
+        health_port=None,
+        local_render="offer",
+        local_render_short_side=1080,
+        ephemeral_platform=None,
     )
 
 
@@ -61,6 +69,10 @@ def test_every_variable_is_read_and_typed() -> None:
             WEBHOOK_SECRET=WEBHOOK_SECRET,
             SKILL_PLATFORM="telegram-test",
             LOG_LEVEL="debug",
+            LOG_FORMAT="JSON",
+            HEALTH_PORT="9090",
+            LOCAL_RENDER="Always",
+            LOCAL_RENDER_SHORT_SIDE="240",
         )
     )
     assert settings.telegram_api_url == "http://bot-api:8081"
@@ -82,11 +94,26 @@ def test_every_variable_is_read_and_typed() -> None:
     assert settings.webhook_secret == WEBHOOK_SECRET
     assert settings.skill_platform == "telegram-test"
     assert settings.log_level == "DEBUG"
+    assert settings.log_format == "json"
+    assert settings.health_port == 9090
+    assert settings.local_render == "always"
+    assert settings.local_render_short_side == 240
 
 
 def test_empty_variables_count_as_unset() -> None:
     settings = Settings.from_env(env(PORT="", NEMO_TOKEN="  ", WEBHOOK_URL=""))
     assert (settings.port, settings.nemo_token, settings.webhook_url) == (8080, None, None)
+
+
+@pytest.mark.parametrize(
+    ("variable", "platform"),
+    [
+        pytest.param("DYNO", "Heroku (DYNO is set)", id="heroku"),
+        pytest.param("K_SERVICE", "Cloud Run (K_SERVICE is set)", id="cloud-run"),
+    ],
+)
+def test_a_platform_with_an_ephemeral_disk_is_recognised(variable: str, platform: str) -> None:
+    assert Settings.from_env(env(**{variable: "web.1"})).ephemeral_platform == platform
 
 
 def test_telegram_urls_for_the_library() -> None:
@@ -105,6 +132,12 @@ def test_a_missing_token_is_named() -> None:
     [
         pytest.param("TELEGRAM_BOT_TOKEN", "bot123:abc", "does not look like", id="bad-token"),
         pytest.param(
+            "LOCAL_RENDER", "sometimes", "must be one of offer, always, off", id="local-mode"
+        ),
+        pytest.param(
+            "LOCAL_RENDER_SHORT_SIDE", "100", "must be a number of pixels", id="local-small"
+        ),
+        pytest.param(
             "PORT", "abc", "must be an integer between 1 and 65535, got 'abc'", id="bad-port"
         ),
         pytest.param(
@@ -122,6 +155,15 @@ def test_a_missing_token_is_named() -> None:
             "LOUD",
             "must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'",
             id="bad-log-level",
+        ),
+        pytest.param(
+            "LOG_FORMAT", "logfmt", "must be one of text, json, got 'logfmt'", id="bad-log-format"
+        ),
+        pytest.param(
+            "HEALTH_PORT",
+            "99999",
+            "must be an integer between 1 and 65535, got '99999'",
+            id="bad-health-port",
         ),
         pytest.param(
             "STILL_WORKING_SECONDS",
@@ -302,3 +344,21 @@ def test_settings_are_frozen() -> None:
     settings = Settings.from_env(env())
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+ROOT = Path(__file__).parents[1]
+# Set by the platform, never by an operator: the README's deploying section tells of them.
+_PLATFORM_VARIABLES = {"DYNO", "K_SERVICE"}
+
+
+def _documented(text: str, pattern: str) -> set[str]:
+    return set(re.findall(pattern, text, re.MULTILINE))
+
+
+def test_every_variable_is_in_env_example_and_the_readme_table() -> None:
+    read = {name for name, _, _ in _VARIABLES} - _PLATFORM_VARIABLES
+    env_example = _documented((ROOT / ".env.example").read_text(), r"^([A-Z_]+)=")
+    readme = _documented((ROOT / "README.md").read_text(), r"^\| `([A-Z_]+)` \|")
+    assert read <= env_example
+    assert read == readme
+    assert {name for name, _, _ in _VARIABLES} >= _PLATFORM_VARIABLES

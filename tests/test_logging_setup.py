@@ -1,6 +1,8 @@
 """Secrets never reach a log line, whoever logs them and however."""
 
+import asyncio
 import io
+import json
 import logging
 import string
 from collections.abc import Iterator
@@ -9,7 +11,13 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.logging_setup import REDACTED, RedactingFilter, configure_logging, register_secret
+from bot.logging_setup import (
+    REDACTED,
+    RedactingFilter,
+    configure_logging,
+    register_secret,
+    update_context,
+)
 
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"
 NEMO_TOKEN = "nmv_usr_9f8e7d6c5b4a"
@@ -197,3 +205,71 @@ def test_a_registered_secret_never_survives(secret: str, before: str, after: str
     record = logging.makeLogRecord({"msg": "%s|%s|%s", "args": (before, secret, after)})
     redactor.filter(record)
     assert secret not in record.getMessage()
+
+
+@pytest.fixture
+def json_output(root_state: logging.Logger) -> io.StringIO:
+    """Configure JSON logging into a string, with the bot token registered as a secret."""
+    stream = io.StringIO()
+    root_state.handlers = [logging.StreamHandler(stream)]
+    configure_logging("INFO", secrets=[BOT_TOKEN], log_format="json")
+    return stream
+
+
+def _lines(stream: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_json_lines_carry_the_update_and_chat_being_handled(json_output: io.StringIO) -> None:
+    log = logging.getLogger("bot.core.exports")
+    with update_context(update_id=7001, chat_id=-100123):
+        log.info("render %s delivered", "r1", extra={"event": "render_delivered"})
+    log.info("outside any update")
+    inside, outside = _lines(json_output)
+    assert inside == {
+        "time": inside["time"],
+        "level": "INFO",
+        "logger": "bot.core.exports",
+        "event": "render_delivered",
+        "message": "render r1 delivered",
+        "chat_id": -100123,
+        "update_id": 7001,
+    }
+    assert outside["event"] == "bot.core.exports"
+    assert "chat_id" not in outside and "update_id" not in outside
+
+
+def test_json_ids_follow_each_update_into_its_own_tasks(json_output: io.StringIO) -> None:
+    async def handle(update_id: int) -> None:
+        with update_context(update_id=update_id, chat_id=update_id * 10):
+            await asyncio.sleep(0)
+            # A task started while handling (an album's own task) keeps the ids.
+            await asyncio.create_task(_log_later())
+
+    async def _log_later() -> None:
+        await asyncio.sleep(0)
+        logging.getLogger("bot.test").info("handled")
+
+    async def main() -> None:
+        await asyncio.gather(handle(1), handle(2))
+
+    asyncio.run(main())
+    assert sorted((line["update_id"], line["chat_id"]) for line in _lines(json_output)) == [
+        (1, 10),
+        (2, 20),
+    ]
+
+
+def test_json_lines_are_redacted_everywhere(json_output: io.StringIO) -> None:
+    try:
+        raise RuntimeError(f"https://api.telegram.org/bot{BOT_TOKEN}/getMe")
+    except RuntimeError:
+        logging.getLogger("bot.test").exception(
+            "token %s", BOT_TOKEN, extra={"event": f"leak {BOT_TOKEN}"}
+        )
+    text = json_output.getvalue()
+    assert BOT_TOKEN not in text
+    [line] = _lines(json_output)
+    assert line["message"] == f"token {REDACTED}"
+    assert line["event"] == f"leak {REDACTED}"
+    assert "RuntimeError" in str(line["exception"])

@@ -23,6 +23,7 @@ class Action(StrEnum):
     NEW_PROJECT = "new_project"
     LANGUAGE = "language"
     EXPORT = "export"
+    LOCAL_VIDEO = "local_video"
     CREDITS = "credits"
     STATE = "state"
     UPLOAD = "upload"
@@ -51,12 +52,14 @@ class Request:
 
     ``text`` is the whole message for CHAT and UPLOAD (links are read from it), the
     command's arguments otherwise ("/crea uno slideshow allegro" → "uno slideshow
-    allegro", "/lingua en" → "en").
+    allegro", "/lingua en" → "en"). ``links`` are those the messenger marked in the
+    message, exact where the text may hide or garble them (a link behind words).
     """
 
     action: Action
     text: str = ""
     sender: Sender | None = None
+    links: tuple[str, ...] = ()
 
 
 Instruction = Request | str

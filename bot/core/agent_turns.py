@@ -1,7 +1,9 @@
 """One agent turn: send the message, relay the stream, make sense of how it ended.
 
 The agent streams events over SSE for up to fifteen minutes. Only its text reaches the
-chat; heartbeats become a "⏳" status every ``still_working_seconds``; a turn that ends
+chat: as it grows (``Drafting``, which the messenger may show live) and whole at the
+end. A tool call becomes a plain ``ToolActivity``, never its name or arguments;
+heartbeats become a "⏳" status every ``still_working_seconds``; a turn that ends
 without text is answered with the timeline; a stream that breaks is never re-sent
 (the message was accepted, and a resend would charge twice) — the state tells what
 happened instead.
@@ -16,10 +18,11 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.core.actions import Action
 from bot.core.gui import strip_gui
 from bot.core.handover import handed_over
-from bot.core.notices import Working
+from bot.core.notices import Drafting, ToolActivity, Working
 from bot.core.ports import ChatRef, ProgressReporter
 from bot.core.sessions import Sessions
 from bot.nemo import (
@@ -29,6 +32,8 @@ from bot.nemo import (
     Session,
     SessionNotFound,
     StreamDropped,
+    ToolCall,
+    ToolResult,
     TurnTimedOut,
 )
 from storage import Database
@@ -65,6 +70,14 @@ class TurnRunner:
         self._still_working = still_working_seconds
 
     async def run(self, chat: ChatRef, text: str, progress: ProgressReporter) -> TurnOutcome:
+        """Run one turn (see ``_run``), counted in the metrics as open, then by outcome."""
+        with metrics.agent_turn() as counted:
+            outcome = await self._run(chat, text, progress)
+            if not outcome.complete:
+                counted.value = "ended_early"
+            return outcome
+
+    async def _run(self, chat: ChatRef, text: str, progress: ProgressReporter) -> TurnOutcome:
         """Send ``text`` to the chat's session and collect the agent's answer.
 
         A session the cloud no longer knows is replaced and the message sent once more:
@@ -87,15 +100,24 @@ class TurnRunner:
         # as interrupted and never sends it again.
         await handed_over()
         texts: list[str] = []
+        busy = _Busy()
         try:
             stream = self._nemo.chat(session.session_id, text)
             async with (
-                _ticking(progress, self._still_working),
+                _ticking(progress, self._still_working, busy),
                 contextlib.aclosing(stream) as events,
             ):
                 async for event in events:
                     if isinstance(event, AgentText):
                         texts.append(event.text)
+                        busy.doing = None
+                        if so_far := _outcome(texts, complete=False).text:
+                            await progress.update(Drafting(so_far))
+                    elif isinstance(event, ToolCall):
+                        busy.doing = tool_activity(event.name)
+                        await progress.update(busy.working())
+                    elif isinstance(event, ToolResult):
+                        busy.doing = None
         except asyncio.CancelledError:
             # Cut by shutdown: the record stays, so the next start tells the chat.
             raise
@@ -121,15 +143,42 @@ def _outcome(texts: list[str], *, complete: bool) -> TurnOutcome:
     return TurnOutcome(text=stripped.text, actions=stripped.actions, complete=complete)
 
 
+# Matched against a tool's name in order; the first that fits says what the agent does.
+_TOOL_WORDS = (
+    (ToolActivity.MUSIC, ("music", "audio", "bgm", "sound", "song", "voice")),
+    (ToolActivity.TEXT, ("text", "title", "caption", "subtitle", "font")),
+    (ToolActivity.GENERATING, ("generate", "create", "make", "render", "image", "video")),
+)
+
+
+def tool_activity(tool_name: str) -> ToolActivity:
+    """What a tool call means for the person waiting, from its name alone."""
+    name = tool_name.casefold()
+    for activity, words in _TOOL_WORDS:
+        if any(word in name for word in words):
+            return activity
+    return ToolActivity.EDITING
+
+
+class _Busy:
+    """When the turn started and what its tools are doing now, for the status."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.doing: ToolActivity | None = None
+
+    def working(self) -> Working:
+        return Working(elapsed=time.monotonic() - self.started, doing=self.doing)
+
+
 @contextlib.asynccontextmanager
-async def _ticking(progress: ProgressReporter, every: float) -> AsyncIterator[None]:
+async def _ticking(progress: ProgressReporter, every: float, busy: _Busy) -> AsyncIterator[None]:
     """Report "still working" every ``every`` seconds until the body finishes."""
-    started = time.monotonic()
 
     async def tick() -> None:
         while True:
             await asyncio.sleep(every)
-            await progress.update(Working(elapsed=time.monotonic() - started))
+            await progress.update(busy.working())
 
     task = asyncio.create_task(tick())
     try:

@@ -8,10 +8,14 @@ from pathlib import Path
 from bot.core.agent_turns import TurnRunner
 from bot.core.chats import ChatDirectory
 from bot.core.collections import Collections
+from bot.core.conversions import Conversions
 from bot.core.dispatcher import Dispatcher
 from bot.core.exports import Exporter
-from bot.core.ports import OutputFactory, Timer
+from bot.core.local_exports import LocalExporter, LocalRender
+from bot.core.media import DEFAULT_MAX_PIXELS
+from bot.core.ports import MediaFetcher, OutputFactory, Timer
 from bot.core.recovery import Recovery
+from bot.core.render_pool import RenderPool
 from bot.core.requests import RequestRunner
 from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
@@ -29,7 +33,11 @@ class CoreSettings:
     collection_idle_seconds: float
     download_limit: int
     upload_limit: int
+    local_render: LocalRender = LocalRender.OFFER
+    local_render_short_side: int = 1080
     workdir: Path | None = None
+    max_image_pixels: int = DEFAULT_MAX_PIXELS
+    conversions_at_once: int = 1
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Core:
     collections: Collections
     dispatcher: Dispatcher
     recovery: Recovery
+    render_pool: RenderPool
     runner: RequestRunner
 
 
@@ -49,6 +58,7 @@ def build_core(
     chats: ChatDirectory,
     outputs: OutputFactory,
     timer: Timer,
+    fetcher: MediaFetcher,
     settings: CoreSettings,
 ) -> Core:
     """Build every piece of the core after the pieces it needs."""
@@ -61,6 +71,15 @@ def build_core(
     exporter = Exporter(
         nemo, sessions, db, upload_limit=settings.upload_limit, workdir=settings.workdir
     )
+    pool = RenderPool()
+    local = LocalExporter(
+        sessions,
+        db,
+        fetcher,
+        pool,
+        short_side=settings.local_render_short_side,
+        workdir=settings.workdir,
+    )
     dispatcher = Dispatcher(
         nemo=nemo,
         chats=chats,
@@ -69,8 +88,24 @@ def build_core(
         collections=collections,
         runner=runner,
         turns=TurnRunner(nemo, sessions, db, still_working_seconds=settings.still_working_seconds),
-        uploader=Uploader(nemo, sessions, db, download_limit=settings.download_limit),
+        uploader=Uploader(
+            nemo,
+            sessions,
+            db,
+            download_limit=settings.download_limit,
+            conversions=Conversions(
+                max_pixels=settings.max_image_pixels, at_once=settings.conversions_at_once
+            ),
+        ),
         exporter=exporter,
+        local=local,
+        local_render=settings.local_render,
     )
-    recovery = Recovery(db, chats, timelines, exporter, runner, outputs)
-    return Core(collections=collections, dispatcher=dispatcher, recovery=recovery, runner=runner)
+    recovery = Recovery(db, chats, timelines, exporter, local, runner, outputs)
+    return Core(
+        collections=collections,
+        dispatcher=dispatcher,
+        recovery=recovery,
+        render_pool=pool,
+        runner=runner,
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.chats import ChatDirectory
-from bot.core.notices import CollectionClosedIdle, CollectionOpened
+from bot.core.notices import CollectionClosedIdle, CollectionOpened, CollectionSummary
 from bot.core.ports import ChatOutput, ChatRef, OutputFactory, Timer
 from bot.core.sessions import Sessions
 from storage import Database
@@ -47,14 +47,28 @@ class Collections:
         """True while the chat has an open collection."""
         return await self._db.collections.get(chat_id) is not None
 
-    async def touch(self, chat_id: int) -> None:
-        """Media arrived: the silence starts again."""
-        if await self._db.collections.touch(chat_id):
-            self._arm(chat_id, self._idle_seconds)
+    async def touch(self, chat_id: int) -> bool:
+        """Media arrived: the silence starts again. True while a collection is open."""
+        if not await self._db.collections.touch(chat_id):
+            return False
+        self._arm(chat_id, self._idle_seconds)
+        return True
 
-    async def close(self, chat_id: int) -> None:
-        """Close the collection, if there is one; its timer then finds nothing to do."""
-        await self._db.collections.close(chat_id)
+    async def contributed(self, chat_id: int, contributor: str, items: int) -> None:
+        """Count a member's files for the summary the collection ends with."""
+        await self._db.collections.contribute(chat_id, contributor, items)
+
+    async def finish(self, chat: ChatRef) -> CollectionSummary | None:
+        """Close the collection, if any, and sum up who added what (None if nobody did).
+
+        Its timer then finds nothing to do.
+        """
+        contributions = await self._db.collections.contributions(chat.chat_id)
+        await self._db.collections.close(chat.chat_id)
+        if not contributions:
+            return None
+        total = await self._sessions.item_count(chat)
+        return CollectionSummary(tuple(contributions), total)
 
     async def restore(self) -> None:
         """After a start: look at every open collection now, as no timer survived."""

@@ -10,19 +10,28 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Sequence,
+)
 
 from bot.core.actions import Action, Instruction, Request, Sender
 from bot.core.agent_turns import TurnRunner
 from bot.core.chats import ChatDirectory
 from bot.core.collections import Collections
-from bot.core.exports import Exporter
-from bot.core.links import extract_links
+from bot.core.exports import ExportAttempt, Exporter
+from bot.core.links import extract_links, spelled_out
+from bot.core.local_exports import LocalExporter, LocalRender
 from bot.core.notices import (
     Activity,
     AdminsOnly,
     AgentReply,
     AlreadyInProject,
+    Contributed,
     CreditsShown,
     ExportAlreadyComing,
     Greeting,
@@ -73,6 +82,8 @@ class Dispatcher:
         turns: TurnRunner,
         uploader: Uploader,
         exporter: Exporter,
+        local: LocalExporter,
+        local_render: LocalRender,
     ) -> None:
         self._nemo = nemo
         self._chats = chats
@@ -83,6 +94,8 @@ class Dispatcher:
         self._turns = turns
         self._uploader = uploader
         self._exporter = exporter
+        self._local = local
+        self._local_render = local_render
         # Per chat, the export in line with nothing that could change the draft after it.
         self._export_in_line: dict[int, object] = {}
         self._table: dict[Action, Handler] = {
@@ -91,6 +104,7 @@ class Dispatcher:
             Action.NEW_PROJECT: self._new_project,
             Action.LANGUAGE: self._language,
             Action.EXPORT: self._export,
+            Action.LOCAL_VIDEO: self._local_video,
             Action.CREDITS: self._credits,
             Action.STATE: self._state,
             Action.UPLOAD: self._links,
@@ -109,20 +123,30 @@ class Dispatcher:
                 await out.show(TooManyWaiting())
 
     async def text(
-        self, chat: ChatRef, text: str, out: ChatOutput, sender: Sender | None = None
+        self,
+        chat: ChatRef,
+        text: str,
+        out: ChatOutput,
+        sender: Sender | None = None,
+        links: Sequence[str] = (),
     ) -> None:
-        """Read what a free-text message asks for, and run it; when unsure, ask."""
+        """Read what a free-text message asks for, and run it; when unsure, ask.
+
+        ``links`` are the links the messenger marked; one hidden behind words counts
+        as if it were typed.
+        """
+        text = spelled_out(text, links)
         routing = route(text)
         # An upload needs a link to fetch: without one it is no reading worth a question.
         options = tuple(
             option
             for option in routing.unsure_between
-            if option is not Action.UPLOAD or extract_links(text)
+            if option is not Action.UPLOAD or extract_links(text, links)
         )
         if len(options) > 1:
             await out.show(WhichDidYouMean(options))
             return
-        await self.dispatch(chat, Request(routing.action, text, sender), out)
+        await self.dispatch(chat, Request(routing.action, text, sender, tuple(links)), out)
 
     async def follow(self, chat: ChatRef, instruction: Instruction, out: ChatOutput) -> None:
         """Run what came with an upload: a parsed command, or text to read."""
@@ -155,14 +179,26 @@ class Dispatcher:
         self._draft_may_change(chat)
         async with self._runner.in_order(chat.chat_id):
             report = UploadReport()
-            await self._collections.touch(chat.chat_id)
-            async with self._runner.failures(chat, out):
-                async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
-                    report = await self._uploader.upload(chat, _counted(files, progress))
-                contributor = sender.name if sender is not None and chat.is_group else None
-                await self._acknowledge(chat, report, out, contributor)
+            collecting = await self._collections.touch(chat.chat_id)
+            async with (
+                self._runner.failures(chat, out),
+                out.working(Activity.UPLOADING_DOCUMENT) as progress,
+            ):
+                report = await self._uploader.upload(chat, _counted(files, progress))
             then = instruction()
-            if isinstance(then, Request) or (then and then.strip() and report.in_project):
+            follows = isinstance(then, Request) or bool(
+                then and then.strip() and report.in_project
+            )
+            contributor = sender.name if sender is not None and chat.is_group else None
+            await self._acknowledge(
+                chat,
+                report,
+                out,
+                contributor,
+                instruction_follows=follows,
+                collecting=collecting,
+            )
+            if then is not None and follows:
                 await self.follow(chat, then, out)
 
     async def _start(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
@@ -177,6 +213,8 @@ class Dispatcher:
             await out.show(AdminsOnly(Action.NEW_PROJECT))
             return
         self._draft_may_change(chat)
+        # Before taking the line, which a local render may hold for minutes.
+        await self._local.cancel(chat.chat_id)
         async with self._runner.exclusive(chat, out), self._runner.failures(chat, out):
             await self._sessions.renew(chat)
             await out.show(ProjectStarted())
@@ -197,15 +235,49 @@ class Dispatcher:
 
         An impatient second "export" (or a second tap on the button) while the same
         draft is already in line would render it again and charge twice: it is told
-        the video is coming instead.
+        the video is coming instead. With LOCAL_RENDER=always the bot makes it itself;
+        with "offer", a cloud that cannot export is answered with the offer to.
         """
+        if self._local_render is LocalRender.ALWAYS:
+            await self._local_video(chat, request, out)
+            return
+        offer = self._local_render is LocalRender.OFFER
+        if offer:
+            await self._local.remember_words(chat, request.text)
+        # A render already on record still arrives (after a restart, if need be): a
+        # download that failed for good is no reason to offer a second video.
+        attempt = ExportAttempt()
+        async with self._once_in_line(chat, out) as first:
+            if first:
+                async with (
+                    self._runner.exclusive(chat, out),
+                    self._runner.failures(
+                        chat, out, offer_local_video=lambda: offer and not attempt.on_record
+                    ),
+                ):
+                    await self._exporter.export(chat, out, attempt)
+
+    async def _local_video(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        """Make the video on this machine, from the chat's uploads: free, and simpler.
+
+        The words are the request's, or, for a tap on the offer, the export's before it.
+        """
+        words = request.text or await self._local.remembered_words(chat)
+        async with self._once_in_line(chat, out) as first:
+            if first:
+                async with self._runner.exclusive(chat, out), self._runner.failures(chat, out):
+                    await self._local.export(chat, out, words)
+
+    @contextlib.asynccontextmanager
+    async def _once_in_line(self, chat: ChatRef, out: ChatOutput) -> AsyncIterator[bool]:
+        """True for the one export of the current draft; later ones are told it is coming."""
         if chat.chat_id in self._export_in_line:
             await out.show(ExportAlreadyComing())
+            yield False
             return
         mine = self._export_in_line[chat.chat_id] = object()
         try:
-            async with self._runner.exclusive(chat, out), self._runner.failures(chat, out):
-                await self._exporter.export(chat, out)
+            yield True
         finally:
             if self._export_in_line.get(chat.chat_id) is mine:
                 del self._export_in_line[chat.chat_id]
@@ -221,7 +293,7 @@ class Dispatcher:
 
     async def _links(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
         """Upload media by link; the cloud fetches it, in the chat's order like any file."""
-        urls = extract_links(request.text)
+        urls = extract_links(request.text, request.links)
         if not urls:
             await out.show(NothingToUpload())
             return
@@ -237,8 +309,10 @@ class Dispatcher:
         await self._collections.open(chat, opened_by, out)
 
     async def _create(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
-        """Close the collection, if any, and ask the agent to make the video."""
-        await self._collections.close(chat.chat_id)
+        """Close the collection, if any, sum it up once, and ask the agent for the video."""
+        summary = await self._collections.finish(chat)
+        if summary is not None:
+            await out.show(summary)
         await self._ask_agent(chat, request, out)
 
     async def _ask_agent(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
@@ -255,14 +329,17 @@ class Dispatcher:
                 timeline = await self._timelines.current(chat)
                 await out.show(TimelineShown(timeline, after_silent_turn=True), AGENT_NEXT_STEPS)
             for action in outcome.actions:
-                await self._after_turn(chat, action, out)
+                await self._after_turn(chat, Request(action, request.text), out)
 
-    async def _after_turn(self, chat: ChatRef, action: Action, out: ChatOutput) -> None:
-        """Do what the agent's GUI instruction stood for, still in the turn's place."""
-        if action is Action.STATE:
+    async def _after_turn(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
+        """Do what the agent's GUI instruction stood for, still in the turn's place.
+
+        It carries the turn's words: an export they led to reads its options from them.
+        """
+        if request.action is Action.STATE:
             await out.show(TimelineShown(await self._timelines.current(chat)))
         else:
-            await self.dispatch(chat, Request(action), out)
+            await self.dispatch(chat, request, out)
 
     def _draft_may_change(self, chat: ChatRef) -> None:
         """A request that may change the draft arrived: a later export is a new one."""
@@ -274,11 +351,20 @@ class Dispatcher:
         report: UploadReport,
         out: ChatOutput,
         contributor: str | None = None,
+        *,
+        instruction_follows: bool = False,
+        collecting: bool = False,
     ) -> None:
+        """Say what became of a batch; a member's files in a collection are only counted."""
         for refusal in report.refused:
             await out.show(refusal)
-        if report.uploaded:
-            await out.show(UploadAcknowledged(report.uploaded, report.total, contributor))
+        if report.uploaded and collecting and contributor is not None:
+            await self._collections.contributed(chat.chat_id, contributor, report.uploaded)
+            await out.show(Contributed(report.uploaded, report.total, contributor))
+        elif report.uploaded:
+            await out.show(
+                UploadAcknowledged(report.uploaded, report.total, contributor, instruction_follows)
+            )
         elif report.already_in:
             total = await self._sessions.item_count(chat)
             await out.show(AlreadyInProject(report.already_in, total))

@@ -2,7 +2,8 @@
 
 A render is recorded in storage from submission to delivery, so a restart in the
 middle picks it up again and the video still reaches the chat. Delivery happens once:
-the job is marked delivered only after the messenger accepted the video.
+the job is marked delivered only after the messenger accepted the video. A chat the
+messenger can never reach again ends its render as failed, so no restart retries it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from bot import metrics
+from bot.core.covers import faces
 from bot.core.handover import handed_over
 from bot.core.mp4 import probe
 from bot.core.notices import (
@@ -22,12 +26,19 @@ from bot.core.notices import (
     VideoReady,
     VideoTooBig,
 )
-from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
+from bot.core.ports import ChatOutput, ChatRef, ChatUnreachable, ProgressReporter
 from bot.core.sessions import Sessions
 from bot.nemo import NemoClient, NemoError, RenderStatus, Session, SessionNotFound
 from storage import Database, RenderRecord
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class ExportAttempt:
+    """What became of one export before it failed: was its render already on record?"""
+
+    on_record: bool = False
 
 
 class Exporter:
@@ -48,10 +59,13 @@ class Exporter:
         self._upload_limit = upload_limit
         self._workdir = workdir
 
-    async def export(self, chat: ChatRef, out: ChatOutput) -> None:
+    async def export(
+        self, chat: ChatRef, out: ChatOutput, attempt: ExportAttempt | None = None
+    ) -> None:
         """Render the chat's project and send the video; say so when there is nothing yet.
 
-        Raises NemoError for the caller to explain.
+        Raises NemoError for the caller to explain; ``attempt`` then tells whether the
+        render was on record by then (it will still be delivered, after a restart).
         """
         session = await self._sessions.session(chat)
         try:
@@ -66,9 +80,16 @@ class Exporter:
             await progress.update(Rendering(progress=None))
             render_id = await self._nemo.submit_render(session.session_id, state.draft)
             await self._db.renders.add(render_id, chat.chat_id, session.session_id)
+            if attempt is not None:
+                attempt.on_record = True
             # The render record answers for the request now: a restart resumes it.
             await handed_over()
-            log.info("chat %s: render %s submitted", chat.chat_id, render_id)
+            log.info(
+                "chat %s: render %s submitted",
+                chat.chat_id,
+                render_id,
+                extra={"event": "render_submitted"},
+            )
             await self._follow(render_id, chat, session, out, progress)
 
     async def resume(self, record: RenderRecord, chat: ChatRef, out: ChatOutput) -> None:
@@ -79,6 +100,18 @@ class Exporter:
             await self._follow(record.render_id, chat, session, out, progress)
 
     async def _follow(
+        self,
+        render_id: str,
+        chat: ChatRef,
+        session: Session,
+        out: ChatOutput,
+        progress: ProgressReporter,
+    ) -> None:
+        """Wait for the render and deliver it, timed and counted in the metrics."""
+        with metrics.render():
+            await self._wait_and_deliver(render_id, chat, session, out, progress)
+
+    async def _wait_and_deliver(
         self,
         render_id: str,
         chat: ChatRef,
@@ -101,24 +134,43 @@ class Exporter:
             render_id, status=status.phase.value, progress=100, output_url=status.output_url
         )
         link = await self._project_link(session)
-        if status.size is not None and status.size > self._upload_limit and status.output_url:
-            await out.show(VideoTooBig(status.output_url, status.size, link))
-        else:
-            await progress.update(Downloading())
-            await self._deliver_file(render_id, status, out, link)
+        try:
+            if status.size is not None and status.size > self._upload_limit and status.output_url:
+                await out.show(VideoTooBig(status.output_url, status.size, link))
+            else:
+                await progress.update(Downloading())
+                await self._deliver_file(render_id, session.session_id, status, out, link)
+        except ChatUnreachable:
+            # Nobody is left to tell: the render ends here, quietly, and for good.
+            await self._db.renders.update(render_id, status="failed", error="ChatUnreachable")
+            log.warning("chat %s: unreachable, render %s given up", chat.chat_id, render_id)
+            return
         await self._db.renders.mark_delivered(render_id)
-        log.info("chat %s: render %s delivered", chat.chat_id, render_id)
+        log.info(
+            "chat %s: render %s delivered",
+            chat.chat_id,
+            render_id,
+            extra={"event": "render_delivered"},
+        )
 
     async def _deliver_file(
-        self, render_id: str, status: RenderStatus, out: ChatOutput, link: str | None
+        self,
+        render_id: str,
+        session_id: str,
+        status: RenderStatus,
+        out: ChatOutput,
+        link: str | None,
     ) -> None:
         with tempfile.TemporaryDirectory(dir=self._workdir, prefix="render-") as folder:
             path = Path(folder) / f"{render_id}.mp4"
-            size = await self._nemo.download(status.output_url, render_id, path)
+            # With a link to fall back on, a video too big to send is not fetched whole.
+            limit = self._upload_limit if status.output_url else None
+            size = await self._nemo.download(status.output_url, render_id, path, max_bytes=limit)
             if size > self._upload_limit and status.output_url:
                 await out.show(VideoTooBig(status.output_url, size, link))
                 return
             info = probe(path)
+            face = await faces(self._db, session_id, size, info.width, info.height)
             await out.show(
                 VideoReady(
                     path=path,
@@ -128,6 +180,9 @@ class Exporter:
                     duration=info.duration or status.duration,
                     project_link=link,
                     download_url=status.output_url,
+                    thumbnail=face.thumbnail,
+                    cover=face.cover,
+                    share_key=render_id,
                 )
             )
 

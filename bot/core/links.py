@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from urllib.parse import SplitResult, urlsplit
 
 from bot.core.media import SUPPORTED_EXTENSIONS, canonical_extension
@@ -14,20 +15,36 @@ _TRAILING = ".,;:!?*_~"
 _CLOSERS = {")": "(", "]": "["}
 
 
-def extract_links(text: str) -> list[str]:
+def extract_links(text: str, marked: Sequence[str] = ()) -> list[str]:
     """The http(s) links in a message, in order, each once.
 
-    A link ends at white space, at punctuation or a symbol outside ASCII (Chinese
-    text runs straight on: "https://x.it/a.mp4，谢谢"; emoji too), and loses trailing
-    sentence punctuation and unbalanced closing brackets.
+    ``marked`` are the links the messenger marked in the message (a bare URL, or one
+    hidden behind words): they are exact, so they come first, and the text is searched
+    only for others. There, a link ends at white space, at punctuation or a symbol
+    outside ASCII (Chinese text runs straight on: "https://x.it/a.mp4，谢谢"; emoji
+    too), and loses trailing sentence punctuation and unbalanced closing brackets.
     """
-    links: list[str] = []
+    links = [link for link in dict.fromkeys(marked) if _is_web_link(link)]
     for match in _CANDIDATE.finditer(text):
         link = _trim(_cut_at_foreign_punctuation(match.group()))
-        parts = _split(link)
-        if parts is not None and parts.hostname and link not in links:
+        if _is_web_link(link) and not any(link in known for known in links):
             links.append(link)
     return links
+
+
+def spelled_out(text: str, marked: Sequence[str]) -> str:
+    """The text with every marked link it hides written out after it.
+
+    "guarda questa clip" with a link behind "questa clip" then reads like a message
+    with the link typed in: routed as an upload, and seen by the agent.
+    """
+    hidden = [link for link in dict.fromkeys(marked) if link not in text and _is_web_link(link)]
+    return " ".join([text, *hidden]) if hidden else text
+
+
+def _is_web_link(link: str) -> bool:
+    parts = _split(link)
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def is_media_link(link: str) -> bool:

@@ -38,6 +38,14 @@ SUPPORTED_EXTENSIONS = CLOUD_EXTENSIONS | {"heic", "heif"}
 TRANSCODED_EXTENSIONS = frozenset({"ogg"})
 # Voice notes are transcoded in memory: a few minutes of speech is well under 1 MB.
 VOICE_MAX_BYTES = 10 * 1024 * 1024
+# Bytes are no measure of a voice note's cost (silence takes almost none): an hour of
+# 48 kHz samples is 690 MB decoded, of which only one block is held, and the MP3 kept in
+# memory grows with the duration.
+VOICE_MAX_SECONDS = 30 * 60
+# Photos read whole to be converted: a 48 MP iPhone HEIC is about 10 MB, a 50 MP JPEG 25.
+READ_WHOLE_MAX_BYTES = 32 * 1024 * 1024
+# iPhones shoot 48 MP ("HEIF Max"); each decoded megapixel costs about 4 MB at once.
+DEFAULT_MAX_PIXELS = 50_000_000
 _VOICE_BLOCK_FRAMES = 48_000  # one second of Telegram's 48 kHz voice
 SUPPORTED_FORMAT_NAMES: tuple[str, ...] = (
     *("JPG", "PNG", "HEIC", "WEBP", "GIF"),
@@ -177,66 +185,215 @@ class CorruptMedia(Exception):
     """The file claims a format but cannot be decoded."""
 
 
+class PictureTooLarge(Exception):
+    """The picture has more pixels than the bot decodes; its header says so before decoding.
+
+    A 20 KB HEIC can describe 9000x9900 pixels, which decode to hundreds of megabytes.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"over the limit of {limit} pixels")
+        self.limit = limit
+
+
+class RecordingTooLong(Exception):
+    """The recording lasts longer than the bot transcodes: silence compresses to almost
+    nothing, so a small voice note can hold hours of samples."""
+
+    def __init__(self, seconds: float, limit: float) -> None:
+        super().__init__(f"{seconds:.0f} s is over the limit of {limit:.0f} s")
+        self.seconds = seconds
+        self.limit = limit
+
+
 # What decoding a damaged HEIC can raise. pillow-heif documents ValueError, EOFError,
 # SyntaxError ("unsupported feature", e.g. a box version byte flipped), RuntimeError and
 # OSError; an image list left empty by a damaged header surfaces as IndexError, and
 # Pillow's EXIF reader reports a broken TIFF header as SyntaxError too.
 _DECODING_ERRORS = (ValueError, RuntimeError, OSError, SyntaxError, EOFError, IndexError)
+_ORIENTATION_TAG = 0x0112
+# Modes the JPEG encoder takes as they are; any other is converted (a copy) first.
+_JPEG_MODES = frozenset({"RGB", "RGBX", "L", "CMYK"})
 
 
-def heic_to_jpeg(data: bytes, *, quality: int = 92) -> bytes:
+def heic_to_jpeg(data: bytes, *, max_pixels: int, quality: int = 92) -> bytes:
     """Convert a HEIC/HEIF photo to JPEG, upright, keeping its colour profile.
 
     libheif applies the container's rotation and mirroring (``irot``/``imir``, which is
     where iPhones record orientation) while decoding, and pillow-heif then resets the
     EXIF orientation to 1; ``exif_transpose`` covers any orientation left in EXIF, so
-    the picture stands the right way whichever of the two carried it.
+    the picture stands the right way whichever of the two carried it. Memory: the
+    decoded pixels once, plus libheif's buffer while they are copied out of it.
 
-    Raises CorruptMedia when the data cannot be decoded, or would decode to more pixels
-    than Pillow's decompression-bomb limit (a small file can claim a huge picture).
+    Raises PictureTooLarge when the header claims more than ``max_pixels`` (nothing is
+    decoded then), CorruptMedia when the data cannot be decoded.
     """
-    from PIL import ImageOps
-
     try:
-        image = _decode_heif(data)
-        upright = ImageOps.exif_transpose(image)
+        image = _decode_heif(data, max_pixels)
+        _turn_upright(image)
     except _DECODING_ERRORS as exc:
         raise CorruptMedia(str(exc)) from exc
-    output = io.BytesIO()
-    icc_profile = image.info.get("icc_profile")
-    upright.convert("RGB").save(output, format="JPEG", quality=quality, icc_profile=icc_profile)
-    return output.getvalue()
+    return _encoded(image, "JPEG", quality=quality, icc_profile=image.info.get("icc_profile"))
 
 
-def _decode_heif(data: bytes) -> Image.Image:
+def _decode_heif(data: bytes, max_pixels: int) -> Image.Image:
     """Decode the primary image, checking its size first: decoding is what costs memory."""
     import pillow_heif
     from PIL import Image
 
     heif = pillow_heif.open_heif(data)
-    width, height = heif.size
-    limit = Image.MAX_IMAGE_PIXELS
-    if limit is not None and width * height > limit:
-        raise CorruptMedia(f"{width}x{height} pixels is over the decoding limit")
-    return heif.to_pillow()
+    _check_pixels(heif.size, max_pixels)
+    mode, raw = heif.mode, heif.mode
+    if mode == "RGBA":
+        # JPEG drops alpha anyway; read as RGBX the buffer is shared, not copied.
+        mode, raw = "RGBX", "RGBX"
+    image = Image.frombuffer(mode, heif.size, heif.data, "raw", raw, heif.stride, 1)
+    image.info = {
+        key: heif.info[key] for key in ("exif", "icc_profile", "xmp") if heif.info.get(key)
+    }
+    # libheif has turned the pixels by the container's rotation, which the standard makes
+    # authoritative; the tag left in EXIF would turn them twice, so it is reset as
+    # pillow-heif's own ``to_pillow`` does.
+    pillow_heif.set_orientation(image.info)
+    return image
 
 
-def voice_to_mp3(data: bytes) -> bytes:
+def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
+    width, height = size
+    if width * height > max_pixels:
+        raise PictureTooLarge(max_pixels)
+
+
+def _turn_upright(image: Image.Image) -> bool:
+    """Apply the EXIF orientation to the pixels; True when it was not already upright.
+
+    In place: ``exif_transpose`` otherwise returns a copy even of an upright picture.
+    """
+    from PIL import ImageOps
+
+    turned = image.getexif().get(_ORIENTATION_TAG, 1) not in (1, None)
+    ImageOps.exif_transpose(image, in_place=True)
+    return turned
+
+
+def _encoded(image: Image.Image, format_name: str, **options: object) -> bytes:
+    if format_name == "JPEG" and image.mode not in _JPEG_MODES:
+        image = image.convert("RGB")
+    output = io.BytesIO()
+    image.save(output, format=format_name, **options)
+    return output.getvalue()
+
+
+def may_need_turning(head: bytes, media: MediaFormat) -> bool:
+    """False when the first bytes show a JPEG, PNG or WEBP has no orientation to apply.
+
+    Only those then stream unchanged; the rest are read whole and looked at properly.
+    JPEG keeps EXIF at its start, PNG before the pixels (``eXIf`` before ``IDAT``); WEBP
+    keeps it after them, but its header says whether there is any.
+    """
+    if media is WEBP:
+        # VP8X extended header: the EXIF flag is bit 3 of the byte after the chunk size.
+        return head[12:16] == b"VP8X" and len(head) > 20 and bool(head[20] & 0x08)
+    if media is PNG:
+        return _png_may_have_exif(head)
+    if media is JPEG:
+        return _jpeg_orientation(head) != 1
+    return False
+
+
+def _png_may_have_exif(head: bytes) -> bool:
+    position = 8
+    while position + 8 <= len(head):
+        length = int.from_bytes(head[position : position + 4], "big")
+        kind = head[position + 4 : position + 8]
+        if kind == b"eXIf":
+            return True
+        if kind == b"IDAT":
+            return False
+        position += 12 + length
+    return True  # the pixels did not start within the head: cannot tell
+
+
+def _jpeg_orientation(head: bytes) -> int | None:
+    """The EXIF orientation from a JPEG's first bytes; None when they do not tell."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(head)) as image:
+            return image.getexif().get(_ORIENTATION_TAG, 1)
+    except (UnidentifiedImageError, Image.DecompressionBombError, *_DECODING_ERRORS):
+        return None
+
+
+def upright_image(data: bytes, media: MediaFormat, *, max_pixels: int) -> bytes | None:
+    """The JPEG, PNG or WEBP turned upright, or None when it already is (send it as is).
+
+    The cloud does not document reading EXIF orientation, so the pixels are turned here
+    and the tag reset. JPEG keeps its quantization tables and subsampling (the closest
+    Pillow comes to lossless); PNG is lossless; WEBP stays lossless if it was.
+
+    Raises PictureTooLarge (checked before decoding) or CorruptMedia.
+    """
+    from PIL import Image, JpegImagePlugin
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            _check_pixels(image.size, max_pixels)
+            if image.getexif().get(_ORIENTATION_TAG, 1) in (1, None):
+                return None
+            options: dict[str, object] = {"icc_profile": image.info.get("icc_profile")}
+            if media is JPEG:
+                options["qtables"] = image.quantization
+                options["subsampling"] = JpegImagePlugin.get_sampling(image)
+            elif media is WEBP:
+                options["lossless"] = _webp_lossless(data)
+                options["quality"] = 92
+            image.load()
+            _turn_upright(image)
+            options["exif"] = image.getexif()
+            return _encoded(image, image.format or media.extension.upper(), **options)
+    except Image.DecompressionBombError as exc:
+        # Pillow's own limit, met on opening when a picture is far over ours.
+        raise PictureTooLarge(max_pixels) from exc
+    except _DECODING_ERRORS as exc:
+        raise CorruptMedia(str(exc)) from exc
+
+
+def _webp_lossless(data: bytes) -> bool:
+    """True when the image chunk is VP8L (lossless) rather than VP8 (lossy)."""
+    position = 12
+    while position + 8 <= len(data):
+        kind = data[position : position + 4]
+        if kind in (b"VP8L", b"VP8 "):
+            return kind == b"VP8L"
+        size = int.from_bytes(data[position + 4 : position + 8], "little")
+        position += 8 + size + (size & 1)
+    return False
+
+
+def voice_to_mp3(data: bytes, *, max_seconds: float) -> bytes:
     """Transcode an OGG voice note (Opus or Vorbis) to MP3, which the cloud accepts.
 
-    Decoded a block at a time, so the samples of a long note are never all in memory.
-    Raises CorruptMedia when the data cannot be decoded.
+    The duration is read from the stream's header (frames over sample rate) and checked
+    before decoding, and counted again while decoding in case the header lies. Decoded a
+    block at a time, so the samples of a long note are never all in memory.
+    Raises RecordingTooLong, or CorruptMedia when the data cannot be decoded.
     """
     import soundfile as sf
 
     output = io.BytesIO()
     try:
-        with (
-            sf.SoundFile(io.BytesIO(data)) as voice,
-            sf.SoundFile(output, "w", voice.samplerate, voice.channels, format="MP3") as mp3,
-        ):
-            for block in voice.blocks(blocksize=_VOICE_BLOCK_FRAMES, dtype="float32"):
-                mp3.write(block)
+        with sf.SoundFile(io.BytesIO(data)) as voice:
+            limit = int(max_seconds * voice.samplerate)
+            if voice.frames > limit:
+                raise RecordingTooLong(voice.frames / voice.samplerate, max_seconds)
+            with sf.SoundFile(output, "w", voice.samplerate, voice.channels, format="MP3") as mp3:
+                written = 0
+                for block in voice.blocks(blocksize=_VOICE_BLOCK_FRAMES, dtype="float32"):
+                    written += len(block)
+                    if written > limit:
+                        raise RecordingTooLong(written / voice.samplerate, max_seconds)
+                    mp3.write(block)
     except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
         raise CorruptMedia(str(exc)) from exc
     return output.getvalue()

@@ -32,11 +32,21 @@ class TimelineShown:
     after_silent_turn: bool = False
 
 
+# What things cost, in the cloud contract's own estimates: a first video about 100
+# credits, an editing turn about 50, an export nothing.
+VIDEO_COST_ESTIMATE = 100
+EDIT_COST_ESTIMATE = 50
+EXPORT_COST = 0
+
+
 @dataclass(frozen=True)
 class CreditsShown:
-    """The balance of the NemoVideo account the bot uses."""
+    """The balance of the NemoVideo account the bot uses, and what things cost."""
 
     credits: Credits
+    video_cost: int = VIDEO_COST_ESTIMATE
+    edit_cost: int = EDIT_COST_ESTIMATE
+    export_cost: int = EXPORT_COST
 
 
 @dataclass(frozen=True)
@@ -44,11 +54,14 @@ class UploadAcknowledged:
     """Files reached the project; ``total`` is how many items the project now has.
 
     ``contributor`` names who sent them when several people share the project (groups).
+    ``instruction_follows`` says the files came with what to do with them (a caption),
+    so the person needs no hint about the next step.
     """
 
     added: int
     total: int
     contributor: str | None = None
+    instruction_follows: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,27 @@ class AlreadyInProject:
     """Files sent again: the project has them already, and nothing was uploaded twice."""
 
     count: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Contributed:
+    """A member's files reached an open collection: acknowledged without a message.
+
+    A group allows about twenty bot messages a minute, and five members adding photos
+    would spend a quarter of it on "added" lines; the summary comes once, at the end.
+    """
+
+    added: int
+    total: int
+    contributor: str
+
+
+@dataclass(frozen=True)
+class CollectionSummary:
+    """The collection becomes a video: who added how many, and the project's total."""
+
+    contributions: tuple[tuple[str, int], ...]
     total: int
 
 
@@ -82,15 +116,22 @@ class RefusalReason(StrEnum):
     TOO_BIG_FOR_TELEGRAM = "too_big_for_telegram"
     EMPTY = "empty"
     CORRUPT = "corrupt"
+    TOO_MANY_PIXELS = "too_many_pixels"
+    TOO_LONG = "too_long"
 
 
 @dataclass(frozen=True)
 class UploadRefused:
-    """A file was refused before anything was uploaded."""
+    """A file was refused before anything was uploaded.
+
+    ``limit`` is the limit in the reason's own unit: megapixels for TOO_MANY_PIXELS,
+    minutes for TOO_LONG.
+    """
 
     reason: RefusalReason
     file_name: str | None = None
     limit_bytes: int | None = None
+    limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +161,11 @@ class NothingToExport:
 
 @dataclass(frozen=True)
 class VideoReady:
-    """A rendered MP4 on disk, to be sent as a streamable video."""
+    """A rendered MP4 on disk, to be sent as a streamable video.
+
+    ``thumbnail`` (a small JPEG) and ``cover`` (a large one, or None) give it a face
+    before it plays; ``share_key`` names it for sharing into other chats.
+    """
 
     path: Path
     size: int
@@ -129,6 +174,9 @@ class VideoReady:
     duration: float | None
     project_link: str | None
     download_url: str | None
+    thumbnail: bytes | None = None
+    cover: bytes | None = None
+    share_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,10 +209,34 @@ class ProjectStarted:
 
 @dataclass(frozen=True)
 class Failed:
-    """A request failed; the reason says what the person can do about it."""
+    """A request failed; the reason says what the person can do about it.
+
+    For a reason about the bot's NemoVideo account (no credits, a plan without
+    export), ``register_link`` binds the anonymous account to a free registration and
+    ``account_link`` is NemoVideo's site, where the account's owner tops it up.
+    """
 
     reason: Failure
     register_link: str | None = None
+    account_link: str | None = None
+    local_video: bool = False  # a free video made by the bot itself is offered instead
+
+
+class LocalFailure(StrEnum):
+    """Why the bot could not make a video itself."""
+
+    NOTHING_TO_SHOW = "nothing_to_show"
+    UNREADABLE = "unreadable"
+    UNAVAILABLE = "unavailable"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class LocalVideoFailed:
+    """The video the bot makes itself could not be made; ``file_name`` is the culprit."""
+
+    reason: LocalFailure
+    file_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +290,8 @@ Notice = (
     | TimelineShown
     | CreditsShown
     | UploadAcknowledged
+    | Contributed
+    | CollectionSummary
     | AlreadyInProject
     | CollectionOpened
     | CollectionClosedIdle
@@ -233,6 +307,7 @@ Notice = (
     | TurnCutShort
     | ProjectStarted
     | Failed
+    | LocalVideoFailed
     | WhichDidYouMean
     | Greeting
     | HelpShown
@@ -251,11 +326,34 @@ class Activity(StrEnum):
     UPLOADING_DOCUMENT = "upload_document"
 
 
+class ToolActivity(StrEnum):
+    """What the agent is doing with its tools, in words a person understands.
+
+    Tool names and arguments are the cloud's internals: only this much reaches a chat.
+    """
+
+    EDITING = "editing"
+    GENERATING = "generating"
+    MUSIC = "music"
+    TEXT = "text"
+
+
 @dataclass(frozen=True)
 class Working:
-    """The agent is still working; ``elapsed`` seconds have passed."""
+    """The agent is still working; ``elapsed`` seconds have passed.
+
+    ``doing`` is set while the agent is busy with a tool rather than writing.
+    """
 
     elapsed: float
+    doing: ToolActivity | None = None
+
+
+@dataclass(frozen=True)
+class Drafting:
+    """What the agent has written so far in this turn, GUI instructions removed."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -277,4 +375,11 @@ class Downloading:
     """The finished video is being fetched for delivery."""
 
 
-Progress = Working | Uploading | Rendering | Downloading
+@dataclass(frozen=True)
+class Queued:
+    """A video the bot makes itself waits for the renderer; ``position`` 1 is next."""
+
+    position: int
+
+
+Progress = Working | Drafting | Uploading | Queued | Rendering | Downloading

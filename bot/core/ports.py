@@ -9,10 +9,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from bot.core.actions import Action
 from bot.core.notices import Activity, Notice, Progress
+
+
+class ChatUnreachable(Exception):
+    """The messenger will never deliver to this chat: the bot was blocked, removed, or the
+    chat is gone. A ChatOutput raises it so work for the chat stops instead of retrying."""
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(f"chat {chat_id} cannot be reached")
+        self.chat_id = chat_id
 
 
 @dataclass(frozen=True)
@@ -40,10 +50,24 @@ class ChatOutput(Protocol):
     """How the core speaks to one chat."""
 
     async def show(self, notice: Notice, next_steps: Sequence[Action] = ()) -> None:
-        """Tell the person something, optionally offering one-tap next steps."""
+        """Tell the person something, optionally offering one-tap next steps.
+
+        Raises ChatUnreachable when the chat will never hear anything again.
+        """
 
     def working(self, activity: Activity) -> AbstractAsyncContextManager[ProgressReporter]:
         """Keep a status message and a chat action alive while the body runs."""
+
+
+class MediaUnavailable(Exception):
+    """The messenger no longer hands out a file the chat sent (deleted, expired, too big)."""
+
+
+class MediaFetcher(Protocol):
+    """Fetches a file a chat sent, again, by the id the messenger gave it."""
+
+    async def fetch(self, file_id: str, path: Path) -> None:
+        """Write the file to ``path``. Raises MediaUnavailable."""
 
 
 OutputFactory = Callable[[ChatRef], ChatOutput]

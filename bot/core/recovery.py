@@ -2,23 +2,32 @@
 
 A cut turn is never sent again (the agent got it, and a resend would charge twice):
 its chat is told, shown the timeline and asked to repeat what it wanted. Every render
-in flight is followed to delivery, as if nothing had happened.
+in flight is followed to delivery, as if nothing had happened — a few at a time, as
+each downloads a whole video — unless it was tried too often or is too old: a render
+whose delivery keeps failing, or keeps crashing the bot, must not do so forever.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime, timedelta
 
 from bot.core.chats import ChatDirectory
 from bot.core.exports import Exporter
+from bot.core.local_exports import LocalExporter
 from bot.core.notices import TurnInterrupted
 from bot.core.ports import OutputFactory
 from bot.core.requests import RequestRunner
 from bot.core.timelines import Timelines
 from storage import Database, RenderRecord
+from storage.renders import LOCAL
 
 log = logging.getLogger(__name__)
+
+PARALLEL_RESUMES = 3
+MAX_DELIVERY_ATTEMPTS = 5
+MAX_RENDER_AGE = timedelta(hours=24)
 
 
 class Recovery:
@@ -30,15 +39,20 @@ class Recovery:
         chats: ChatDirectory,
         timelines: Timelines,
         exporter: Exporter,
+        local: LocalExporter,
         runner: RequestRunner,
         outputs: OutputFactory,
+        *,
+        parallel_resumes: int = PARALLEL_RESUMES,
     ) -> None:
         self._db = db
         self._chats = chats
         self._timelines = timelines
         self._exporter = exporter
+        self._local = local
         self._runner = runner
         self._outputs = outputs
+        self._parallel_resumes = parallel_resumes
 
     async def resume(self, chat_id: int | None = None) -> None:
         """Tell chats whose turn was cut, and finish every render in flight.
@@ -60,18 +74,48 @@ class Recovery:
         renders = [
             record
             for record in await self._db.renders.undelivered()
-            if chat_id is None or record.chat_id == chat_id
+            if (chat_id is None or record.chat_id == chat_id) and not await self._given_up(record)
         ]
+        limit = asyncio.Semaphore(self._parallel_resumes)
         results = await asyncio.gather(
-            *(self._resume_render(record) for record in renders), return_exceptions=True
+            *(self._resume_render(record, limit) for record in renders), return_exceptions=True
         )
         for record, result in zip(renders, results, strict=True):
             if isinstance(result, Exception):
                 log.error("render %s not delivered: %r", record.render_id, result)
 
-    async def _resume_render(self, record: RenderRecord) -> None:
+    async def _given_up(self, record: RenderRecord) -> bool:
+        """End a render tried too often or too old to be worth sending; True if it ended."""
+        if record.attempts >= MAX_DELIVERY_ATTEMPTS:
+            reason = "TooManyAttempts"
+        elif datetime.now(UTC) - record.created_at > MAX_RENDER_AGE:
+            reason = "TooOld"
+        else:
+            return False
+        await self._db.renders.update(record.render_id, status="failed", error=reason)
+        log.warning(
+            "render %s for chat %s given up (%s): %d attempts since %s",
+            record.render_id,
+            record.chat_id,
+            reason,
+            record.attempts,
+            record.created_at.isoformat(),
+        )
+        return True
+
+    async def _resume_render(self, record: RenderRecord, limit: asyncio.Semaphore) -> None:
         chat = await self._chats.known(record.chat_id)
         out = self._outputs(chat)
-        log.info("resuming render %s for chat %s", record.render_id, chat.chat_id)
-        async with self._runner.exclusive(chat, out, quiet=True), self._runner.failures(chat, out):
-            await self._exporter.resume(record, chat, out)
+        # The slot is taken inside the chat's turn, so a chat busy with something else
+        # does not hold one of the few slots while it waits.
+        async with (
+            self._runner.exclusive(chat, out, quiet=True),
+            self._runner.failures(chat, out),
+            limit,
+        ):
+            await self._db.renders.add_attempt(record.render_id)
+            log.info("resuming render %s for chat %s", record.render_id, chat.chat_id)
+            if record.source == LOCAL:
+                await self._local.resume(record, chat, out)
+            else:
+                await self._exporter.resume(record, chat, out)

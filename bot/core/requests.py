@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
+from bot.core.actions import Action
 from bot.core.failures import Failure, failure_of
 from bot.core.gate import ChatGate
 from bot.core.notices import Failed, StillWorking
@@ -23,6 +24,12 @@ from bot.core.sessions import Sessions
 from bot.nemo import NemoError
 
 log = logging.getLogger(__name__)
+
+# Failures about the bot's NemoVideo account, whose way out is on NemoVideo's site.
+_ACCOUNT_FAILURES = frozenset({Failure.OUT_OF_CREDITS, Failure.EXPORT_NOT_IN_PLAN})
+# An export failing for these will not work by asking again soon: a video made by the
+# bot itself is worth offering. (UNREACHABLE comes only after the client's retries.)
+LOCAL_VIDEO_FAILURES = _ACCOUNT_FAILURES | {Failure.UNREACHABLE}
 
 # How many requests of one chat may wait behind the running one: enough for a person
 # who types ahead, far below what a script sends.
@@ -107,15 +114,36 @@ class RequestRunner:
             del self._waiting[chat_id]
 
     @contextlib.asynccontextmanager
-    async def failures(self, chat: ChatRef, out: ChatOutput) -> AsyncIterator[None]:
-        """Turn a cloud error into a notice; the recovery it needs is in the notice."""
+    async def failures(
+        self,
+        chat: ChatRef,
+        out: ChatOutput,
+        *,
+        offer_local_video: Callable[[], bool] = lambda: False,
+    ) -> AsyncIterator[None]:
+        """Turn a cloud error into a notice; the recovery it needs is in the notice.
+
+        Where ``offer_local_video`` says so when asked (an export whose cloud video is
+        not on its way), a failure the cloud will not soon get over comes with a button
+        for a video the bot makes itself.
+        """
         try:
             yield
         except NemoError as error:
             log.warning("chat %s: %s", chat.chat_id, type(error).__name__)
             reason = failure_of(error)
-            link = await self._register_link() if reason is Failure.OUT_OF_CREDITS else None
-            await out.show(Failed(reason, register_link=link))
+            offer = reason in LOCAL_VIDEO_FAILURES and offer_local_video()
+            steps = (Action.LOCAL_VIDEO,) if offer else ()
+            if reason in _ACCOUNT_FAILURES:
+                notice = Failed(
+                    reason,
+                    register_link=await self._register_link(),
+                    account_link=self._sessions.web_url,
+                    local_video=offer,
+                )
+            else:
+                notice = Failed(reason, local_video=offer)
+            await out.show(notice, steps)
 
     async def _register_link(self) -> str | None:
         with contextlib.suppress(NemoError):

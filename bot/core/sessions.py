@@ -61,6 +61,11 @@ class Sessions:
         claim = await self._nemo.claim_token(session)
         return f"{self._web_url}/workspace/claim?ct={claim}"
 
+    @property
+    def web_url(self) -> str:
+        """NemoVideo's site, where people sign in, top up credits and change plans."""
+        return self._web_url
+
     async def register_link(self) -> str | None:
         """Where an anonymous user binds an account to get more credits."""
         user_id = await self._nemo.anonymous_user_id()

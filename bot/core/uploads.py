@@ -4,7 +4,8 @@ Nothing is uploaded that the cloud would refuse or the person did not mean: size
 checked before downloading (the messenger's own download limit comes first), type is
 checked by content once the first bytes arrive, and HEIC — which the cloud does not
 take — is converted to JPEG keeping its orientation. Files stream from the messenger
-to the cloud chunk by chunk; only HEIC photos, which are small, are read whole.
+to the cloud chunk by chunk; only files converted first (HEIC, voice notes, photos
+whose EXIF says they lie sideways) are read whole, within ``Conversions``' limits.
 """
 
 from __future__ import annotations
@@ -13,16 +14,22 @@ import asyncio
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
+from bot import metrics
+from bot.core.conversions import Conversions, close_stream
+from bot.core.covers import keep_first_photo
 from bot.core.media import (
+    DEFAULT_MAX_PIXELS,
+    JPEG,
+    PNG,
     PRODUCT_MAX_BYTES,
-    VOICE_MAX_BYTES,
-    CorruptMedia,
+    WEBP,
     MediaFormat,
-    heic_to_jpeg,
+    MediaKind,
+    may_need_turning,
     sniff,
-    voice_to_mp3,
 )
 from bot.core.notices import RefusalReason, UploadRefused
 from bot.core.ports import ChatRef
@@ -36,13 +43,19 @@ from bot.nemo import (
     UnsupportedFile,
     UploadSource,
 )
-from storage import Database
+from storage import Claimant, Database
 
 log = logging.getLogger(__name__)
 
 _HEAD_BYTES = 512
+# Enough for a JPEG's EXIF segment (at most 64 KiB) or a PNG's chunks before its pixels.
+_PICTURE_HEAD_BYTES = 66 * 1024
+_ORIENTED = (JPEG, PNG, WEBP)
 _PARALLEL_UPLOADS = 4
 _CONVERTED = {"heic", "heif", "ogg"}
+# Past this, a claim is taken for lost even in the process that made it: far longer than
+# the client's own timeouts let one upload run, so a claim this old is no upload at all.
+CLAIM_TIMEOUT = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,8 @@ class IncomingFile:
     file_name: str | None
     size: int | None
     open: Callable[[], AsyncIterator[bytes]]
+    # What fetches the file from the messenger again, for a video made by the bot itself.
+    file_id: str | None = None
 
 
 class _Duplicate:
@@ -88,12 +103,26 @@ class Uploader:
     """Checks and uploads batches of files into a chat's project."""
 
     def __init__(
-        self, nemo: NemoClient, sessions: Sessions, db: Database, *, download_limit: int
+        self,
+        nemo: NemoClient,
+        sessions: Sessions,
+        db: Database,
+        *,
+        download_limit: int,
+        conversions: Conversions | None = None,
+        claimant: Claimant | None = None,
     ) -> None:
+        """``claimant`` names this process on its upload claims; one per process by default.
+
+        ``conversions`` bounds the files converted at once; the bot passes the one it
+        builds from its settings, and the default keeps one at a time at the default limits.
+        """
         self._nemo = nemo
         self._sessions = sessions
         self._db = db
         self._download_limit = download_limit
+        self._conversions = conversions or Conversions(max_pixels=DEFAULT_MAX_PIXELS, at_once=1)
+        self._claimant = claimant or Claimant.this_boot()
 
     async def upload(self, chat: ChatRef, files: AsyncIterable[IncomingFile]) -> UploadReport:
         """Upload every acceptable file of a batch, a few at a time, and count them.
@@ -153,40 +182,62 @@ class Uploader:
             return refusal
         # Claimed before uploading, so a Telegram update delivered twice (a restart before
         # its offset was confirmed) never uploads the same file into the project twice.
-        claimed = await self._db.uploads.record(
-            chat.chat_id, session.session_id, incoming.unique_id, incoming.file_name or "", ""
+        # A claim a killed process left behind is no duplicate: the file is uploaded now.
+        claimed = await self._db.uploads.claim(
+            chat.chat_id,
+            session.session_id,
+            incoming.unique_id,
+            incoming.file_name or "",
+            "",
+            claimant=self._claimant,
+            stale_before=datetime.now(UTC) - CLAIM_TIMEOUT,
+            file_id=incoming.file_id,
         )
         if not claimed:
             return DUPLICATE
         try:
             outcome = await self._prepare_and_send(chat, session, incoming)
         except BaseException:
-            await self._db.uploads.forget(session.session_id, incoming.unique_id)
+            await self._forget(session, incoming)
             raise
-        if outcome is not None:
-            await self._db.uploads.forget(session.session_id, incoming.unique_id)
+        if isinstance(outcome, MediaKind):
+            await self._db.uploads.mark_uploaded(
+                session.session_id, incoming.unique_id, outcome.value
+            )
+            return None
+        await self._forget(session, incoming)
         return outcome
+
+    async def _forget(self, session: Session, incoming: IncomingFile) -> None:
+        await self._db.uploads.forget(
+            session.session_id, incoming.unique_id, claimant=self._claimant
+        )
 
     async def _prepare_and_send(
         self, chat: ChatRef, session: Session, incoming: IncomingFile
-    ) -> UploadRefused | None:
-        prepared = await _prepare(incoming)
+    ) -> UploadRefused | MediaKind:
+        """Upload the file; what it was judged to be, or why it was refused."""
+        prepared = await _prepare(incoming, self._conversions)
         if isinstance(prepared, UploadRefused):
             return prepared
         try:
-            await self._send(chat, session, prepared)
+            session = await self._send(chat, session, prepared)
         except UnsupportedFile:
             return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
         except FileTooLarge:
             return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
-        return None
+        metrics.upload(prepared.size or incoming.size)
+        await keep_first_photo(self._db, session.session_id, prepared)
+        return MediaKind(prepared.content_type.partition("/")[0])
 
-    async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> None:
+    async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> Session:
+        """Upload into the chat's session; returns the session the file went to."""
         try:
             await self._nemo.upload_files(session.session_id, [source])
         except SessionNotFound:
             session = await self._sessions.renew(chat, stale=session)
             await self._nemo.upload_files(session.session_id, [source])
+        return session
 
     def _refuse_by_size(self, incoming: IncomingFile) -> UploadRefused | None:
         if incoming.size is None:
@@ -202,19 +253,28 @@ class Uploader:
         return None
 
 
-async def _prepare(incoming: IncomingFile) -> UploadSource | UploadRefused:
+async def _prepare(
+    incoming: IncomingFile, conversions: Conversions
+) -> UploadSource | UploadRefused:
     """Open the download, judge the file by its first bytes, and build the upload source."""
     stream = incoming.open()
-    head = await _read_head(stream)
+    head = await _read_head(stream, b"", _HEAD_BYTES)
     if not head:
-        await _close(stream)
+        await close_stream(stream)
         return UploadRefused(RefusalReason.EMPTY, incoming.file_name)
     media = sniff(head)
     if media is None or not media.uploadable:
-        await _close(stream)
+        await close_stream(stream)
         return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
     if media.extension in _CONVERTED:
-        return await _converted(incoming, head, stream, media)
+        return await conversions.convert(incoming, head, stream, media)
+    if media in _ORIENTED:
+        head = await _read_head(stream, head, _PICTURE_HEAD_BYTES)
+        if may_need_turning(head, media):
+            name = _file_name(incoming, media)
+            turned = await conversions.upright(incoming, head, stream, media, name)
+            if turned is not None:
+                return turned
     return UploadSource(
         filename=_file_name(incoming, media),
         content_type=media.mime,
@@ -223,40 +283,13 @@ async def _prepare(incoming: IncomingFile) -> UploadSource | UploadRefused:
     )
 
 
-async def _converted(
-    incoming: IncomingFile, head: bytes, stream: AsyncIterator[bytes], media: MediaFormat
-) -> UploadSource | UploadRefused:
-    """Read a small file whole and convert it: HEIC to JPEG, a voice note to MP3."""
-    is_voice = media.extension == "ogg"
-    if is_voice and incoming.size is not None and incoming.size > VOICE_MAX_BYTES:
-        await _close(stream)
-        return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, VOICE_MAX_BYTES)
-    data = bytearray(head)
-    async for chunk in stream:
-        data.extend(chunk)
-    convert, extension, mime = (
-        (voice_to_mp3, "mp3", "audio/mpeg") if is_voice else (heic_to_jpeg, "jpg", "image/jpeg")
-    )
-    try:
-        converted = await asyncio.to_thread(convert, bytes(data))
-    except CorruptMedia:
-        return UploadRefused(RefusalReason.CORRUPT, incoming.file_name)
-
-    async def replay() -> AsyncIterator[bytes]:
-        yield converted
-
-    default_stem = f"{'voice' if is_voice else 'photo'}_{incoming.unique_id}"
-    stem = PurePath(incoming.file_name or default_stem).stem
-    return UploadSource(
-        filename=f"{stem}.{extension}", content_type=mime, open=replay, size=len(converted)
-    )
-
-
-async def _read_head(stream: AsyncIterator[bytes]) -> bytes:
-    head = b""
+async def _read_head(stream: AsyncIterator[bytes], head: bytes, size: int) -> bytes:
+    """Extend ``head`` from the stream to at least ``size`` bytes, or to the file's end."""
+    if len(head) >= size:
+        return head
     async for chunk in stream:
         head += chunk
-        if len(head) >= _HEAD_BYTES:
+        if len(head) >= size:
             break
     return head
 
@@ -277,12 +310,6 @@ def _reopenable(
         return pending.pop() if pending else incoming.open()
 
     return open_stream
-
-
-async def _close(stream: AsyncIterator[bytes]) -> None:
-    aclose = getattr(stream, "aclose", None)
-    if aclose is not None:
-        await aclose()
 
 
 def _file_name(incoming: IncomingFile, media: MediaFormat) -> str:

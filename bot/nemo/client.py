@@ -20,7 +20,13 @@ import httpx
 from bot.nemo import parsing
 from bot.nemo.channel import SKILL_SOURCE, Call, Channel, describe
 from bot.nemo.credentials import CredentialStore
-from bot.nemo.errors import NemoAPIError, NemoUnavailable, RenderFailed, SessionNotFound
+from bot.nemo.errors import (
+    NemoAPIError,
+    NemoError,
+    NemoUnavailable,
+    RenderFailed,
+    SessionNotFound,
+)
 from bot.nemo.models import (
     AgentEvent,
     Credits,
@@ -263,24 +269,44 @@ class NemoClient:
                 raise NemoUnavailable(f"render {render_id} unfinished after {t.render_total:g} s")
             await asyncio.sleep(delay)
 
-    async def download(self, url: str | None, render_id: str, destination: Path) -> int:
+    async def download(
+        self,
+        url: str | None,
+        render_id: str,
+        destination: Path,
+        *,
+        max_bytes: int | None = None,
+    ) -> int:
         """Stream a rendered video to `destination` and return its size in bytes.
 
         Without a URL the render proxy serves the file. Our headers go only to the
-        NemoVideo host, never to a CDN. Raises NemoAPIError or NemoUnavailable.
+        NemoVideo host, never to a CDN. With `max_bytes`, a video that proves bigger (by
+        its Content-Length, or by the bytes counted when none is announced) is not kept:
+        the size returned is over `max_bytes` and no file is left, so the caller can
+        send the link without first fetching what it cannot send. The whole download,
+        retries included, gets `download_total` seconds. Raises NemoAPIError or
+        NemoUnavailable.
         """
         target = url or f"/api/render/proxy/{_segment(render_id)}/download"
         failures = 0
-        while True:
-            try:
-                return await self._download_once(target, destination)
-            except NemoUnavailable as exc:
-                failures += 1
-                if failures > self._timeouts.read_retries:
-                    await asyncio.to_thread(destination.unlink, missing_ok=True)
-                    raise
-                logger.warning("download of %s failed (%s); retrying", render_id, exc)
-                await asyncio.sleep(self._channel.backoff(failures - 1))
+        try:
+            async with asyncio.timeout(self._timeouts.download_total):
+                while True:
+                    try:
+                        return await self._download_once(target, destination, max_bytes)
+                    except NemoUnavailable as exc:
+                        failures += 1
+                        if failures > self._timeouts.read_retries:
+                            raise
+                        logger.warning("download of %s failed (%s); retrying", render_id, exc)
+                        await asyncio.sleep(self._channel.backoff(failures - 1))
+        except TimeoutError as exc:
+            await asyncio.to_thread(destination.unlink, missing_ok=True)
+            total = self._timeouts.download_total
+            raise NemoUnavailable(f"download of {render_id} took over {total:.0f} s") from exc
+        except NemoError:
+            await asyncio.to_thread(destination.unlink, missing_ok=True)
+            raise
 
     async def _submit_render_once(self, session_id: str, draft: dict[str, Any]) -> str:
         render_id = self._new_render_id()
@@ -308,7 +334,7 @@ class NemoClient:
             logger.warning("render poll of %s failed (%s); will poll again", render_id, exc)
             return None
 
-    async def _download_once(self, target: str, destination: Path) -> int:
+    async def _download_once(self, target: str, destination: Path, max_bytes: int | None) -> int:
         for _ in range(_MAX_REDIRECTS + 1):
             foreign = not self._channel.is_nemo_host(target)
             call = Call(
@@ -320,25 +346,36 @@ class NemoClient:
                 raise NemoAPIError("expected a video, got a JSON answer", code=None, status=200)
             try:
                 if not response.is_redirect:
-                    return await _save(response, destination)
+                    return await _save(response, destination, max_bytes)
                 target = str(response.url.join(response.headers.get("location", "")))
             finally:
                 await response.aclose()
         raise NemoAPIError("the download redirected too many times", code=None, status=302)
 
 
-async def _save(response: httpx.Response, destination: Path) -> int:
-    """Write a response body to disk as it arrives; returns the bytes written."""
+async def _save(response: httpx.Response, destination: Path, max_bytes: int | None) -> int:
+    """Write a response body to disk as it arrives; returns the bytes written.
+
+    Past `max_bytes` it stops and removes the file, returning the size announced or
+    counted, which is then over `max_bytes`.
+    """
+    announced = response.headers.get("content-length", "")
+    if max_bytes is not None and announced.isdigit() and int(announced) > max_bytes:
+        return int(announced)
     written = 0
     handle = await asyncio.to_thread(destination.open, "wb")
     try:
         async for chunk in response.aiter_bytes(_DOWNLOAD_CHUNK):
             await asyncio.to_thread(handle.write, chunk)
             written += len(chunk)
+            if max_bytes is not None and written > max_bytes:
+                break
     except httpx.HTTPError as exc:
         raise NemoUnavailable(f"download broke after {written} bytes: {describe(exc)}") from exc
     finally:
         await asyncio.to_thread(handle.close)
+    if max_bytes is not None and written > max_bytes:
+        await asyncio.to_thread(destination.unlink)
     return written
 
 

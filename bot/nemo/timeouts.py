@@ -17,6 +17,7 @@ class NemoTimeouts:
     render_poll_max: float = 30.0
     render_total: float = 1800.0  # a render takes about 30 s; give up long after
     render_poll_failures: int = 5  # consecutive failed polls before giving up
+    download_total: float = 1200.0  # a render, retries included: 2,000 MB at under 2 MB/s
     read_retries: int = 3
     retry_backoff: float = 0.5  # doubled after each failed attempt
     rate_limit_default_wait: float = 30.0

@@ -76,3 +76,16 @@ def is_addressed(message: Message, *, bot_id: int, username: str) -> bool:
         or mentions(message, username)
         or replies_to_bot(message, bot_id)
     )
+
+
+def marked_links(message: Message) -> tuple[str, ...]:
+    """The links Telegram marked in a text, in order: typed URLs and links behind words.
+
+    A link behind words ("guarda [questa clip](https://…)") is not in the text at all;
+    only its entity knows it.
+    """
+    entities = message.parse_entities([MessageEntity.URL, MessageEntity.TEXT_LINK])
+    return tuple(
+        entity.url if entity.type == MessageEntity.TEXT_LINK and entity.url else value
+        for entity, value in entities.items()
+    )

@@ -17,6 +17,8 @@ from bot.core.chats import ChatDirectory
 from bot.core.collections import Collections
 from bot.core.dispatcher import Dispatcher
 from bot.core.ports import ChatRef
+from bot.core.render_pool import RenderPool
+from bot.core.shares import SharedVideos
 from bot.i18n import Catalogs
 from bot.nemo import NemoClient
 from bot.telegram.albums import AlbumCollector
@@ -42,6 +44,8 @@ class Services:
     albums: AlbumCollector
     outputs: Outputs
     me: User
+    shares: SharedVideos
+    render_pool: RenderPool
 
 
 @dataclass(frozen=True)

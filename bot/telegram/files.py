@@ -22,8 +22,10 @@ from telegram import (
     VideoNote,
     Voice,
 )
+from telegram.error import TelegramError
 from telegram.ext import filters
 
+from bot.core.ports import MediaUnavailable
 from bot.core.uploads import IncomingFile
 
 _CHUNK = 256 * 1024
@@ -67,7 +69,25 @@ def incoming_file(message: Message, bot: Bot, http: httpx.AsyncClient) -> Incomi
         file_name=getattr(media, "file_name", None),
         size=media.file_size,
         open=_opener(bot, http, media.file_id),
+        file_id=media.file_id,
     )
+
+
+class TelegramMedia:
+    """The core's MediaFetcher: a file a chat sent, downloaded again by its file_id."""
+
+    def __init__(self, bot: Bot, http: httpx.AsyncClient) -> None:
+        self._bot = bot
+        self._http = http
+
+    async def fetch(self, file_id: str, path: Path) -> None:
+        """Write the file to ``path``. Raises MediaUnavailable when Telegram will not give it."""
+        try:
+            with path.open("wb") as file:
+                async for chunk in _opener(self._bot, self._http, file_id)():
+                    await asyncio.to_thread(file.write, chunk)
+        except (TelegramError, httpx.HTTPError, OSError) as error:
+            raise MediaUnavailable(f"{file_id}: {type(error).__name__}") from error
 
 
 def _opener(bot: Bot, http: httpx.AsyncClient, file_id: str) -> Callable[[], AsyncIterator[bytes]]:

@@ -20,6 +20,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -28,7 +29,7 @@ from telegram.ext import (
 from bot.core.actions import Action, Instruction, Request
 from bot.core.uploads import IncomingFile
 from bot.i18n import resolve_locale
-from bot.telegram import addressing, commands, keyboards, priority
+from bot.telegram import addressing, commands, keyboards, priority, sharing
 from bot.telegram.access import access_of, migration_of
 from bot.telegram.albums import Album
 from bot.telegram.context import BotContext, ChatView, Services, services_of
@@ -42,7 +43,14 @@ GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 # The update types the handlers below serve: the only ones asked of Telegram (bot.app), and
 # the only ones the guard lets through. A feature that handles another type adds it here.
-UPDATE_TYPES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+UPDATE_TYPES = (
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    # The Share button's query: it names no chat, so the access guard lets it through
+    # and the answer itself checks who asks (bot.telegram.sharing).
+    Update.INLINE_QUERY,
+)
 
 
 async def guard(update: Update, context: BotContext) -> None:
@@ -124,7 +132,8 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     view = context.view
     text = addressing.without_mention(message.text, context.services.me.username)
-    await context.services.dispatcher.text(view.chat, text, view.out, view.sender)
+    links = addressing.marked_links(message)
+    await context.services.dispatcher.text(view.chat, text, view.out, view.sender, links)
 
 
 async def on_media(update: Update, context: BotContext) -> None:
@@ -328,6 +337,7 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
     application.add_handler(ChatMemberHandler(on_added_to_group, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(sharing.on_inline_query))
     application.add_handler(MessageHandler(MEDIA_FILTER, on_media))
     application.add_handler(MessageHandler(filters.COMMAND, on_command))
     application.add_handler(MessageHandler(filters.TEXT, on_text))

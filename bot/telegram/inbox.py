@@ -25,13 +25,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from telegram import Bot, Update
 from telegram.ext import BaseUpdateProcessor
 from telegram.request import HTTPXRequest
 
+from bot import metrics
 from bot.core.handover import releasing
+from bot.logging_setup import update_context
 from storage import InboxRepository
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,7 @@ class Inbox:
     def attach(self, store: InboxRepository) -> None:
         """Start storing updates; until then (before start-up finishes) none arrive."""
         self._store = store
+        metrics.set_inbox_depth(lambda: len(self._in_hand))
 
     @property
     def closed(self) -> bool:
@@ -257,7 +261,10 @@ class InboxRequest(HTTPXRequest):
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         """Save the updates in hand, then send the request as HTTPXRequest does."""
         await self._inbox.save()
-        return await super().do_request(*args, **kwargs)
+        status, payload = await super().do_request(*args, **kwargs)
+        if status == HTTPStatus.OK:
+            metrics.updates_received()
+        return status, payload
 
 
 class InboxProcessor(BaseUpdateProcessor):
@@ -275,8 +282,11 @@ class InboxProcessor(BaseUpdateProcessor):
         if self._inbox.closed:
             _discard(coroutine)
             return
-        async with self._inbox.handling([update.update_id]):
-            await coroutine
+        chat = update.effective_chat
+        with update_context(update.update_id, chat.id if chat else None):
+            async with self._inbox.handling([update.update_id]):
+                await coroutine
+        metrics.update_handled()
 
     async def initialize(self) -> None:
         """Nothing to set up: the inbox's store is attached at start-up."""

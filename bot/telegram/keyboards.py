@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, SwitchInlineQueryChosenChat
 
 from bot.core.actions import Action
 from bot.i18n import Translator
+from bot.telegram.texts.native import share_button
 
 CALLBACK_PREFIX = "next:"
 # A choice between readings of a message the router was unsure of; the message itself
@@ -19,9 +20,10 @@ def _labels(tr: Translator) -> dict[Action, str]:
     """The actions a button can ask for, and what the button says."""
     _ = tr.gettext
     return {
-        Action.EXPORT: _("🎬 Export"),
-        Action.STATE: _("📋 Tracks"),
+        Action.EXPORT: _("🎬 Get the video"),
+        Action.STATE: _("📋 What's in it"),
         Action.CREDITS: _("💳 Credits"),
+        Action.LOCAL_VIDEO: _("🎞️ Free simple video"),
     }
 
 
@@ -37,9 +39,26 @@ def next_steps(steps: Sequence[Action], tr: Translator) -> InlineKeyboardMarkup 
     return InlineKeyboardMarkup([buttons])
 
 
+def with_share(
+    markup: InlineKeyboardMarkup | None, share_key: str | None, tr: Translator
+) -> InlineKeyboardMarkup | None:
+    """The buttons with a Share button below them, when there is something to share.
+
+    The button opens Telegram's chat picker with the inline query ``share_key``
+    already typed; the bot answers it with the video (``bot.telegram.sharing``).
+    """
+    if share_key is None:
+        return markup
+    chosen = SwitchInlineQueryChosenChat(
+        query=share_key, allow_user_chats=True, allow_group_chats=True, allow_channel_chats=True
+    )
+    row = [InlineKeyboardButton(share_button(tr), switch_inline_query_chosen_chat=chosen)]
+    return InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), row])
+
+
 # Button data is kept by Telegram for as long as the message lives: only these values
 # were ever sent, so only these are read back.
-_BUTTON_ACTIONS = frozenset({Action.EXPORT, Action.STATE, Action.CREDITS})
+_BUTTON_ACTIONS = frozenset({Action.EXPORT, Action.STATE, Action.CREDITS, Action.LOCAL_VIDEO})
 
 
 def parse(data: str | None) -> Action | None:

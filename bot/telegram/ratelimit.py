@@ -18,9 +18,10 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram.constants import FloodLimit
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 
+from bot import metrics
 from bot.telegram.priority import PriorityBucket, current_lane
 
 # A burst of three, then about one a second: a reply and a status edit go out
@@ -67,6 +68,7 @@ class FloodLimiter(AIORateLimiter):
                 pass
         if chat_id is not None:
             await self._overall.acquire(current_lane())
+        callback = _counting_retry_after(callback)
         try:
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
@@ -88,6 +90,19 @@ class FloodLimiter(AIORateLimiter):
         if len(self._private) > _TRACKED_CHATS:
             self._private.popitem(last=False)
         return bucket
+
+
+def _counting_retry_after(callback: Callable[..., Coroutine[Any, Any, Any]]) -> Any:
+    """``callback`` counting each 429 in the metrics, including those retried silently."""
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter:
+            metrics.telegram_retry_after()
+            raise
+
+    return call
 
 
 def _transient(error: NetworkError) -> bool:

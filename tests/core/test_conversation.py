@@ -22,6 +22,7 @@ from bot.core.notices import (
     AgentReply,
     AlreadyInProject,
     CreditsShown,
+    Drafting,
     ExportAlreadyComing,
     Failed,
     NothingToExport,
@@ -29,6 +30,7 @@ from bot.core.notices import (
     Progress,
     StillWorking,
     TimelineShown,
+    ToolActivity,
     TooManyWaiting,
     TurnCutShort,
     UploadAcknowledged,
@@ -37,12 +39,13 @@ from bot.core.notices import (
     VideoReady,
     Working,
 )
-from bot.core.ports import ChatOutput, ChatRef, OutputFactory
+from bot.core.ports import ChatOutput, ChatRef, MediaUnavailable, OutputFactory
 from bot.core.requests import MAX_WAITING
 from bot.core.uploads import IncomingFile
-from bot.nemo import NemoClient, NemoTimeouts, StoredCredentials
+from bot.nemo import NemoClient, NemoTimeouts
 from storage import Database
 from tests.fakes.nemo import NemoFake, steps
+from tests.nemo.support import MemoryStore
 from tests.waiting import until
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 600
@@ -72,17 +75,6 @@ class RecordingOutput:
 
     def of(self, kind: type) -> list:
         return [notice for notice in self.notices if isinstance(notice, kind)]
-
-
-class MemoryCredentials:
-    def __init__(self) -> None:
-        self.saved: StoredCredentials | None = None
-
-    async def load(self) -> StoredCredentials | None:
-        return self.saved
-
-    async def save(self, credentials: StoredCredentials) -> None:
-        self.saved = credentials
 
 
 class ManualTimer:
@@ -124,6 +116,13 @@ class CoreUnderTest:
         await self.core.recovery.resume()
 
 
+class NoFiles:
+    """A messenger that has kept no file: these tests make no video locally."""
+
+    async def fetch(self, file_id: str, path: Path) -> None:
+        raise MediaUnavailable(file_id)
+
+
 @pytest.fixture
 async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnderTest]:
     db = await Database.open(str(tmp_path / "bot.sqlite3"))
@@ -131,7 +130,7 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnde
     client = NemoClient(
         base_url=nemo.url,
         skill_version="0.1.0",
-        credentials=MemoryCredentials(),
+        credentials=MemoryStore(),
         timeouts=timeouts,
     )
     speaking_to: list[OutputFactory] = [lambda chat: RecordingOutput()]
@@ -141,6 +140,7 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnde
         chats=ChatDirectory(db),
         outputs=lambda chat: speaking_to[-1](chat),
         timer=ManualTimer(),
+        fetcher=NoFiles(),
         settings=CoreSettings(
             web_url="https://nemovideo.example",
             still_working_seconds=0.05,
@@ -200,6 +200,22 @@ async def test_chat_turn_relays_text_without_tool_events(conversation, nemo):
     assert "generate_video" not in replies[0].text
     assert Action.EXPORT in out.steps[out.notices.index(replies[0])]
     assert nemo.count("POST", "/run_sse") == 1
+
+
+async def test_the_agents_text_is_drafted_as_it_grows_and_tools_stay_unnamed(conversation, nemo):
+    nemo.script_turn(
+        steps.text("Preparo lo slideshow."),
+        steps.tool_call("add_background_music", {"track": "secret-id-42"}),
+        steps.text("Click the Export button. Ecco fatto!"),
+    )
+    out = RecordingOutput()
+    await conversation.text(CHAT, "crea uno slideshow", out)
+    drafts = [progress.text for progress in out.progress if isinstance(progress, Drafting)]
+    assert drafts == ["Preparo lo slideshow.", "Preparo lo slideshow.\nEcco fatto!"]
+    doing = [p.doing for p in out.progress if isinstance(p, Working) and p.doing]
+    assert doing[0] is ToolActivity.MUSIC
+    assert "secret-id-42" not in repr(out.progress)
+    assert [reply.text for reply in out.of(AgentReply)] == [drafts[-1]]
 
 
 async def test_heartbeat_only_wait_reports_still_working(conversation, nemo):

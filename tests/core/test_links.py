@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.links import extract_links, is_media_link
+from bot.core.links import extract_links, is_media_link, spelled_out
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,16 @@ def test_extract_links_never_raises_and_returns_links(text):
         assert link.lower().startswith(("http://", "https://"))
         assert not any(char.isspace() for char in link)
         assert link in text
+
+
+def test_marked_links_come_first_and_exact_and_regex_finds_the_rest():
+    text = "guarda questa clip e https://x.it/b.mp4."
+    marked = ["https://x.it/a_(1).mp4", "https://x.it/b.mp4", "ftp://x.it/c.mp4"]
+    assert extract_links(text, marked) == ["https://x.it/a_(1).mp4", "https://x.it/b.mp4"]
+
+
+def test_a_link_behind_words_is_spelled_out_once():
+    assert spelled_out("guarda questa clip", ["https://x.it/a.mp4"]) == (
+        "guarda questa clip https://x.it/a.mp4"
+    )
+    assert spelled_out("https://x.it/a.mp4", ["https://x.it/a.mp4"]) == "https://x.it/a.mp4"

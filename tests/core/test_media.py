@@ -9,11 +9,15 @@ from PIL import Image, ImageCms
 
 from bot.core import media
 from bot.core.media import (
+    DEFAULT_MAX_PIXELS,
     PRODUCT_MAX_BYTES,
     SUPPORTED_EXTENSIONS,
     SUPPORTED_FORMAT_NAMES,
+    VOICE_MAX_SECONDS,
     CorruptMedia,
     MediaKind,
+    PictureTooLarge,
+    RecordingTooLong,
     canonical_extension,
     heic_to_jpeg,
     sniff,
@@ -145,7 +149,7 @@ def test_every_supported_extension_is_uploadable_and_so_is_a_voice_note():
 
 
 def test_a_voice_note_becomes_an_mp3_of_the_same_length():
-    mp3 = voice_to_mp3(voice_bytes(seconds=2.0))
+    mp3 = voice_to_mp3(voice_bytes(seconds=2.0), max_seconds=VOICE_MAX_SECONDS)
     assert sniff(mp3[:64]).extension == "mp3"
     with sf.SoundFile(io.BytesIO(mp3)) as decoded:
         assert decoded.samplerate == 48_000
@@ -154,7 +158,7 @@ def test_a_voice_note_becomes_an_mp3_of_the_same_length():
 
 def test_a_damaged_voice_note_is_corrupt_media():
     with pytest.raises(CorruptMedia):
-        voice_to_mp3(b"OggS\x00\x02" + bytes(300))
+        voice_to_mp3(b"OggS\x00\x02" + bytes(300), max_seconds=VOICE_MAX_SECONDS)
 
 
 def test_display_names_cover_what_the_cloud_takes():
@@ -210,13 +214,13 @@ def is_red(pixel: tuple[int, int, int]) -> bool:
 
 
 def test_heic_to_jpeg_keeps_an_upright_photo_as_is():
-    image = decoded_jpeg(heic_to_jpeg(heic_with_orientation(1)))
+    image = decoded_jpeg(heic_to_jpeg(heic_with_orientation(1), max_pixels=DEFAULT_MAX_PIXELS))
     assert image.size == (40, 20)
     assert is_red(image.getpixel((5, 10)))
 
 
 def test_heic_to_jpeg_turns_orientation_6_clockwise():
-    image = decoded_jpeg(heic_to_jpeg(heic_with_orientation(6)))
+    image = decoded_jpeg(heic_to_jpeg(heic_with_orientation(6), max_pixels=DEFAULT_MAX_PIXELS))
     assert image.size == (20, 40)
     # Rotated a quarter turn clockwise, the stored left half ends up on top.
     assert is_red(image.getpixel((10, 5)))
@@ -224,20 +228,24 @@ def test_heic_to_jpeg_turns_orientation_6_clockwise():
 
 
 def test_heic_to_jpeg_turns_orientation_8_anticlockwise():
-    image = decoded_jpeg(heic_to_jpeg(heic_with_orientation(8)))
+    image = decoded_jpeg(heic_to_jpeg(heic_with_orientation(8), max_pixels=DEFAULT_MAX_PIXELS))
     assert image.size == (20, 40)
     assert is_red(image.getpixel((10, 35)))
     assert not is_red(image.getpixel((10, 5)))
 
 
 def test_heic_to_jpeg_leaves_no_orientation_to_apply_twice():
-    image = Image.open(io.BytesIO(heic_to_jpeg(heic_with_orientation(6))))
+    image = Image.open(
+        io.BytesIO(heic_to_jpeg(heic_with_orientation(6), max_pixels=DEFAULT_MAX_PIXELS))
+    )
     assert image.getexif().get(ORIENTATION, 1) == 1
 
 
 def test_heic_to_jpeg_keeps_the_colour_profile():
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    jpeg = heic_to_jpeg(heic_with_orientation(1, icc_profile=profile))
+    jpeg = heic_to_jpeg(
+        heic_with_orientation(1, icc_profile=profile), max_pixels=DEFAULT_MAX_PIXELS
+    )
     assert Image.open(io.BytesIO(jpeg)).info.get("icc_profile") == profile
 
 
@@ -253,10 +261,33 @@ def test_heic_to_jpeg_keeps_the_colour_profile():
 )
 def test_heic_to_jpeg_raises_corrupt_media_on_a_corrupt_file(data):
     with pytest.raises(CorruptMedia):
-        heic_to_jpeg(data)
+        heic_to_jpeg(data, max_pixels=DEFAULT_MAX_PIXELS)
 
 
-def test_heic_to_jpeg_refuses_to_decode_a_picture_over_the_pixel_limit(monkeypatch):
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 40 * 20 - 1)
-    with pytest.raises(CorruptMedia):
-        heic_to_jpeg(heic_with_orientation(1))
+def test_heic_to_jpeg_refuses_a_picture_over_the_pixel_limit_without_decoding(monkeypatch):
+    decoded = []
+    monkeypatch.setattr(pillow_heif.HeifImage, "load", lambda image: decoded.append(image))
+    with pytest.raises(PictureTooLarge):
+        heic_to_jpeg(heic_with_orientation(1), max_pixels=40 * 20 - 1)
+    assert decoded == []
+
+
+def test_heic_to_jpeg_makes_no_copy_of_the_decoded_picture(monkeypatch):
+    # Each copy of a 9000x9900 picture is 356 MB: decoding, then exif_transpose's copy,
+    # then convert's, took a 20 KB file to 1.1 GB.
+    def copied(*args, **kwargs):
+        raise AssertionError("the decoded picture was copied")
+
+    monkeypatch.setattr(Image.Image, "copy", copied)
+    monkeypatch.setattr(Image.Image, "convert", copied)
+    rgba = io.BytesIO()
+    Image.new("RGBA", (40, 20), (255, 0, 0, 128)).save(rgba, format="HEIF")
+
+    for data in (heic_with_orientation(1), rgba.getvalue()):
+        assert heic_to_jpeg(data, max_pixels=DEFAULT_MAX_PIXELS).startswith(b"\xff\xd8")
+
+
+def test_a_voice_note_over_the_duration_limit_is_refused_before_decoding(monkeypatch):
+    monkeypatch.setattr(sf.SoundFile, "blocks", lambda *a, **k: pytest.fail("decoded"))
+    with pytest.raises(RecordingTooLong):
+        voice_to_mp3(voice_bytes(seconds=3.0), max_seconds=2.0)

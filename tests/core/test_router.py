@@ -1,11 +1,16 @@
 """Action routing: the labelled table as a whole, the unsure API, and robustness."""
 
+import subprocess
+import sys
+import threading
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core import router
 from bot.core.actions import Action
-from bot.core.router import ROUTABLE, Router, Routing, classify, route
+from bot.core.router import ROUTABLE, Router, Routing, classify, route, warm_up
 from bot.core.routing import examples
 from tests.core.routing_table import LANGUAGES, TABLE, kfold_accuracy, measure
 
@@ -30,19 +35,41 @@ def test_table_has_enough_lines_in_every_language_and_label():
 
 def test_router_learns_the_table_without_exporting_by_mistake():
     accuracy = measure(route)
-    assert accuracy.overall >= 0.93, accuracy.line()
+    assert accuracy.overall >= 0.98, accuracy.line()
     assert accuracy.wrong_exports == 0, accuracy.misroutes
 
 
 def test_router_generalises_to_lines_it_was_not_trained_on():
     accuracy = kfold_accuracy()
-    assert accuracy.overall >= 0.90, accuracy.line()
-    assert accuracy.wrong_exports <= 3, accuracy.misroutes
+    assert accuracy.overall >= 0.935, accuracy.line()
+    for language in LANGUAGES:
+        assert accuracy.right[language] >= 0.925 * accuracy.total[language], accuracy.line()
+    assert accuracy.wrong_exports == 0, accuracy.misroutes
 
 
 def test_training_is_deterministic():
     again = Router(examples.load())
     assert [again.route(row.text) for row in TABLE] == [route(row.text) for row in TABLE]
+
+
+def test_importing_the_router_does_not_train_it():
+    code = "import bot.core.router as r; print(r._shipped is None)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "True"
+
+
+def test_warm_up_trains_once_from_any_thread():
+    threads = [threading.Thread(target=warm_up) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    trained = router._shipped
+    assert trained is not None
+    warm_up()
+    assert router._shipped is trained
 
 
 def test_a_malformed_table_line_names_its_number(tmp_path):
@@ -60,9 +87,15 @@ def test_a_malformed_table_line_names_its_number(tmp_path):
     [
         pytest.param("ok", id="it-bare-ok"),
         pytest.param("grazie mille", id="it-thanks"),
-        pytest.param("finalize and send", id="en-no-export-word"),
+        pytest.param("wrap it up", id="en-no-export-word"),
+        pytest.param("looks good", id="en-approval-only"),
         pytest.param("make it 1080p and export", id="en-edit-beside-export"),
         pytest.param("non voglio esportarlo ancora", id="it-negated-wanting"),
+        pytest.param("aspetta a esportare", id="it-wait"),
+        pytest.param("non farmelo scaricare ancora", id="it-negated-light-verb"),
+        pytest.param("no need to export, keep editing", id="en-no-need"),
+        pytest.param("等一下再导出", id="zh-wait"),
+        pytest.param("i want the video to feel nostalgic", id="en-want-the-video-to-feel"),
     ],
 )
 def test_a_borderline_export_is_never_an_export(text):
@@ -72,7 +105,7 @@ def test_a_borderline_export_is_never_an_export(text):
 
 
 def test_an_export_ish_line_without_an_export_word_is_asked_about():
-    routing = route("finalize and send")
+    routing = route("wrap it up")
     assert routing.unsure
     assert routing.action is CHAT
     assert EXPORT in routing.unsure_between
@@ -86,9 +119,21 @@ def test_a_clear_export_request_is_a_confident_export(text):
     assert route(text) == Routing(EXPORT)
 
 
+@pytest.mark.parametrize("text", ["视频给我", "把文件给我", "成品发我"])
+def test_the_video_before_the_verb_is_still_its_object(text):
+    assert route(text) == Routing(EXPORT)
+
+
 @pytest.mark.parametrize(
     "text",
-    ["quanto costa esportare?", "what does an export cost?", "导出要多少积分", "导出收费吗"],
+    [
+        "quanto costa esportare?",
+        "what does an export cost?",
+        "导出要多少积分",
+        "导出收费吗",
+        "导出贵不贵",
+        "is downloading charged?",
+    ],
 )
 def test_a_price_question_gets_the_balance(text):
     assert route(text) == Routing(CREDITS)

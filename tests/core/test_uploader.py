@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pillow_heif
 import pytest
 from PIL import Image
 
-from bot.core.media import PRODUCT_MAX_BYTES, VOICE_MAX_BYTES
+from bot.core import conversions
+from bot.core.conversions import Conversions
+from bot.core.media import DEFAULT_MAX_PIXELS, PRODUCT_MAX_BYTES, VOICE_MAX_BYTES
 from bot.core.notices import RefusalReason, UploadRefused
 from bot.core.ports import ChatRef
 from bot.core.sessions import Sessions
@@ -20,6 +25,7 @@ from tests.fakes.telegram.files import voice_bytes
 from tests.nemo.support import MemoryStore, make_client
 
 DOWNLOAD_LIMIT = 20_000_000
+MAX_PIXELS = DEFAULT_MAX_PIXELS
 CHAT = ChatRef(chat_id=42, locale="it")
 PDF = b"%PDF-1.7\n" + b"\x00" * 600
 
@@ -55,11 +61,20 @@ async def upload(nemo: NemoFake, tmp_path: Path):
     async with make_client(nemo, MemoryStore()) as client:
         sessions = Sessions(db, client, "https://nemovideo.example")
 
-        async def send(sent: Sent, *, download_limit: int = DOWNLOAD_LIMIT) -> UploadReport:
-            uploader = Uploader(client, sessions, db, download_limit=download_limit)
+        async def send(
+            *sent: Sent, download_limit: int = DOWNLOAD_LIMIT, max_pixels: int = MAX_PIXELS
+        ) -> UploadReport:
+            uploader = Uploader(
+                client,
+                sessions,
+                db,
+                download_limit=download_limit,
+                conversions=Conversions(max_pixels=max_pixels, at_once=1),
+            )
 
             async def one() -> AsyncIterator[IncomingFile]:
-                yield sent.file
+                for each in sent:
+                    yield each.file
 
             return await uploader.upload(CHAT, one())
 
@@ -150,3 +165,112 @@ async def test_a_voice_note_over_its_limit_is_refused_without_transcoding(upload
 
     assert report.refused == [UploadRefused(RefusalReason.TOO_LARGE, "nota.ogg", VOICE_MAX_BYTES)]
     assert uploaded(nemo) == []
+
+
+def heic(size: tuple[int, int] = (40, 20)) -> bytes:
+    buffer = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", size, "orange")).save(buffer, quality=50)
+    return buffer.getvalue()
+
+
+def sideways(format_name: str, orientation: int) -> bytes:
+    """A 40x20 picture, red on the left, whose EXIF says to show it turned."""
+    image = Image.new("RGB", (40, 20), "blue")
+    image.paste("red", (0, 0, 20, 20))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    image.save(buffer, format=format_name, exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def sent_bytes(monkeypatch) -> list[bytes]:
+    """What each upload carried: the NemoVideo fake keeps only sizes and hashes."""
+    carried: list[bytes] = []
+    real = Uploader._send
+
+    async def spy(self, chat, session, source):
+        carried.append(b"".join([chunk async for chunk in source.open()]))
+        return await real(self, chat, session, source)
+
+    monkeypatch.setattr(Uploader, "_send", spy)
+    return carried
+
+
+async def test_a_heic_over_the_pixel_limit_is_refused_before_decoding(upload, nemo):
+    report = await upload(Sent(heic(), "bomba.heic"), max_pixels=40 * 20 - 1)
+
+    assert report.refused == [UploadRefused(RefusalReason.TOO_MANY_PIXELS, "bomba.heic", limit=0)]
+    assert uploaded(nemo) == []
+
+
+async def test_a_heic_longer_than_its_announced_size_stops_at_the_byte_cap(
+    upload, nemo, monkeypatch
+):
+    monkeypatch.setattr(conversions, "READ_WHOLE_MAX_BYTES", 1000)
+    data = heic() + bytes(2000)
+
+    report = await upload(Sent(data, "foto.heic", size=None))
+
+    assert report.refused == [UploadRefused(RefusalReason.TOO_LARGE, "foto.heic", 1000)]
+
+
+async def test_a_voice_note_is_judged_by_its_duration_not_only_its_bytes(
+    upload, nemo, monkeypatch
+):
+    monkeypatch.setattr(conversions, "VOICE_MAX_SECONDS", 60.0)
+    sent = Sent(voice_bytes(seconds=61.0), None)
+    assert sent.file.size < VOICE_MAX_BYTES
+
+    report = await upload(sent)
+
+    assert report.refused == [UploadRefused(RefusalReason.TOO_LONG, None, limit=1)]
+    assert uploaded(nemo) == []
+
+
+async def test_conversions_run_one_at_a_time_across_the_process(upload, nemo, monkeypatch):
+    running, most = 0, 0
+    real = conversions.heic_to_jpeg
+
+    def counted(data: bytes, *, max_pixels: int) -> bytes:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        time.sleep(0.05)
+        running -= 1
+        return real(data, max_pixels=max_pixels)
+
+    monkeypatch.setattr(conversions, "heic_to_jpeg", counted)
+    report = await upload(*[Sent(heic(), f"{n}.heic") for n in range(4)])
+
+    assert report.uploaded == 4
+    assert most == 1
+
+
+@pytest.mark.parametrize("format_name", ["JPEG", "PNG", "WEBP"])
+@pytest.mark.parametrize(
+    ("orientation", "red_at"),
+    [pytest.param(6, (10, 5), id="6-clockwise"), pytest.param(8, (10, 35), id="8-anticlockwise")],
+)
+async def test_a_photo_sent_as_a_file_is_turned_upright(
+    upload, sent_bytes, format_name, orientation, red_at
+):
+    await upload(Sent(sideways(format_name, orientation), f"foto.{format_name.lower()}"))
+
+    [carried] = sent_bytes
+    picture = Image.open(io.BytesIO(carried))
+    assert (picture.format, picture.size) == (format_name, (20, 40))
+    assert picture.getexif().get(0x0112, 1) == 1
+    red, green, blue = picture.convert("RGB").getpixel(red_at)
+    assert red > 180 and green < 80 and blue < 80
+
+
+@pytest.mark.parametrize("format_name", ["JPEG", "PNG", "WEBP"])
+async def test_an_upright_photo_is_sent_byte_for_byte(upload, nemo, format_name):
+    data = sideways(format_name, 1)
+
+    await upload(Sent(data, "foto"))
+
+    [request] = nemo.requests_to("POST", "/api/upload-video")
+    assert request.files[0].sha256 == hashlib.sha256(data).hexdigest()

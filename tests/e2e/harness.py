@@ -59,7 +59,7 @@ ROOT = Path(__file__).parents[2]
 
 
 def free_port() -> int:
-    """A loopback port nothing listens on now, for the bot's webhook server."""
+    """A loopback port nothing listens on now, for the bot's webhook or health server."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -30,7 +30,7 @@ from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
 
 SAMPLE_MP4 = (Path(__file__).parents[1] / "fakes" / "assets" / "sample.mp4").read_bytes()
-NOT_ANSWERING = "NemoVideo is not answering right now. Please try again shortly."
+NOT_ANSWERING = "NemoVideo isn't answering right now. Please try again shortly."
 # What must never reach a chat: the fault itself, raw JSON, a traceback.
 RAW = ("503", "HTTP", "injected", "Traceback", '{"', "Error:")
 # One try and the three retries of a read (NemoTimeouts.read_retries).
@@ -109,7 +109,9 @@ def test_status_and_credits_survive_two_503s(bot, telegram_fake, nemo):
 
     nemo.fail_next("GET", "/api/credits/", status=503, times=2)
     chat.send_text("/credits")
-    assert next_reply(telegram_fake, chat, after=2).startswith("💳 Credits: 90 available")
+    assert next_reply(telegram_fake, chat, after=2).startswith(
+        "💳 The NemoVideo account I work with has 90 credits"
+    )
     assert nemo.count("GET", "/api/credits/") == 3
     assert_nothing_raw(telegram_fake, chat)
 
@@ -135,7 +137,9 @@ def test_credits_failing_for_good_are_explained_then_work_again(bot, telegram_fa
     assert next_reply(telegram_fake, chat, after=0) == NOT_ANSWERING
     assert nemo.count("GET", "/api/credits/") == READ_ATTEMPTS
     chat.send_text("/credits")
-    assert next_reply(telegram_fake, chat, after=1).startswith("💳 Credits: 100 available")
+    assert next_reply(telegram_fake, chat, after=1).startswith(
+        "💳 The NemoVideo account I work with has 100 credits"
+    )
     assert_nothing_raw(telegram_fake, chat)
 
 
@@ -289,8 +293,8 @@ def test_telegram_429_on_send_message_still_delivers_the_reply_once(bot, telegra
     telegram_fake.fail_next("sendMessage", status=429, retry_after=1)
     chat.send_text("/credits")
     telegram_fake.wait_for_message_sync(chat, contains="💳")
-    assert [m for m in replies(telegram_fake, chat) if "💳" in m] == [
-        "💳 Credits: 100 available, 0 reserved, 100 in total."
+    assert [m.splitlines()[0] for m in replies(telegram_fake, chat) if "💳" in m] == [
+        "💳 The NemoVideo account I work with has 100 credits left."
     ]
     telegram_fake.wait_for_sync(lambda: len(calls_in(telegram_fake, "sendMessage", chat)) >= 2)
     assert [c.status for c in calls_in(telegram_fake, "sendMessage", chat)] == [429, 200]
@@ -314,7 +318,7 @@ def test_telegram_5xx_on_send_message_still_delivers_the_agent_reply(
 # Bot API calls give up after 2 s instead of 30; a stalled call answers only after 10 s.
 SHORT_TIMEOUTS = {"TELEGRAM_TIMEOUT_SECONDS": "2", "TELEGRAM_MEDIA_TIMEOUT_SECONDS": "2"}
 STALL = 10.0
-LINK_INSTEAD = "Telegram did not accept the file in time. Download it here: "
+LINK_INSTEAD = "Telegram didn't accept the file in time. Download it here: "
 
 
 def test_timed_out_reply_is_not_resent_and_the_chat_is_served_after(
@@ -390,7 +394,7 @@ async def _undelivered(database: Path) -> list[str]:
 # --- 8. Forbidden: the person blocked the bot -------------------------------------------------
 
 
-def test_blocked_at_delivery_other_chats_are_served_and_the_render_is_kept(
+def test_blocked_at_delivery_other_chats_are_served_and_the_render_is_given_up(
     start_bot, telegram_fake, nemo
 ):
     running = start_bot()
@@ -405,10 +409,15 @@ def test_blocked_at_delivery_other_chats_are_served_and_the_render_is_kept(
     assert [c.status for c in telegram_fake.calls_to("sendVideo")] == [403]  # no retry loop
     assert videos(telegram_fake, blocked) == []
     running.stop()  # raises if the application died
-    # The render row survived: once the bot starts again, it tries to deliver once more.
+    # Blocked is final (issue #12): the next start neither polls nor sends it again.
     start_bot()
-    wait_for_video(telegram_fake, blocked)
-    assert send_video_statuses(telegram_fake, 2) == [403, 200]
+    other.send_text("/credits")
+    telegram_fake.wait_for_sync(
+        lambda: (
+            len([m for m in telegram_fake.bot_messages(other) if "💳" in m.get("text", "")]) == 2
+        )
+    )
+    assert [c.status for c in telegram_fake.calls_to("sendVideo")] == [403]
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
     assert_nothing_raw(telegram_fake, blocked)
 

@@ -62,16 +62,19 @@ def test_members_fill_one_collection_and_crea_starts_one_turn(bot, telegram_fake
     giulia, marco = telegram_fake.user("Giulia"), telegram_fake.user("Marco")
     group.send_text("/raccogli", sender=giulia)
     prompt = telegram_fake.wait_for_message_sync(group, contains="Giulia")
-    group.send_photo(jpeg_bytes(320, 240, "red"), reply_to=prompt, sender=giulia)
-    telegram_fake.wait_for_message_sync(group, contains="Giulia ha aggiunto")
-    group.send_album(
+    photo = group.send_photo(jpeg_bytes(320, 240, "red"), reply_to=prompt, sender=giulia)
+    reactions = telegram_fake.native.reactions
+    telegram_fake.wait_for_sync(lambda: photo["message_id"] in reactions(group))
+    album = group.send_album(
         [jpeg_bytes(320, 240, "green"), jpeg_bytes(320, 240, "blue")],
         reply_to=prompt,
         sender=marco,
     )
-    marco_ack = telegram_fake.wait_for_message_sync(group, contains="Marco ha aggiunto")
-    assert "2 file" in marco_ack["text"] and "3 elementi" in marco_ack["text"]
+    # Each contribution gets a reaction, not a line; the summary comes once, at /crea.
+    telegram_fake.wait_for_sync(lambda: album[0]["message_id"] in reactions(group))
     group.send_text("/crea", sender=giulia)
+    summary = telegram_fake.wait_for_message_sync(group, contains="Raccolta chiusa")
+    assert "Giulia: 1, Marco: 2" in summary["text"] and "3 elementi" in summary["text"]
     telegram_fake.wait_for_message_sync(group, contains="Ecco il video del gruppo!")
     [session] = nemo.sessions.values()
     assert len(session.uploads) == 3
@@ -152,8 +155,10 @@ def test_in_a_forum_every_answer_goes_to_the_topic_it_came_from(bot, telegram_fa
     topic = forum.open_topic("Video della gita")
     forum.send_text("/raccogli", topic=topic)
     opened = telegram_fake.wait_for_message_sync(forum, contains="raccolta")
-    forum.send_photo(jpeg_bytes(320, 240, "green"), topic=topic, reply_to=opened)
-    telegram_fake.wait_for_message_sync(forum, contains="aggiunt")
+    photo = forum.send_photo(jpeg_bytes(320, 240, "green"), topic=topic, reply_to=opened)
+    telegram_fake.wait_for_sync(
+        lambda: photo["message_id"] in telegram_fake.native.reactions(forum)
+    )
     forum.send_text("/crea", topic=topic)
     telegram_fake.wait_for_message_sync(forum, contains="Ecco il video della gita!")
     forum.send_text("/esporta", topic=topic)

@@ -11,7 +11,7 @@ from typing import Any
 from tests.fakes.telegram import TelegramFake
 from tests.fakes.telegram.chats import FakeChat
 
-HANDLED = ["message", "callback_query", "my_chat_member"]
+HANDLED = ["message", "callback_query", "my_chat_member", "inline_query"]
 ANONYMOUS_ADMIN = {
     "id": 1087968824,
     "is_bot": True,
@@ -109,7 +109,6 @@ def test_real_world_shapes_cost_nothing_and_crash_nothing(start_bot, telegram_fa
                 },
             },
         ),
-        ("inline_query", {"id": "1", "from": chat.owner.as_dict(), "query": "", "offset": ""}),
     ]
     for kind, payload in shapes:
         telegram_fake.push_update(kind, payload)

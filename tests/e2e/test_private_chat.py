@@ -166,7 +166,7 @@ def test_silent_turn_is_answered_with_the_timeline(bot, telegram_fake, nemo):
     nemo.script_turn(steps.add_video_track("city timelapse", 10_000), steps.heartbeats(2))
     chat = telegram_fake.private_chat(language_code="en")
     chat.send_text("use the timelapse")
-    summary = telegram_fake.wait_for_message_sync(chat, contains="Timeline")
+    summary = telegram_fake.wait_for_message_sync(chat, contains="Here's your video now:")
     assert "1. Video: city timelapse (0–10s)" in summary["text"]
 
 
@@ -214,9 +214,16 @@ def test_export_of_an_empty_project_says_how_to_start(bot, telegram_fake, nemo):
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
-        pytest.param("it", "crediti", "💳 Crediti: 100 disponibili", id="it"),
-        pytest.param("zh", "积分", "💳 积分：可用 100", id="zh"),
-        pytest.param("en", "/credits", "💳 Credits: 100 available", id="en-command"),
+        pytest.param(
+            "it", "crediti", "💳 Sull'account NemoVideo che uso restano 100 crediti.", id="it"
+        ),
+        pytest.param("zh", "积分", "💳 我所用的 NemoVideo 账户还剩 100 积分。", id="zh"),
+        pytest.param(
+            "en",
+            "/credits",
+            "💳 The NemoVideo account I work with has 100 credits left.",
+            id="en-command",
+        ),
     ],
 )
 def test_credits_show_the_balance(bot, telegram_fake, nemo, language, text, expected):
@@ -234,7 +241,7 @@ def test_no_credits_on_an_anonymous_token_links_to_registration(bot, telegram_fa
     assert "insufficient" not in answer["text"]
 
 
-def test_export_refused_by_the_plan_says_register_or_upgrade(bot, telegram_fake, nemo):
+def test_export_refused_by_the_plan_links_to_registration(bot, telegram_fake, nemo):
     nemo.script_turn(steps.add_video_track("x"), steps.text("Pronto."))
     chat = telegram_fake.private_chat(language_code="en")
     chat.send_text("make a video")
@@ -242,7 +249,8 @@ def test_export_refused_by_the_plan_says_register_or_upgrade(bot, telegram_fake,
     nemo.fail_next("POST", "/api/render/proxy/lambda", status=402, message="upgrade")
     chat.send_text("export")
     answer = telegram_fake.wait_for_message_sync(chat, contains="plan")
-    assert "Register or upgrade" in answer["text"]
+    assert "https://nemovideo.example/register?bind=anon_" in answer["text"]
+    assert "project is safe" in answer["text"]
     assert telegram_fake.calls_to("sendVideo") == []
 
 
@@ -275,7 +283,7 @@ def test_stato_shows_the_tracks(bot, telegram_fake, nemo):
     chat.send_text("video di Roma")
     telegram_fake.wait_for_message_sync(chat, contains="Ok.")
     chat.send_text("/stato")
-    assert "Roma (0–8s)" in telegram_fake.wait_for_message_sync(chat, contains="Roma (")["text"]
+    assert "Roma (0–8 s)" in telegram_fake.wait_for_message_sync(chat, contains="Roma (")["text"]
 
 
 def test_button_under_a_reply_runs_its_step(bot, telegram_fake, nemo):

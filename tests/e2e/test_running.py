@@ -84,3 +84,17 @@ def test_video_over_the_upload_limit_is_sent_as_a_link(bot, telegram_fake, nemo)
     assert "/cdn/" in answer["text"] and "60 MB" in answer["text"]
     assert "https://nemovideo.example/workspace/claim?ct=" in answer["text"]
     assert telegram_fake.calls_to("sendVideo") == []
+
+
+def test_a_video_with_no_size_announced_stops_at_the_upload_limit(bot, telegram_fake, nemo):
+    nemo.video_size_override = 120_000_000
+    nemo.video_without_length = True
+    nemo.script_turn(steps.add_video_track("lungo"), steps.text("Pronto."))
+    chat = telegram_fake.private_chat(language_code="en")
+    chat.send_text("make a long video")
+    telegram_fake.wait_for_message_sync(chat, contains="Pronto.")
+    chat.send_text("export")
+    answer = telegram_fake.wait_for_message_sync(chat, contains="Download it here", timeout=20)
+    assert "/cdn/" in answer["text"]
+    assert telegram_fake.calls_to("sendVideo") == []
+    assert nemo.video_bytes_sent < 80_000_000  # stopped past 50 MB, not fetched whole

@@ -127,7 +127,7 @@ def test_no_secret_reaches_a_log_line_or_a_chat(
     if not registered:
         nemo.expire_tokens()
     chat.send_text("/stato")
-    telegram_fake.wait_for_sync(lambda: _count(telegram_fake, chat, "Timeline") == 1)
+    telegram_fake.wait_for_sync(lambda: _count(telegram_fake, chat, "Ecco com'è il video") == 1)
 
     tokens = nemo_tokens(nemo)
     assert len(tokens) == (1 if registered else 2), "anonymous: the token was renewed once"
@@ -149,7 +149,7 @@ def test_chat_outside_allowed_chats_is_refused_once_and_costs_no_cloud_call(
     listed = telegram_fake.private_chat()
     outsider = telegram_fake.private_chat(language_code="en")
     bot = start_bot(ALLOWED_CHATS=f"-100123, {listed.id}")
-    refusal = "Sorry, this bot is not available in this chat."
+    refusal = "Sorry, this bot isn't available in this chat."
 
     outsider.send_text("/start")
     outsider.send_text("make a slideshow with Italian music")
@@ -159,7 +159,7 @@ def test_chat_outside_allowed_chats_is_refused_once_and_costs_no_cloud_call(
     assert nemo.requests == []
 
     listed.send_text("/crediti")
-    telegram_fake.wait_for_message_sync(listed, contains="💳 Crediti: 100 disponibili")
+    telegram_fake.wait_for_message_sync(listed, contains="restano 100 crediti")
     for _ in range(20):
         outsider.send_text("/start")
     bot.stop()  # every update handled
@@ -220,7 +220,7 @@ def test_a_webhook_without_a_secret_gets_a_random_one_never_logged(
         near_miss = secret[:-1] + ("A" if secret[-1] != "A" else "B")
         for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": near_miss}):
             assert httpx.post(url, json=forged, headers=headers).status_code == 403
-        assert comparisons, "PTB's header check did not go through hmac.compare_digest"
+        assert comparisons, "the header check did not go through hmac.compare_digest"
     assert nemo.count("GET", "/api/credits") == 0
     lines = [line for name, line in log_lines.lines if not name.startswith(NOT_THE_BOT)]
     assert any("setWebhook" in line for line in lines), "DEBUG lines were not captured"

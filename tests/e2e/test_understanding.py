@@ -28,7 +28,7 @@ def test_an_unsure_message_is_asked_about_and_the_tap_exports(bot, telegram_fake
     assert set(route(text).unsure_between) == {"export", "chat"}, "precondition: unsure"
     chat = _project_with_a_draft(telegram_fake, nemo, "en")
     chat.send_text(text)
-    question = telegram_fake.wait_for_message_sync(chat, contains="uses credits")
+    question = telegram_fake.wait_for_message_sync(chat, contains="change to make first")
     assert question["reply_to_message"]["text"] == text
     assert set(_buttons(question)) == {"pick:export", "pick:chat"}
     assert nemo.count(*RENDER) == 0, "nothing is rendered before the person chooses"
@@ -50,7 +50,7 @@ def test_picking_a_change_sends_the_message_to_the_agent(bot, telegram_fake, nem
     assert route(text).unsure, "precondition: unsure"
     chat = _project_with_a_draft(telegram_fake, nemo, "it")
     chat.send_text(text)
-    question = telegram_fake.wait_for_message_sync(chat, contains="crediti")
+    question = telegram_fake.wait_for_message_sync(chat, contains="modifica da fare prima")
     nemo.script_turn(steps.text("Ho chiuso con una dissolvenza."))
     chat.press_button(question, "pick:chat")
     telegram_fake.wait_for_message_sync(chat, contains="dissolvenza")

@@ -1,6 +1,7 @@
 """Export: submit, poll (both shapes), wait, download (CDN or proxy)."""
 
 import re
+import time
 
 import pytest
 
@@ -13,7 +14,7 @@ from bot.nemo import (
     SessionNotFound,
 )
 from tests.fakes.nemo import SAMPLE_MP4
-from tests.nemo.support import collect
+from tests.nemo.support import collect, make_client
 
 PHASE_ORDER = [RenderPhase.PENDING, RenderPhase.PROCESSING, RenderPhase.COMPLETED]
 
@@ -248,4 +249,44 @@ async def test_a_download_that_keeps_failing_leaves_no_file(
     with pytest.raises(NemoUnavailable):
         await client.download(done.output_url, done.render_id, target)
 
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["content-length", "no-size-announced"])
+async def test_a_download_over_the_limit_stops_and_leaves_no_file(
+    nemo, client, session, draft, tmp_path, announced
+):
+    nemo.video_size_override = 60 * 1024 * 1024
+    nemo.video_without_length = not announced
+    done = await _finished(nemo, client, session, draft)
+    target = tmp_path / "v.mp4"
+
+    size = await client.download(done.output_url, done.render_id, target, max_bytes=5_000_000)
+
+    assert size > 5_000_000
+    assert not target.exists()
+    assert nemo.video_bytes_sent < 30 * 1024 * 1024  # stopped, not fetched whole
+
+
+async def test_a_download_under_the_limit_is_kept_whole(nemo, client, session, draft, tmp_path):
+    nemo.video_without_length = True
+    done = await _finished(nemo, client, session, draft)
+    target = tmp_path / "v.mp4"
+
+    size = await client.download(done.output_url, done.render_id, target, max_bytes=5_000_000)
+
+    assert target.read_bytes() == SAMPLE_MP4.read_bytes() and size == target.stat().st_size
+
+
+async def test_a_download_has_an_overall_time_limit(nemo, store, session, draft, tmp_path):
+    nemo.video_size_override = 20 * 1024 * 1024
+    nemo.video_chunk_seconds = 0.1  # each MiB a tenth of a second apart: never idle
+    target = tmp_path / "v.mp4"
+    async with make_client(nemo, store, timeouts={"download_total": 0.5}) as slow:
+        done = await _finished(nemo, slow, session, draft)
+        started = time.monotonic()
+        with pytest.raises(NemoUnavailable, match="took over"):
+            await slow.download(done.output_url, done.render_id, target)
+
+    assert time.monotonic() - started < 1.5
     assert not target.exists()

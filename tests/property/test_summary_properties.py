@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.core.summary import Timeline, TrackKind, summarize
 from bot.i18n import SUPPORTED_LOCALES, Catalogs
-from bot.telegram.texts.notices import timeline_text
+from bot.telegram.texts.timeline import timeline_text
 from tests.property.strategies import SCALARS, json_values
 
 FAST = settings(max_examples=150, deadline=None)

@@ -29,3 +29,24 @@ async def test_open_collection_survives_a_restart_and_follows_a_migration(
     moved = await db.collections.get(-1001234)
     assert moved is not None and moved.opened_by == "Marco"
     await db.close()
+
+
+async def test_contributions_add_up_follow_a_migration_and_end_with_the_collection(
+    db: Database,
+) -> None:
+    await db.collections.open(-100, "Giulia")
+    await db.collections.contribute(-100, "Giulia", 1)
+    await db.collections.contribute(-100, "Marco", 2)
+    await db.collections.contribute(-100, "Giulia", 3)
+    assert await db.collections.contributions(-100) == [("Giulia", 4), ("Marco", 2)]
+    await db.migrate_chat(-100, -1001234)
+    assert await db.collections.contributions(-1001234) == [("Giulia", 4), ("Marco", 2)]
+    await db.collections.close(-1001234)
+    assert await db.collections.contributions(-1001234) == []
+
+
+async def test_reopening_a_collection_starts_its_count_again(db: Database) -> None:
+    await db.collections.open(-100, "Giulia")
+    await db.collections.contribute(-100, "Giulia", 1)
+    await db.collections.open(-100, "Marco")
+    assert await db.collections.contributions(-100) == []

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from storage import CredentialRecord, Database, StorageError
+from storage.uploads import Claimant
 
 
 def mode(path: Path) -> int:
@@ -122,6 +123,7 @@ async def test_async_with_closes_the_database(database_url: str) -> None:
 async def test_everything_survives_a_restart(database_url: str) -> None:
     url = database_url
     expires = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+    claim = {"claimant": Claimant.this_boot(), "stale_before": datetime(2000, 1, 1, tzinfo=UTC)}
     async with await Database.open(url) as db:
         await db.credentials.save(CredentialRecord("client", "nmv_usr_x", "anon_1", expires))
         await db.chats.set_session(-100, "session-1", "task-1")
@@ -130,7 +132,8 @@ async def test_everything_survives_a_restart(database_url: str) -> None:
         await db.chats.set_setting(-100, "collecting", "1")
         await db.renders.add("render_1", -100, "session-1")
         await db.turns.start(-100, "session-1", "crea uno slideshow")
-        await db.uploads.record(-100, "session-1", "unique-a", "a.jpg", "image")
+        await db.uploads.claim(-100, "session-1", "unique-a", "a.jpg", "image", **claim)
+        await db.uploads.mark_uploaded("session-1", "unique-a")
 
     async with await Database.open(url) as db:
         assert await db.credentials.get() == CredentialRecord(
@@ -150,7 +153,7 @@ async def test_everything_survives_a_restart(database_url: str) -> None:
         [turn] = await db.turns.in_flight()
         assert (turn.chat_id, turn.text) == (-100, "crea uno slideshow")
         assert await db.uploads.count("session-1") == 1
-        assert await db.uploads.record(-100, "session-1", "unique-a", "a.jpg", "image") is False
+        assert not await db.uploads.claim(-100, "session-1", "unique-a", "a.jpg", "image", **claim)
 
 
 async def test_a_transaction_cancelled_as_it_begins_leaves_the_database_usable(

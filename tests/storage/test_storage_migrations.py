@@ -11,6 +11,7 @@ from storage.migrator import PACKAGED, apply_migrations, discover, packaged
 from storage.postgresql import PostgresConnection
 from storage.sqlite import SQLiteConnection
 from storage.timestamps import to_text, utc_now
+from storage.uploads import Claimant
 
 # Each engine's catalog of tables, for checking what the packaged migrations created.
 _TABLES = {
@@ -60,13 +61,15 @@ async def test_packaged_migrations_create_every_table(db: Database, database_url
         "uploads",
         "collections",
         "inbox",
+        "collection_contributions",
+        "project_covers",
         "leases",
     }
     connection = await open_connection(database_url)
     try:
         rows = await connection.fetch_all(_TABLES[connection.dialect])
         assert tables <= {row["name"] for row in rows}
-        assert await versions(connection) == [1, 2, 3, 4, 5]
+        assert await versions(connection) == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     finally:
         await connection.close()
 
@@ -105,8 +108,39 @@ async def test_renders_recorded_before_0004_are_still_delivered(
         assert (render.render_id, render.status) == ("render_1", "processing")
 
 
+async def test_uploads_recorded_before_0005_stay_uploaded(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The old code kept a claim only for a file it uploaded: such a row is a duplicate."""
+    before = write(tmp_path / "m", {})
+    connection = await open_connection(database_url)
+    try:
+        for migration in discover(packaged(connection.dialect))[:4]:
+            (before / migration.name).write_text(migration.sql, encoding="utf-8")
+        await apply_migrations(connection, before)
+        await connection.execute(
+            "INSERT INTO uploads (session_id, file_unique_id, chat_id, filename, file_type,"
+            " uploaded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            ("s", "unique-a", -100, "a.jpg", "image", to_text(utc_now())),
+        )
+    finally:
+        await connection.close()
+    async with await Database.open(database_url) as db:
+        assert await db.uploads.count("s") == 1
+        claimed = await db.uploads.claim(
+            -100,
+            "s",
+            "unique-a",
+            "a.jpg",
+            "image",
+            claimant=Claimant.this_boot(),
+            stale_before=utc_now(),
+        )
+        assert claimed is False
+
+
 async def test_a_second_run_applies_nothing(connection: Connection) -> None:
-    assert await apply_migrations(connection) == [1, 2, 3, 4, 5]
+    assert await apply_migrations(connection) == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert await apply_migrations(connection, packaged(connection.dialect)) == []
 
 

@@ -1,9 +1,12 @@
 """A group upgraded to a supergroup keeps its project under the new chat id."""
 
 from storage import ChatRecord, Database
+from storage.timestamps import utc_now
+from storage.uploads import Claimant
 
 OLD = -4000
 NEW = -1004000
+CLAIM = {"claimant": Claimant.this_boot(), "stale_before": utc_now()}
 
 
 async def test_everything_follows_the_chat_to_its_new_id(db: Database) -> None:
@@ -13,7 +16,8 @@ async def test_everything_follows_the_chat_to_its_new_id(db: Database) -> None:
     await db.chats.set_setting(OLD, "collecting", "1")
     await db.renders.add("render_1", OLD, "session")
     await db.turns.start(OLD, "session", "crea il video")
-    await db.uploads.record(OLD, "session", "unique-a", "a.jpg", "image")
+    await db.uploads.claim(OLD, "session", "unique-a", "a.jpg", "image", **CLAIM)
+    await db.uploads.mark_uploaded("session", "unique-a")
 
     await db.migrate_chat(OLD, NEW)
 
@@ -26,7 +30,7 @@ async def test_everything_follows_the_chat_to_its_new_id(db: Database) -> None:
     [turn] = await db.turns.in_flight()
     assert (turn.chat_id, turn.text) == (NEW, "crea il video")
     # The upload stays claimed in its session, so a re-delivered update is still refused.
-    assert await db.uploads.record(NEW, "session", "unique-a", "a.jpg", "image") is False
+    assert await db.uploads.claim(NEW, "session", "unique-a", "a.jpg", "image", **CLAIM) is False
 
 
 async def test_the_old_project_wins_over_a_row_the_new_id_already_has(db: Database) -> None:

@@ -87,3 +87,32 @@ async def test_mark_delivered_records_when(db: Database) -> None:
     assert record.delivered_at is not None
     assert record.delivered_at >= record.created_at
     assert await db.renders.undelivered() == []
+
+
+async def test_a_render_counts_its_delivery_attempts_from_one(db: Database) -> None:
+    record = await db.renders.add("render_1", 1, "session")
+    assert record.attempts == 1
+    await db.renders.add_attempt("render_1")
+    await db.renders.add_attempt("render_1")
+    [resumable] = await db.renders.undelivered()
+    assert resumable.attempts == 3
+
+
+async def test_counting_an_attempt_on_an_unknown_render_is_an_error(db: Database) -> None:
+    with pytest.raises(StorageError, match="nope"):
+        await db.renders.add_attempt("nope")
+
+
+async def test_the_delivered_videos_file_id_is_kept(db: Database) -> None:
+    await db.renders.add("render_9", 42, "session-1")
+    assert (await db.renders.get("render_9")).video_file_id is None
+    await db.renders.keep_video("render_9", "BAACAgQAAx0")
+    assert (await db.renders.get("render_9")).video_file_id == "BAACAgQAAx0"
+
+
+async def test_a_local_render_keeps_its_source_and_words(db: Database) -> None:
+    await db.renders.add("cloud_1", 1, "session")
+    await db.renders.add("local_1", 1, "session", source="local", instruction="verticale")
+    cloud, local = await db.renders.undelivered()
+    assert (cloud.source, cloud.instruction) == ("cloud", None)
+    assert (local.source, local.instruction) == ("local", "verticale")

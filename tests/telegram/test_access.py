@@ -131,9 +131,6 @@ _CHANNEL = {"id": -1001, "type": "channel", "title": "Canale"}
             },
             id="reaction",
         ),
-        pytest.param(
-            {"inline_query": {"id": "1", "from": _USER, "query": "", "offset": ""}}, id="inline"
-        ),
     ],
 )
 async def test_the_guard_drops_update_types_the_bot_does_not_handle(update):

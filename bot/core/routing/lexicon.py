@@ -71,11 +71,14 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("crediti", "credito", "saldo", "credits", "credit", "balance"),
         *("quanto mi resta", "quanto mi rimane", "how much do i have left"),
         *("积分", "余额", "点数", "额度", "配额", "还剩多少"),
+        *("够不够", "够吗", "够再", "够用"),  # "够再导一次吗": enough credits for it?
     ),
     Tag.PRICE: (
         *("costa", "costano", "costo", "costare", "prezzo", "si paga", "gratis"),
         *("gratuito", "a pagamento", "cost", "costs", "price", "free", "pay", "afford"),
         *("收费", "要钱", "多少钱", "免费", "花多少", "扣多少", "价格", "几次"),
+        *("贵", "贵吗", "charged", "charge", "paid", "pagare", "a pagamento?"),
+        *("permettermi", "permettere", "付得起", "付不起", "负担得起"),  # "can I afford"
     ),
     Tag.STATE: (
         *("stato", "tracce", "traccia", "timeline", "riepilogo", "riassunto"),
@@ -83,6 +86,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("progress", "a che punto", "cosa c e", "cosa ce", "where are we", "so far"),
         *("come sta venendo", "come procede", "how s it coming along"),
         *("what s in", "whats in", "状态", "轨道", "时间线", "时间轴", "进度", "进展"),
+        *("aggiornami", "aggiornamento", "aggiornamenti"),
     ),
     # "carico" is first person but asks all the same: "come carico un video?"
     Tag.UPLOAD: (
@@ -100,7 +104,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     ),
     Tag.EDIT: (
         *("crea", "creare", "creami", "creane", "aggiungi", "aggiungere", "aggiungici"),
-        *("metti", "mettere", "mettici", "cambia", "cambiare", "togli", "togliere"),
+        *("metti", "mettere", "mettici", "mettilo", "mettila", "mettili", "mettile"),
+        *("cambia", "cambiare", "togli", "togliere"),
         *("rimuovi", "rimuovere", "elimina", "eliminare", "cancella", "taglia"),
         *("tagliare", "accorcia", "allunga", "sposta", "usa", "usare", "inserisci"),
         *("modifica", "modificare", "sostituisci", "rendi", "rendilo", "rendila"),
@@ -119,7 +124,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("换成", "删除", "删掉", "去掉", "剪", "剪掉", "剪辑", "放", "放上", "插入"),
         *("设置", "调整", "修改", "配", "配上", "合成", "用", "变成", "替换", "弄"),
     ),
-    Tag.LIGHT: ("fai", "fare", "fammi", "facciamo", "make", "做", "做个"),
+    Tag.LIGHT: ("fai", "fare", "fammi", "facciamo", "farmelo", "farlo", "make", "做", "做个"),
     Tag.DELIVER: (
         *("manda", "mandami", "mandare", "mandarmi", "invia", "inviami", "inviare"),
         *("spedisci", "spediscimi", "dammi", "passami", "mandi", "invii", "passi"),
@@ -141,6 +146,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     Tag.CHANGE: (
         *("piu", "meno", "more", "less", "shorter", "longer", "faster", "slower"),
         *("brighter", "darker", "louder", "quieter", "bigger", "smaller", "更"),
+        *("to feel", "to look", "to sound", "sembri", "sembrare"),
     ),
     Tag.PROJECT: ("progetto", "project", "lavoro", "work", "项目", "作品"),
     Tag.DEFER: (
@@ -149,12 +155,17 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("afterwards", "afterward", "after", "tomorrow", "at the end", "once"),
         *("然后", "之后", "以后", "稍后", "待会", "待会儿", "等会", "等会儿", "回头"),
         *("最后", "明天", "再说"),
+        *("aspetta", "aspetta a", "wait", "hold off", "hold on", "等一下", "等等", "晚点"),
     ),
     Tag.SELF: (
         *("da solo", "da sola", "per conto mio", "myself", "i will", "i m going to"),
+        *("should i", "shall i"),  # "should I send it?": the person sends, to the bot
         *("自己", "我来"),
     ),
-    Tag.NEGATION: ("non", "nn", "not", "never", "不要", "别", "先别", "不用", "不", "没"),
+    Tag.NEGATION: (
+        *("non", "nn", "not", "never", "no need to", "no need"),
+        *("不要", "别", "先别", "不用", "不", "没"),
+    ),
     Tag.INDEFINITE: ("un", "uno", "una", "a", "an", "another", "new", "nuova", "nuovo"),
     Tag.FILLER: (
         *("mi", "me", "ci", "il", "lo", "la", "l", "i", "gli", "le", "the", "my"),
@@ -175,6 +186,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("不能", "没法", "无法", "可以", "播放", "一个", "到处都是", "到处是"),
         # "when it is done": a condition, not an editing verb ("弄好了发我").
         *("弄好", "做好", "剪好", "整好", "弄完", "好了"),
-        *("fai partire", "fammi sapere"),
+        *("fai partire", "fammi sapere", "export ready", "pronto per l export"),
+        *("mandato", "mandata", "mandati", "mandate", "inviato", "inviata", "inviati"),
+        *("spedito", "spedita", "girato", "girata", "passato", "passata"),
     ),
 }

@@ -77,15 +77,14 @@ class Model:
 
     def probabilities(self, found: Sequence[str]) -> dict[Action, float]:
         """Each label's tempered posterior; features never seen in training are skipped."""
-        scores = list(self.priors)
-        known = 0
-        for feature in found:
-            row = self.weights.get(feature)
-            if row is not None:
-                known += 1
-                for index, weight in enumerate(row):
-                    scores[index] += weight
-        temperature = math.sqrt(max(known, 1))
+        rows = [self.weights[feature] for feature in found if feature in self.weights]
+        temperature = math.sqrt(max(len(rows), 1))
+        # Summing per label with zip(*rows) runs in C; a loop over labels in Python cost
+        # half the router's latency.
+        sums = [sum(column) for column in zip(*rows, strict=True)] if rows else []
+        scores = [prior + total for prior, total in zip(self.priors, sums, strict=True)]
+        if not rows:
+            scores = list(self.priors)
         top = max(scores)
         exponentials = [math.exp((score - top) / temperature) for score in scores]
         total = sum(exponentials)

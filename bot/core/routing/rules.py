@@ -284,11 +284,12 @@ def _decide(scores: Counter[Action]) -> Action:
 
 
 def _negated(units: Sequence[_Unit], index: int) -> bool:
-    """A negation before the word, past clitics and a wanting verb: "non lo esportare",
-    "non voglio esportarlo", "don't want to export"."""
+    """A negation before the word, past clitics and a wanting or light verb: "non lo
+    esportare", "non voglio esportarlo", "non farmelo scaricare", "don't want to export"."""
     before = index - 1
     while before >= 0 and (
-        units[before].words in _CLITICS or units[before].tag in (Tag.FILLER, Tag.DELIVER)
+        units[before].words in _CLITICS
+        or units[before].tag in (Tag.FILLER, Tag.DELIVER, Tag.LIGHT)
     ):
         before -= 1
     return before >= 0 and units[before].tag is Tag.NEGATION
@@ -309,10 +310,13 @@ def _object(units: Sequence[_Unit], index: int) -> int | None:
 
 def _verb_intent(units: Sequence[_Unit], index: int) -> Action | None:
     """What DELIVER or SHOW asks for: "mandami il video" is an export, "mostrami il
-    progetto" the state, and "voglio il video più corto" an edit."""
-    position = _object(units, index)
-    if position is None or _negated(units, index):
+    progetto" the state, and "voglio il video più corto" an edit. With nothing after
+    the verb, its object may stand before it: "视频给我", "把文件给我"."""
+    if _negated(units, index):
         return None
+    position = _object(units, index)
+    if position is None:
+        return _fronted_object(units, index)
     if position + 1 < len(units) and units[position + 1].tag is Tag.CHANGE:
         return None
     target = units[position].tag
@@ -320,6 +324,17 @@ def _verb_intent(units: Sequence[_Unit], index: int) -> Action | None:
         return Action.EXPORT
     if units[index].tag is Tag.SHOW and target in (Tag.PROJECT, Tag.STATE):
         return Action.STATE
+    return None
+
+
+def _fronted_object(units: Sequence[_Unit], index: int) -> Action | None:
+    """An export when the verb ends the clause and the video stands just before it,
+    past fillers ("把成品发我", "il video? mandalo")."""
+    before = index - 1
+    while before >= 0 and units[before].tag is Tag.FILLER:
+        before -= 1
+    if units[index].tag is Tag.DELIVER and before >= 0 and units[before].tag is Tag.THING:
+        return Action.EXPORT
     return None
 
 

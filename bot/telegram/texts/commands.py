@@ -1,4 +1,8 @@
-"""What the bot says about itself: greetings, help, menus and the answers to commands."""
+"""What the bot says about itself: greetings, help, menus and the answers to commands.
+
+Command names differ per language (/esporta, /export), so every sentence that names a
+command takes it as a placeholder; each line is a whole translatable template.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,33 @@ from bot.core.actions import Action
 from bot.i18n import Translator
 from bot.telegram.commands import command_name
 
-LANGUAGE_NAMES = {"it": "Italiano", "en": "English", "zh": "中文"}
 
-
-def _name(tr: Translator, action: Action) -> str:
-    return command_name(tr.locale, action)
+def _names(tr: Translator) -> dict[str, str]:
+    """Every command's name in the chat's language, keyed as the templates name them."""
+    return {
+        "collect": command_name(tr.locale, Action.COLLECT),
+        "create": command_name(tr.locale, Action.CREATE),
+        "export": command_name(tr.locale, Action.EXPORT),
+        "state": command_name(tr.locale, Action.STATE),
+        "credits": command_name(tr.locale, Action.CREDITS),
+        "new": command_name(tr.locale, Action.NEW_PROJECT),
+        "language": command_name(tr.locale, Action.LANGUAGE),
+        "help": command_name(tr.locale, Action.HELP),
+    }
 
 
 def menu_description(action: Action, tr: Translator) -> str:
     """The line beside a command in the menu."""
     _ = tr.gettext
     descriptions = {
-        Action.COLLECT: _("Collect photos from the group's members"),
-        Action.CREATE: _("Make the video from what was collected"),
-        Action.EXPORT: _("Render the video and send it"),
-        Action.STATE: _("Show the project's tracks"),
-        Action.CREDITS: _("Show your credits"),
-        Action.NEW_PROJECT: _("Start a new project"),
+        Action.COLLECT: _("Collect photos from everyone in the group"),
+        Action.CREATE: _("Make the video from what you all sent"),
+        Action.EXPORT: _("Get the finished video here in the chat"),
+        Action.STATE: _("See what the video has so far"),
+        Action.CREDITS: _("Credits left on the NemoVideo account I use"),
+        Action.NEW_PROJECT: _("Start over with a new video"),
         Action.LANGUAGE: _("Change language: it, en, zh"),
-        Action.HELP: _("How to use the bot"),
+        Action.HELP: _("How it works"),
     }
     return descriptions[action]
 
@@ -36,18 +48,37 @@ def default_instruction(tr: Translator) -> str:
     )
 
 
+def _credits_line(tr: Translator) -> str:
+    """Whose credits the bot spends, and that the finished video costs none."""
+    return tr.gettext(
+        "🪙 Making and editing the video uses credits of the NemoVideo account I work "
+        "with (to see them: /{credits}); getting the finished video is free."
+    ).format(**_names(tr))
+
+
+def _first_steps_footer(tr: Translator) -> list[str]:
+    """Credits and language: what a first contact must mention, private or group."""
+    language = tr.gettext("🌐 To change language: /{language} followed by it, en or zh.")
+    return [_credits_line(tr), language.format(**_names(tr))]
+
+
 def greeting(tr: Translator) -> str:
     """The answer to /start: what the bot does and what to try first."""
     _ = tr.gettext
     return "\n".join(
         [
-            _("Hi! 👋 I turn your photos and clips into videos to share."),
-            _("Send me photos (albums too), clips or music, then tell me what video you want."),
+            _("Hi! 👋 I turn your photos and clips into videos you can share."),
+            _(
+                "Send me photos (whole albums too), clips or music, then tell me what video "
+                "you want."
+            ),
             "",
-            _("Try saying:"),
+            _("For example:"),
             _("• “make a slideshow with Italian music”"),
             _("• “add the title Summer in Puglia”"),
-            _("• “export” when you are happy with it"),
+            _("• “export” when you like it: I send you the video right here"),
+            "",
+            *_first_steps_footer(tr),
         ]
     )
 
@@ -55,64 +86,69 @@ def greeting(tr: Translator) -> str:
 def help_text(tr: Translator) -> str:
     """The answer to /help: every command and the words that work without one."""
     _ = tr.gettext
+    names = _names(tr)
     lines = [
-        _("Send photos, clips or music: I add them to this chat's project."),
-        _("Write what you want and the editor does it, e.g. “shorter transitions”."),
-        _("A link to a video or photo works too: I fetch it."),
+        _("📸 Send me photos, clips or music: I add them to your video."),
+        _("🔗 A link to a photo or video works too: I fetch it from there."),
+        _("✏️ Tell me what you want and I do it, e.g. “shorter transitions”."),
         "",
-        f"/{_name(tr, Action.EXPORT)} — " + _("render the video and send it"),
-        f"/{_name(tr, Action.STATE)} — " + _("show the project's tracks"),
-        f"/{_name(tr, Action.CREDITS)} — " + _("show your credits"),
-        f"/{_name(tr, Action.NEW_PROJECT)} — " + _("start a new project"),
-        f"/{_name(tr, Action.LANGUAGE)} it|en|zh — " + _("change language"),
+        _("/{export} — get the finished video here in the chat"),
+        _("/{state} — see what the video has so far"),
+        _("/{credits} — credits left on the NemoVideo account I use"),
+        _("/{new} — start over with a new video"),
+        _("/{language} it|en|zh — change language"),
+        "",
     ]
-    return "\n".join(lines)
+    return "\n".join([*(line.format(**names) for line in lines), _credits_line(tr)])
 
 
 def group_help(tr: Translator, *, sees_everything: bool) -> str:
     """What members of a group must do, which depends on Telegram's privacy mode."""
     _ = tr.gettext
+    names = _names(tr)
     lines = [
         _("👋 Hi everyone! I turn this group's photos and clips into one video."),
         _(
             "• Send /{collect} to start a collection, then reply to my message with your "
             "photos, albums, clips or music."
-        ).format(collect=_name(tr, Action.COLLECT)),
-        _("• Send /{create} when everyone is done (add what you want, if you like).").format(
-            create=_name(tr, Action.CREATE)
         ),
         _(
-            "• Mention me or reply to my messages to ask for changes; /{export} sends the video."
-        ).format(export=_name(tr, Action.EXPORT)),
+            "• When everyone is done, send /{create}; you can add how you want it, "
+            "e.g. “/{create} a lively slideshow”."
+        ),
+        _(
+            "• To ask for changes, mention me or reply to my messages; /{export} sends the "
+            "finished video here."
+        ),
     ]
     if sees_everything:
         lines.append(
             _(
-                "I see every message here, but I only act on commands, mentions, replies to me "
-                "and media sent during a collection."
+                "I see every message here, but I only act on commands, mentions, replies to "
+                "my messages and files sent during a collection."
             )
         )
     else:
         lines.append(
             _(
-                "I only see commands, mentions and replies to my messages. To let me collect "
-                "photos posted normally, make me an admin."
+                "I only see commands, mentions and replies to my messages. If you want me to "
+                "collect photos posted normally too, make me an admin."
             )
         )
-    return "\n".join(lines)
+    return "\n".join([*(line.format(**names) for line in lines), *_first_steps_footer(tr)])
 
 
 def language_usage(tr: Translator) -> str:
-    """How to use /language, listing the choices."""
-    choices = ", ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items())
-    return tr.gettext("Choose a language: /language it|en|zh — {choices}").format(choices=choices)
+    """How to choose a language, listing the choices."""
+    return tr.gettext(
+        "Choose a language: /{language} it (Italiano), /{language} en (English) "
+        "or /{language} zh (中文)."
+    ).format(**_names(tr))
 
 
 def language_set(tr: Translator) -> str:
-    """Confirmation, in the newly chosen language."""
-    return tr.gettext("Done: I will speak {language} in this chat.").format(
-        language=LANGUAGE_NAMES[tr.locale]
-    )
+    """Confirmation, in the newly chosen language: each catalog names its own language."""
+    return tr.gettext("Done! From now on I speak English in this chat.")
 
 
 def admins_only(action: Action, tr: Translator, members_limit: int | None) -> str:
@@ -133,7 +169,9 @@ def chat_not_allowed(tr: Translator) -> str:
 
 def unknown_command(tr: Translator) -> str:
     """The answer to a command the bot does not have."""
-    return tr.gettext("I do not know that command. Send /help to see what I can do.")
+    return tr.gettext("I don't know that command. Send /{help} to see what I can do.").format(
+        **_names(tr)
+    )
 
 
 def button_expired(tr: Translator) -> str:

@@ -9,8 +9,9 @@ from bot.core.notices import (
     AlreadyInProject,
     CollectionClosedIdle,
     CollectionOpened,
+    CollectionSummary,
+    Contributed,
     CreditsShown,
-    Downloading,
     ExportAlreadyComing,
     Failed,
     Greeting,
@@ -18,31 +19,30 @@ from bot.core.notices import (
     HelpShown,
     LanguageChanged,
     LanguageChoices,
+    LocalVideoFailed,
     NothingToExport,
     NothingToUpload,
     Notice,
-    Progress,
     ProjectStarted,
     RefusalReason,
-    Rendering,
     StillWorking,
     TimelineShown,
     TooManyWaiting,
     TurnCutShort,
     TurnInterrupted,
     UploadAcknowledged,
-    Uploading,
     UploadRefused,
     VideoReady,
     VideoTooBig,
     WhichDidYouMean,
-    Working,
 )
-from bot.core.summary import Timeline, TrackKind, TrackSummary
+from bot.core.summary import Timeline
 from bot.i18n import Translator
 from bot.telegram.commands import command_name
-from bot.telegram.texts import commands
+from bot.telegram.texts import commands, native
 from bot.telegram.texts.failures import explain, supported_formats
+from bot.telegram.texts.local import local_failure_text, local_offer_text
+from bot.telegram.texts.timeline import timeline_text
 
 _MB = 1_000_000
 
@@ -59,72 +59,56 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
         case AgentReply(text=text):
             return text
         case TimelineShown(timeline=timeline, after_silent_turn=True):
-            return _("Done! Here is the project now:") + "\n" + timeline_text(timeline, tr)
+            return timeline_text(timeline, tr, lead=_("Done! Here is your video now:"))
         case TimelineShown(timeline=timeline):
             return timeline_text(timeline, tr)
-        case CreditsShown(credits=credits):
-            return _(
-                "💳 Credits: {available} available, {frozen} reserved, {total} in total."
-            ).format(
-                available=tr.number(credits.available),
-                frozen=tr.number(credits.frozen),
-                total=tr.number(credits.total),
-            )
-        case UploadAcknowledged(added=added, total=total, contributor=str() as name):
-            return (
-                tr.ngettext(
-                    "✅ {name} added {added} file.", "✅ {name} added {added} files.", added
-                ).format(name=name, added=tr.number(added))
-                + " "
-                + _project_total(total, tr)
-            )
+        case CreditsShown():
+            return _credits_text(notice, tr)
+        case Contributed(added=added, total=total, contributor=name):
+            # Said only when a reaction could not be set: otherwise the emoji says it.
+            return _upload_text(UploadAcknowledged(added, total, name), tr)
+        case CollectionSummary():
+            return native.collection_summary(notice, tr)
+        case UploadAcknowledged():
+            return _upload_text(notice, tr)
         case CollectionOpened(opened_by=name):
             return (
                 _("📸 {name} opened a collection for this group's video!").format(name=name)
                 + "\n"
                 + _(
                     "Reply to this message with your photos, albums, clips or music. "
-                    "When everyone is done, send /{create} (you can add what you want, "
-                    "e.g. “/{create} a lively slideshow”)."
+                    "When everyone is done, send /{create}; you can add how you want it, "
+                    "e.g. “/{create} a lively slideshow”."
                 ).format(create=command_name(tr.locale, Action.CREATE))
             )
         case CollectionClosedIdle(total=total, idle_minutes=minutes):
-            return (
-                tr.ngettext(
-                    "⌛ The collection closed after {minutes} minute of silence.",
-                    "⌛ The collection closed after {minutes} minutes of silence.",
-                    minutes,
-                ).format(minutes=tr.number(minutes))
-                + " "
-                + _project_total(total, tr)
-                + " "
-                + _("Send /{create} to make the video, or /{collect} to add more.").format(
-                    create=command_name(tr.locale, Action.CREATE),
-                    collect=command_name(tr.locale, Action.COLLECT),
-                )
-            )
-        case UploadAcknowledged(added=added, total=total):
-            return (
-                tr.ngettext("✅ {added} file added.", "✅ {added} files added.", added).format(
-                    added=tr.number(added)
-                )
-                + " "
-                + _project_total(total, tr)
+            return "\n".join(
+                [
+                    tr.ngettext(
+                        "⌛ The collection closed after {minutes} minute without new files "
+                        "({total} in the project).",
+                        "⌛ The collection closed after {minutes} minutes without new files "
+                        "({total} in the project).",
+                        minutes,
+                    ).format(minutes=tr.number(minutes), total=tr.number(total)),
+                    _("Send /{create} to make the video, or /{collect} to add more.").format(
+                        create=command_name(tr.locale, Action.CREATE),
+                        collect=command_name(tr.locale, Action.COLLECT),
+                    ),
+                ]
             )
         case AlreadyInProject(count=count, total=total):
-            return (
-                tr.ngettext(
-                    "👍 {count} file was already in the project: I did not add it again.",
-                    "👍 {count} files were already in the project: I did not add them again.",
-                    count,
-                ).format(count=tr.number(count))
-                + " "
-                + _project_total(total, tr)
-            )
+            return tr.ngettext(
+                "👍 {count} file was already in the project, so I did not add it again "
+                "({total} in all).",
+                "👍 {count} files were already in the project, so I did not add them again "
+                "({total} in all).",
+                count,
+            ).format(count=tr.number(count), total=tr.number(total))
         case UploadRefused():
             return _refusal_text(notice, tr)
         case NothingToUpload():
-            return _("Send me photos, clips or music, or a link to them, and I will add them.")
+            return _("Send me photos, clips or music (a link works too) and I add them.")
         case StillWorking():
             return _("⏳ I am still working on your previous request; this one comes right after.")
         case TooManyWaiting():
@@ -139,8 +123,8 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             )
         case NothingToExport():
             return _(
-                "There is nothing to export yet. Send some photos or clips, then tell me what "
-                "video you would like, for example “make a slideshow with music”."
+                "There is nothing to export yet. Send me some photos or clips, then tell me "
+                "what video you would like, for example “make a slideshow with music”."
             )
         case VideoReady(project_link=link):
             return _video_caption(_("✅ Your video is ready!"), link, tr)
@@ -152,21 +136,21 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
             return _video_caption(ready, link, tr)
         case TurnInterrupted(timeline=timeline):
             lead = _("⚠️ I was restarted while working on your last request.")
-            return _with_timeline(lead, timeline, tr)
+            return _after_cut(lead, timeline, tr)
         case TurnCutShort(timeline=timeline):
-            lead = _("⚠️ The editor stopped before finishing.")
-            return _with_timeline(lead, timeline, tr)
+            lead = _("⚠️ I stopped before finishing your last request.")
+            return _after_cut(lead, timeline, tr)
         case ProjectStarted():
-            return _("🆕 New project started. Send photos or clips to begin.")
-        case Failed(reason=reason, register_link=link):
-            return explain(reason, tr, link)
+            return _("🆕 New project started. Send me photos or clips to begin.")
+        case Failed(reason=reason, register_link=link, account_link=site, local_video=offer):
+            text = explain(reason, tr, link, site)
+            return f"{text}\n\n{local_offer_text(tr)}" if offer else text
+        case LocalVideoFailed():
+            return local_failure_text(notice, tr)
         case WhichDidYouMean(options=options) if Action.EXPORT in options:
-            return _(
-                "🤔 Do you want the final video now, or is this a change to make first? "
-                "Making the video uses credits, so I would rather ask."
-            )
+            return _("🤔 Do you want the finished video now, or is this a change to make first?")
         case WhichDidYouMean():
-            return _("🤔 I am not sure what you mean. What should I do?")
+            return _("🤔 I'm not sure what you mean. What should I do?")
         case Greeting():
             return commands.greeting(tr)
         case HelpShown():
@@ -194,77 +178,101 @@ def undelivered_video_text(url: str, project_link: str | None, tr: Translator) -
     return _video_caption(ready, project_link, tr)
 
 
-def progress_text(progress: Progress, tr: Translator) -> str:
-    """The text of the status message for a stage of a long operation."""
-    _ = tr.gettext
-    match progress:
-        case Working(elapsed=elapsed):
-            minutes = max(1, round(elapsed / 60))
-            return tr.ngettext(
-                "⏳ Still working… ({minutes} minute so far)",
-                "⏳ Still working… ({minutes} minutes so far)",
-                minutes,
-            ).format(minutes=tr.number(minutes))
-        case Uploading(count=count):
-            return tr.ngettext(
-                "⏳ Uploading {count} file…", "⏳ Uploading {count} files…", count
-            ).format(count=tr.number(count))
-        case Rendering(progress=None):
-            return _("⏳ Rendering…")
-        case Rendering(progress=percent):
-            return _("⏳ Rendering… {percent}").format(percent=tr.percent((percent or 0) / 100))
-        case Downloading():
-            return _("⏳ Almost there: fetching the video…")
-
-
-def timeline_text(timeline: Timeline, tr: Translator) -> str:
-    """`Timeline (3 tracks): 1. Video: … (0–10s) 2. Music: Lo-fi (0–10s, 35%) …`"""
-    if timeline.is_empty:
-        return tr.gettext("The project is still empty: send photos or clips to start.")
-    count = len(timeline.tracks)
-    head = tr.ngettext("Timeline ({count} track):", "Timeline ({count} tracks):", count).format(
-        count=tr.number(count)
-    )
+def _credits_text(shown: CreditsShown, tr: Translator) -> str:
+    """Whose credits these are, what is on hold (only when something is) and what costs what."""
+    credits = shown.credits
+    available = round(credits.available)
     lines = [
-        f"{index}. {_track_text(track, tr)}" for index, track in enumerate(timeline.tracks, 1)
+        tr.ngettext(
+            "💳 The NemoVideo account I work with has {available} credit left.",
+            "💳 The NemoVideo account I work with has {available} credits left.",
+            available,
+        ).format(available=tr.number(credits.available))
     ]
-    return "\n".join([head, *lines])
-
-
-def _track_text(track: TrackSummary, tr: Translator) -> str:
-    _ = tr.gettext
-    label = {
-        TrackKind.VIDEO: _("Video"),
-        TrackKind.AUDIO: _("Music"),
-        TrackKind.TEXT: _("Title"),
-        TrackKind.OTHER: _("Track"),
-    }[track.kind]
-    if track.kind is TrackKind.TEXT and track.text:
-        name = f"“{track.text}”"
-    else:
-        name = track.name or tr.ngettext("{count} clip", "{count} clips", track.segments).format(
-            count=tr.number(track.segments)
+    if credits.frozen:
+        frozen = round(credits.frozen)
+        lines.append(
+            tr.ngettext(
+                "{frozen} more is on hold for work in progress: it is used or given back "
+                "when that work ends.",
+                "{frozen} more are on hold for work in progress: they are used or given back "
+                "when that work ends.",
+                frozen,
+            ).format(frozen=tr.number(credits.frozen))
         )
-    span = f"{_seconds(track.start_ms, tr)}–{_seconds(track.end_ms, tr)}s"
-    if track.volume is not None:
-        span += f", {tr.percent(track.volume)}"
-    return f"{label}: {name} ({span})"
+    costs = {
+        "video": tr.number(shown.video_cost),
+        "edit": tr.number(shown.edit_cost),
+        "export": tr.number(shown.export_cost),
+    }
+    if shown.export_cost == 0:
+        cost = tr.gettext(
+            "A new video costs about {video} credits, each change about {edit}; "
+            "getting the finished video is free."
+        )
+    else:
+        cost = tr.gettext(
+            "A new video costs about {video} credits, each change about {edit}, "
+            "and getting the finished video {export}."
+        )
+    lines.append(cost.format(**costs))
+    return "\n".join(lines)
 
 
-def _project_total(total: int, tr: Translator) -> str:
-    return tr.ngettext(
-        "The project now has {total} item.", "The project now has {total} items.", total
-    ).format(total=tr.number(total))
+def _upload_text(ack: UploadAcknowledged, tr: Translator) -> str:
+    """What was added, how many files the project has, and what to do next."""
+    fields = {
+        "name": ack.contributor,
+        "added": tr.number(ack.added),
+        "total": tr.number(ack.total),
+    }
+    grown = ack.total > ack.added  # the project had files before: say how many now
+    if ack.contributor is not None and grown:
+        done = tr.ngettext(
+            "✅ {name} added {added} file ({total} in all).",
+            "✅ {name} added {added} files ({total} in all).",
+            ack.added,
+        )
+    elif ack.contributor is not None:
+        done = tr.ngettext(
+            "✅ {name} added {added} file.", "✅ {name} added {added} files.", ack.added
+        )
+    elif grown:
+        done = tr.ngettext(
+            "✅ {added} file added ({total} in all).",
+            "✅ {added} files added ({total} in all).",
+            ack.added,
+        )
+    else:
+        done = tr.ngettext("✅ {added} file added.", "✅ {added} files added.", ack.added)
+    lines = [done.format(**fields)]
+    if not ack.instruction_follows:  # with a caption, the agent's answer comes next
+        lines.append(_next_after_upload(ack, tr))
+    return "\n".join(lines)
 
 
-def _seconds(milliseconds: int, tr: Translator) -> str:
-    return tr.number(round(milliseconds / 1000, 1))
+def _next_after_upload(ack: UploadAcknowledged, tr: Translator) -> str:
+    if ack.contributor is not None:
+        return tr.gettext("When everyone is done, send /{create}.").format(
+            create=command_name(tr.locale, Action.CREATE)
+        )
+    return tr.gettext(
+        "Now tell me what video you want, e.g. “a slideshow with music”, or send "
+        "/{export} to get the video as it is."
+    ).format(export=command_name(tr.locale, Action.EXPORT))
 
 
-def _with_timeline(lead: str, timeline: Timeline | None, tr: Translator) -> str:
+def _after_cut(lead: str, timeline: Timeline | None, tr: Translator) -> str:
+    """After a request was cut off: what the video has now, and ask to repeat what is missing."""
     if timeline is None:
-        return lead + " " + tr.gettext("Please try again in a moment.")
-    return lead + " " + tr.gettext("Here is the project now:") + "\n" + timeline_text(timeline, tr)
+        return lead + "\n" + tr.gettext("Please send your request again in a moment.")
+    return (
+        lead
+        + "\n"
+        + timeline_text(timeline, tr)
+        + "\n"
+        + tr.gettext("If something you asked for is missing, please ask me again.")
+    )
 
 
 def _video_caption(text: str, link: str | None, tr: Translator) -> str:
@@ -317,5 +325,19 @@ def _refusal_text(refusal: UploadRefused, tr: Translator) -> str:
                 _("I could not read {name}: the file looks damaged.")
                 if name
                 else _("I could not read this file: it looks damaged.")
+            )
+        case RefusalReason.TOO_MANY_PIXELS:
+            limit = tr.number(refusal.limit or 0)
+            text = (
+                _("{name} has more than {limit} megapixels. Resize it and send it again.")
+                if name
+                else _("This photo has more than {limit} megapixels. Resize it and send it again.")
+            )
+        case RefusalReason.TOO_LONG:
+            limit = tr.number(refusal.limit or 0)
+            text = (
+                _("{name} is longer than {limit} minutes. Trim it and send it again.")
+                if name
+                else _("This recording is longer than {limit} minutes. Trim it and send it again.")
             )
     return text.format(name=name, limit=limit)

@@ -115,17 +115,20 @@ def _video_size(state: NemoState) -> int:
 def _video_response(state: NemoState) -> Response:
     size = _video_size(state)
     return StreamingResponse(
-        _video_bytes(size),
+        _video_bytes(state, size),
         media_type="video/mp4",
-        headers={"content-length": str(size)},
+        headers={} if state.video_without_length else {"content-length": str(size)},
     )
 
 
-async def _video_bytes(size: int) -> AsyncIterator[bytes]:
+async def _video_bytes(state: NemoState, size: int) -> AsyncIterator[bytes]:
     """The sample MP4, padded with zeros up to `size` (for "too big to send" tests)."""
     sample = SAMPLE_MP4.read_bytes()
+    state.video_bytes_sent += len(sample)
     yield sample
     left = size - len(sample)
     while left > 0:
+        await asyncio.sleep(state.video_chunk_seconds)
+        state.video_bytes_sent += min(left, _CHUNK)
         yield bytes(min(left, _CHUNK))
         left -= _CHUNK

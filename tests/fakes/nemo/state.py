@@ -30,6 +30,9 @@ class NemoState:
         self.render_shape: Literal["gateway", "flat"] = "gateway"
         self.render_without_url = False
         self.video_size_override: int | None = None
+        self.video_without_length = False  # sent chunked, as a CDN may, with no size announced
+        self.video_chunk_seconds = 0.0  # a pause before each MiB of video, for slow downloads
+        self.video_bytes_sent = 0  # by every video download, so far
         self.cdn_host = "127.0.0.1"  # "localhost" makes the CDN a foreign host
         self.port = 0  # the server's, once it has one
         self.requests: list[RecordedRequest] = []

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tests.fakes.telegram.chats import FakeChat
+from tests.fakes.telegram.native import NativeFeatures
 from tests.fakes.telegram.params import Params, Upload, decode_params
 from tests.fakes.telegram.sending import Handler, Messaging
 from tests.fakes.telegram.state import ApiError, Call, FakeState
@@ -64,6 +65,7 @@ class BotApi:
 
     def __init__(self, state: FakeState) -> None:
         self.state = state
+        self.native = NativeFeatures(state)
         table: dict[str, Handler] = {
             "getMe": self.get_me,
             "logOut": self.acknowledge,
@@ -82,6 +84,7 @@ class BotApi:
             "getChatMemberCount": self.get_chat_member_count,
             "leaveChat": self.leave_chat,
             **Messaging(state).handlers(),
+            **self.native.handlers(),
         }
         # Bot API method names are case-insensitive.
         self._methods = {name.lower(): (name, handler) for name, handler in table.items()}
@@ -137,7 +140,7 @@ class BotApi:
             **self.state.bot_user(),
             "can_join_groups": True,
             "can_read_all_group_messages": self.state.can_read_all_group_messages,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.state.supports_inline_queries,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }

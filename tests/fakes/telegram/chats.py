@@ -111,13 +111,19 @@ class FakeChat:
         sender: FakeUser | None = None,
         reply_to: dict | int | None = None,
         topic: int | None = None,
+        text_links: dict[str, str] | None = None,
     ) -> dict:
-        """A typed message; links, ``/commands`` and ``@mentions`` get their entities."""
+        """A typed message; links, ``/commands`` and ``@mentions`` get their entities.
+
+        ``text_links`` hides a URL behind words of the text, as a client's "add link" does:
+        ``{"questa clip": "https://…/clip.mp4"}``.
+        """
         if not text.strip() or len(text) > _MAX_TEXT:
             raise ValueError(f"a Telegram client cannot send a text of {len(text)} characters")
         content: dict[str, Any] = {"text": text}
-        if entities := detect_entities(text):
-            content["entities"] = entities
+        entities = detect_entities(text) + _text_links(text, text_links or {})
+        if entities:
+            content["entities"] = sorted(entities, key=lambda entity: entity["offset"])
         return self._post(content, sender=sender, reply_to=reply_to, topic=topic)
 
     def send_photo(
@@ -358,3 +364,16 @@ class FakeChat:
         if media_group_id is not None:
             content["media_group_id"] = media_group_id
         return self._state.post_from_person(self, sender or self.owner, content, reply_to)
+
+
+def _text_links(text: str, links: dict[str, str]) -> list[dict[str, Any]]:
+    """``text_link`` entities over the given words; offsets count UTF-16 code units."""
+    entities = []
+    for words, url in links.items():
+        start = text.find(words)
+        if start < 0:
+            raise ValueError(f"{words!r} is not in the text")
+        offset = len(text[:start].encode("utf-16-le")) // 2
+        length = len(words.encode("utf-16-le")) // 2
+        entities.append({"type": "text_link", "offset": offset, "length": length, "url": url})
+    return entities

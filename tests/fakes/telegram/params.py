@@ -22,14 +22,17 @@ _JSON = frozenset(
         "entities",
         "link_preview_options",
         "media",
+        "reaction",
         "reply_markup",
         "reply_parameters",
+        "results",
         "scope",
     }
 )
 _INT = frozenset(
     {
         "cache_time",
+        "draft_id",
         "duration",
         "height",
         "limit",
@@ -51,6 +54,8 @@ _BOOL = frozenset(
         "disable_web_page_preview",
         "drop_pending_updates",
         "has_spoiler",
+        "is_big",
+        "is_personal",
         "protect_content",
         "show_alert",
         "supports_streaming",

@@ -27,6 +27,7 @@ from tests.fakes.telegram.files import (
     StoredFile,
 )
 from tests.fakes.telegram.markup import MarkupError, parse_markup, utf16_len
+from tests.fakes.telegram.native import video_pictures
 from tests.fakes.telegram.params import Params, Upload
 from tests.fakes.telegram.state import ApiError, FakeState
 
@@ -320,7 +321,7 @@ class Messaging:
         timing = {"duration": p.get("duration") or 0}
         frame = {"width": p.get("width") or 0, "height": p.get("height") or 0}
         if kind == "video":
-            return {"video": {**ids, **frame, **timing, **named}}
+            return {"video": {**ids, **frame, **timing, **named, **video_pictures(self.state, p)}}
         if kind == "animation":
             return {"animation": {**ids, **frame, **timing, **named}, "document": {**ids, **named}}
         if kind in ("audio", "voice"):

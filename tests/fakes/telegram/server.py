@@ -48,6 +48,7 @@ from starlette.routing import Route
 from tests.fakes.server_thread import ServerThread
 from tests.fakes.telegram.api import BotApi
 from tests.fakes.telegram.chats import FakeChat, FakeUser
+from tests.fakes.telegram.native import NativeFeatures
 from tests.fakes.telegram.params import Upload
 from tests.fakes.telegram.state import ApiError, Call, FakeState, Fault
 
@@ -82,6 +83,7 @@ class TelegramFake:
         can_read_all_group_messages: bool = False,
         local_mode: bool = False,
         enforce_flood_limits: bool = False,
+        supports_inline_queries: bool = False,
     ) -> None:
         self._workdir = tempfile.TemporaryDirectory(prefix="telegram-fake-")
         self._state = FakeState(
@@ -92,6 +94,7 @@ class TelegramFake:
             local_mode=local_mode,
             enforce_flood_limits=enforce_flood_limits,
             workdir=Path(self._workdir.name),
+            supports_inline_queries=supports_inline_queries,
         )
         self._api = BotApi(self._state)
         self._server: ServerThread | None = None
@@ -241,6 +244,11 @@ class TelegramFake:
         """url, secret_token, max_connections and the last delivery error, if any."""
         with self._state.lock:
             return dict(vars(self._state.webhook))
+
+    @property
+    def native(self) -> NativeFeatures:
+        """Drafts, reactions, inline queries and the bot's descriptions (see ``native``)."""
+        return self._api.native
 
     def peak_rate(self, chat: ChatRef, window: float = 60.0) -> int:
         """Most messages, edits and chat actions the bot sent ``chat`` within ``window`` s."""

@@ -169,6 +169,7 @@ class FakeState:
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
     flood: dict[int, list[float]] = field(default_factory=dict)
     callback_queries: dict[str, bool] = field(default_factory=dict)
+    supports_inline_queries: bool = False
 
     def __post_init__(self) -> None:
         self.lock = self.changes.lock
@@ -441,6 +442,10 @@ class FakeState:
             return new
 
     # --- updates --------------------------------------------------------------------------
+
+    def queue_update(self, kind: str, payload: dict) -> None:
+        """Queue an update of ``kind`` for the bot (one a person's action caused)."""
+        self._queue(kind, payload)
 
     def _queue(self, kind: str, payload: dict) -> None:
         self.updates.append({"update_id": next(self._update_ids), kind: copy.deepcopy(payload)})

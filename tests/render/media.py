@@ -1,0 +1,124 @@
+"""Media the render tests make for themselves, and what they read back from an MP4.
+
+Photos are textured (blurred noise under coloured discs) so that a pan shows in every
+pixel row; the tone and the clip are synthesised; nothing is downloaded or committed.
+"""
+
+import struct
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import soundfile as sf
+from PIL import Image, ImageDraw, ImageFilter
+
+from bot.render import RenderJob, RenderResult, render
+
+
+def write_photo(path: Path, size: tuple[int, int], seed: int = 0) -> Path:
+    rng = np.random.default_rng(seed)
+    width, height = size
+    small = (max(8, width // 8), max(8, height // 8))
+    noise = rng.integers(0, 256, (small[1], small[0], 3), dtype=np.uint8)
+    image = Image.fromarray(noise).resize(size, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.integers(0, width), rng.integers(0, height)
+        radius = int(rng.integers(min(size) // 20, min(size) // 6))
+        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
+    image.filter(ImageFilter.GaussianBlur(1)).save(path, quality=90)
+    return path
+
+
+def write_tone(path: Path, seconds: float, rate: int = 44_100) -> Path:
+    """A mono 440 Hz tone: the renderer must resample it and make it stereo."""
+    times = np.arange(round(seconds * rate)) / rate
+    sf.write(path, 0.3 * np.sin(2 * np.pi * 440 * times), rate)
+    return path
+
+
+def write_clip(path: Path, seconds: float, fps: int = 25, size: tuple[int, int] = (320, 240)):
+    """A clip of a bar sweeping across, at its own frame rate and shape."""
+    width, height = size
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for index in range(round(seconds * fps)):
+            rgb = np.full((height, width, 3), 40, dtype=np.uint8)
+            left = index * 4 % width
+            rgb[:, left : left + 16] = (250, 200, 0)
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            frame.pts, frame.time_base = index, Fraction(1, fps)
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
+
+
+@dataclass(frozen=True)
+class Probe:
+    video_codec: str
+    profile: str
+    width: int
+    height: int
+    video_seconds: float
+    audio_codec: str
+    audio_seconds: float
+
+
+def probe(path: Path) -> Probe:
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        audio = container.streams.audio[0]
+        return Probe(
+            video_codec=video.codec_context.name,
+            profile=video.codec_context.profile,
+            width=video.width,
+            height=video.height,
+            video_seconds=float(video.duration * video.time_base),
+            audio_codec=audio.codec_context.name,
+            audio_seconds=float(audio.duration * audio.time_base),
+        )
+
+
+def top_level_boxes(path: Path) -> list[str]:
+    """The MP4's top-level box types in file order."""
+    boxes = []
+    with path.open("rb") as file:
+        end = path.stat().st_size
+        offset = 0
+        while offset < end:
+            file.seek(offset)
+            size, kind = struct.unpack(">I4s", file.read(8))
+            if size == 1:
+                size = struct.unpack(">Q", file.read(8))[0]
+            boxes.append(kind.decode("latin-1"))
+            offset += size if size else end
+    return boxes
+
+
+def decoded_luma(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="gray") for frame in container.decode(video=0)]
+
+
+def render_and_measure(job: RenderJob) -> tuple[RenderResult, int, int]:
+    """Render in this (worker) process: the result, the peak RSS before and after, bytes.
+
+    The peak is the kernel's VmHWM for this process's memory, which starts afresh at
+    exec; ru_maxrss would not do, as a spawned worker inherits its parent's.
+    """
+    before = _peak_rss()
+    result = render(job)
+    return result, before, _peak_rss()
+
+
+def _peak_rss() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise LookupError("no VmHWM in /proc/self/status")

@@ -1,6 +1,6 @@
 """Two processes of the bot on one PostgreSQL database: one bot, whichever replica dies.
 
-Leases last 2 s at the tests' pace (10 s deployed), so a take-over comes within seconds.
+Leases last 5 s at the tests' pace (10 s deployed), so a take-over comes within seconds.
 """
 
 from __future__ import annotations

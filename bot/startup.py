@@ -27,6 +27,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.core.assembly import Core
 from bot.core.leases import LeaseKeeper, replica_name
+from bot.core.router import warm_up
 from bot.health import Health
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
@@ -47,6 +48,9 @@ _RESUME_TASK_KEY = "resume_task"
 _KEEPER_KEY = "leases"
 _OWNERSHIP_KEY = "ownership"
 _BACKGROUND_KEY = "replica_tasks"
+_WARM_UP_TASK_KEY = "router_warm_up_task"
+# Long enough for polling to start first; short enough to be done before most people type.
+_WARM_UP_AFTER_SECONDS = 1.0
 _WEB_KEY = "web_servers"
 WEBHOOK_SECRET_KEY = "webhook_secret"
 
@@ -70,6 +74,7 @@ async def open_services(application: Application) -> None:
     await register_menus(application, services)
     await describe_bot(application, services)
     await services.collections.restore()
+    application.bot_data[_WARM_UP_TASK_KEY] = asyncio.create_task(train_the_router())
     freeze_startup_objects()
 
 
@@ -111,6 +116,16 @@ async def share_with_replicas(
         updater.lead_with(keeper, take_over)
         keeper.when_lost(on_lost)
     application.bot_data[_BACKGROUND_KEY] = tasks
+
+
+async def train_the_router() -> None:
+    """Train the router in a thread once polling is under way, not before.
+
+    Training takes seconds of CPU; done at import it would delay the first getUpdates,
+    and a message arriving meanwhile simply waits for it (``route`` trains on demand).
+    """
+    await asyncio.sleep(_WARM_UP_AFTER_SECONDS)
+    await asyncio.to_thread(warm_up)
 
 
 def warn_about_an_ephemeral_disk(settings: Settings) -> None:
@@ -199,9 +214,10 @@ async def close_services(application: Application) -> None:
     servers = application.bot_data.get(_WEB_KEY)
     if servers is not None:
         await servers.stop()
-    task = application.bot_data.get(_RESUME_TASK_KEY)
-    if task is not None:
-        task.cancel()
+    for key in (_RESUME_TASK_KEY, _WARM_UP_TASK_KEY):
+        task = application.bot_data.get(key)
+        if task is not None:
+            task.cancel()
     for background in application.bot_data.get(_BACKGROUND_KEY, []):
         background.cancel()
         with contextlib.suppress(asyncio.CancelledError):

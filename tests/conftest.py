@@ -20,3 +20,23 @@ def nemo() -> Iterator[NemoFake]:
     with NemoFake() as fake:
         yield fake
         assert fake.violations == [], "requests broke the NemoVideo contract"
+
+
+# The user property under which a test hands a report to the end of the run. Reports
+# travel with test results, so they reach the terminal from pytest-xdist's workers too.
+REPORT = "report"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the reports tests recorded (the router's accuracy), after every run."""
+    reports = [
+        value
+        for outcome in ("passed", "failed")
+        for test in terminalreporter.stats.get(outcome, [])
+        for name, value in getattr(test, "user_properties", [])
+        if name == REPORT and getattr(test, "when", "call") == "call"
+    ]
+    if reports:
+        terminalreporter.write_sep("-", "reports")
+        for report in reports:
+            terminalreporter.write_line(str(report))

@@ -31,6 +31,9 @@ THUMBNAIL_MAX_BYTES = 200_000
 PREVIEWLESS_ABOVE = 10_000_000
 # A photo larger than this is not read whole just to make a 1280-pixel cover of it.
 _READ_AT_MOST = 20_000_000
+# Nor decoded when it has more pixels than the uploads' own default cap (a 48 MP phone
+# photo passes; a decompression bomb does not).
+MAX_SOURCE_PIXELS = 50_000_000
 _CARD_COLOUR = (24, 24, 32)
 _PLAY_COLOUR = (235, 235, 240)
 
@@ -75,12 +78,21 @@ async def faces(
 
 
 def cover_jpeg(data: bytes) -> bytes:
-    """The photo upright, at most 1280 pixels a side, as a JPEG."""
+    """The photo upright, at most 1280 pixels a side, as a JPEG.
+
+    Memory stays small whatever the photo: its size is read from the header and a
+    photo over the pixel cap is refused before decoding; a JPEG is decoded straight at
+    a reduced scale (``draft``), and only the small picture is turned and converted.
+    Raises ValueError for a photo over the cap.
+    """
     from PIL import Image, ImageOps  # Pillow loads only when a cover is made
 
     with Image.open(io.BytesIO(data)) as image:
+        if image.width * image.height > MAX_SOURCE_PIXELS:
+            raise ValueError(f"{image.width}x{image.height} is too many pixels for a cover")
+        image.draft("RGB", (COVER_SIDE, COVER_SIDE))
+        image.thumbnail((COVER_SIDE, COVER_SIDE))
         upright = ImageOps.exif_transpose(image).convert("RGB")
-    upright.thumbnail((COVER_SIDE, COVER_SIDE))
     return _jpeg(upright, quality=85)
 
 

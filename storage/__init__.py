@@ -7,7 +7,6 @@ from storage.credentials import CredentialRepository
 from storage.database import Database
 from storage.errors import MigrationError, StorageError
 from storage.inbox import InboxRepository
-from storage.leases import LeaseRepository, Taken
 from storage.records import (
     ChatRecord,
     CollectionRecord,
@@ -32,12 +31,10 @@ __all__ = [
     "Database",
     "InboxRecord",
     "InboxRepository",
-    "LeaseRepository",
     "MigrationError",
     "RenderRecord",
     "RenderRepository",
     "StorageError",
-    "Taken",
     "TurnRecord",
     "TurnRepository",
     "UploadRepository",

@@ -48,7 +48,6 @@ class Core:
     dispatcher: Dispatcher
     recovery: Recovery
     render_pool: RenderPool
-    runner: RequestRunner
 
 
 def build_core(
@@ -103,9 +102,5 @@ def build_core(
     )
     recovery = Recovery(db, chats, timelines, exporter, local, runner, outputs)
     return Core(
-        collections=collections,
-        dispatcher=dispatcher,
-        recovery=recovery,
-        render_pool=pool,
-        runner=runner,
+        collections=collections, dispatcher=dispatcher, recovery=recovery, render_pool=pool
     )

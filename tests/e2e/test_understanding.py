@@ -24,7 +24,7 @@ def _project_with_a_draft(telegram_fake: TelegramFake, nemo: NemoFake, language:
 
 
 def test_an_unsure_message_is_asked_about_and_the_tap_exports(bot, telegram_fake, nemo):
-    text = "ok, finalize it"
+    text = "looks good"
     assert set(route(text).unsure_between) == {"export", "chat"}, "precondition: unsure"
     chat = _project_with_a_draft(telegram_fake, nemo, "en")
     chat.send_text(text)
@@ -46,7 +46,7 @@ def test_an_unsure_message_is_asked_about_and_the_tap_exports(bot, telegram_fake
 
 
 def test_picking_a_change_sends_the_message_to_the_agent(bot, telegram_fake, nemo):
-    text = "va bene, chiudiamo"
+    text = "sì, procedi"
     assert route(text).unsure, "precondition: unsure"
     chat = _project_with_a_draft(telegram_fake, nemo, "it")
     chat.send_text(text)

@@ -68,7 +68,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("rimandamelo", "rimandami", "resend", "re send", "sfornalo", "buttamelo"),
     ),
     Tag.CREDITS: (
-        *("crediti", "credito", "saldo", "credits", "credit", "balance"),
+        *("crediti", "credito", "saldo", "credits", "credit", "balance", "點數", "点数够"),
         *("quanto mi resta", "quanto mi rimane", "how much do i have left"),
         *("积分", "余额", "点数", "额度", "配额", "还剩多少"),
         *("够不够", "够吗", "够再", "够用"),  # "够再导一次吗": enough credits for it?
@@ -80,7 +80,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("贵", "贵吗", "charged", "charge", "paid", "pagare", "a pagamento?"),
         *("permettermi", "permettere", "付得起", "付不起", "负担得起"),  # "can I afford"
         *("caro", "cara", "tariffa", "spesa", "spende", "spendere", "spendo", "fee", "fees"),
-        *("the damage", "费用", "收钱", "花钱", "扣钱"),
+        *("the damage", "费用", "收钱", "花钱", "扣钱", "扣分", "扣几分", "扣分不"),
+        *("渲染费", "导出费", "费多少"),
     ),
     Tag.STATE: (
         *("stato", "tracce", "traccia", "timeline", "riepilogo", "riassunto"),
@@ -106,6 +107,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     ),
     Tag.EDIT: (
         *("挪", "挪开", "挪一点", "移", "移动"),  # "move": an edit wherever it stands
+        *("raddrizza", "raddrizzalo", "raddrizzala", "straighten"),
         *("crea", "creare", "creami", "creane", "aggiungi", "aggiungere", "aggiungici"),
         *("metti", "mettere", "mettici", "mettilo", "mettila", "mettili", "mettile"),
         *("cambia", "cambiare", "togli", "togliere"),
@@ -153,6 +155,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     ),
     Tag.PROJECT: ("progetto", "project", "lavoro", "work", "项目", "作品"),
     Tag.DEFER: (
+        # "prima di esportare", "before we export", "export的时候": the export comes later.
+        *("prima di", "prima de", "before we", "before you", "before i", "的时候"),
         *("poi", "dopo", "dopodiche", "piu tardi", "domani", "successivamente"),
         *("alla fine", "in seguito", "tra poco", "fra poco", "then", "later"),
         *("afterwards", "afterward", "after", "tomorrow", "at the end", "once"),
@@ -165,7 +169,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("should i", "shall i"),  # "should I send it?": the person sends, to the bot
         *("自己", "我来"),
         # "到家了我再下载", "如果我下载高清版": the person will do it, later or if at all.
-        *("我再", "如果我"),
+        *("我再", "如果我", "我打算"),
+        # Already done, or done before: "已经下载好了", "上次导出花了好久", "i already download".
+        *("已经", "上次", "刚才", "昨天", "already", "last time"),
     ),
     Tag.NEGATION: (
         *("non", "nn", "not", "never", "no need to", "no need"),
@@ -187,6 +193,11 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # verb with 的 describes a video already made or a moment ("发给我的时候": when).
         *("ending", "spostalo", "spostala", "spostali", "spostale", "出片效果"),
         *("导出的", "下载的", "渲染的", "出片的", "发给我的时候", "发我的时候"),
+        # A video already made or received: "导出来的颜色", "发过来的那个", "下载完发现".
+        *("导出来的", "发过来的", "发来的", "發過來的", "下载完", "导出后", "到处的"),
+        *("你发的", "发我的", "发过来是", "上回"),
+        # 渲染 also means "to set a mood": "渲染一下气氛".
+        *("渲染气氛", "渲染一下气氛", "渲染出来", "多渲染", "气氛", "氛围"),
         *("esporto", "esportero", "esporterei", "esportato", "esportata", "esportati"),
         *("scarico", "scarichero", "scaricato", "scaricata", "caricato", "caricata"),
         *("caricati", "esposta", "esposto", "exported", "downloaded", "uploaded"),

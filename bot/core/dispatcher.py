@@ -137,14 +137,8 @@ class Dispatcher:
         """
         text = spelled_out(text, links)
         routing = route(text)
-        # An upload needs a link to fetch: without one it is no reading worth a question.
-        options = tuple(
-            option
-            for option in routing.unsure_between
-            if option is not Action.UPLOAD or extract_links(text, links)
-        )
-        if len(options) > 1:
-            await out.show(WhichDidYouMean(options))
+        if routing.unsure:
+            await out.show(WhichDidYouMean(routing.unsure_between))
             return
         await self.dispatch(chat, Request(routing.action, text, sender, tuple(links)), out)
 

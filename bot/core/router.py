@@ -129,6 +129,10 @@ def decide(
 ) -> Routing:
     """The routing of a message the rules did not decide alone, from the model's
     probabilities and the rules' reading."""
+    return _worth_asking(reading, _decide(reading, probabilities, limits))
+
+
+def _decide(reading: Reading, probabilities: dict[Action, float], limits: Thresholds) -> Routing:
     ranked = sorted(probabilities, key=probabilities.__getitem__, reverse=True)
     best, runner_up = ranked[0], ranked[1]
     if best is Action.EXPORT:
@@ -162,6 +166,20 @@ def _export_threshold(reading: Reading, limits: Thresholds) -> float:
     if not _ASKING_FOR_EXPORT.intersection(reading.cues):
         return limits.export_unasked
     return limits.export_agreed if reading.verdict is Action.EXPORT else limits.export_sure
+
+
+def _worth_asking(reading: Reading, routing: Routing) -> Routing:
+    """The routing without the readings not worth a question.
+
+    An upload needs a link to fetch: without one it is no reading to offer. A question
+    needs two readings left; with fewer, the fallback action runs unasked.
+    """
+    options = tuple(
+        option
+        for option in routing.unsure_between
+        if option is not Action.UPLOAD or "link" in reading.cues
+    )
+    return Routing(routing.action, options if len(options) > 1 else ())
 
 
 def _pair(first: Action, second: Action) -> tuple[Action, Action]:

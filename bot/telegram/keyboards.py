@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, SwitchInlineQueryChosenChat
 
@@ -16,24 +16,38 @@ CALLBACK_PREFIX = "next:"
 CHOICE_PREFIX = "pick:"
 
 
-def _labels(tr: Translator) -> dict[Action, str]:
-    """The actions a button can ask for, and what the button says."""
-    _ = tr.gettext
-    return {
-        Action.EXPORT: _("🎬 Get the video"),
-        Action.STATE: _("📋 What's in it"),
-        Action.CREDITS: _("💳 Credits"),
-        Action.LOCAL_VIDEO: _("🎞️ Free simple video"),
-    }
+def N_(message: str) -> str:
+    """Mark a message for the catalogs; it is translated where it is shown."""
+    return message
+
+
+# The actions a next-step button can ask for, and what the button says. Button data is
+# kept by Telegram for as long as the message lives: only these values were ever sent,
+# so only these are read back.
+_NEXT_STEPS = {
+    Action.EXPORT: N_("🎬 Get the video"),
+    Action.STATE: N_("📋 What's in it"),
+    Action.CREDITS: N_("💳 Credits"),
+    Action.LOCAL_VIDEO: N_("🎞️ Free simple video"),
+}
+# What each reading of an unclear message is called on its button.
+_CHOICES = {
+    Action.EXPORT: N_("📤 Export the video now"),
+    Action.CHAT: N_("✏️ It is a change to the video"),
+    Action.CREDITS: N_("💳 Show the credits"),
+    Action.STATE: N_("📋 Show the project so far"),
+    Action.UPLOAD: N_("📎 Add what the link points to"),
+}
 
 
 def next_steps(steps: Sequence[Action], tr: Translator) -> InlineKeyboardMarkup | None:
     """Buttons for the given steps, or None when there are none."""
     if not steps:
         return None
-    labels = _labels(tr)
     buttons = [
-        InlineKeyboardButton(labels[step], callback_data=f"{CALLBACK_PREFIX}{step.value}")
+        InlineKeyboardButton(
+            tr.gettext(_NEXT_STEPS[step]), callback_data=f"{CALLBACK_PREFIX}{step.value}"
+        )
         for step in steps
     ]
     return InlineKeyboardMarkup([buttons])
@@ -56,22 +70,20 @@ def with_share(
     return InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), row])
 
 
-# Button data is kept by Telegram for as long as the message lives: only these values
-# were ever sent, so only these are read back.
-_BUTTON_ACTIONS = frozenset({Action.EXPORT, Action.STATE, Action.CREDITS, Action.LOCAL_VIDEO})
-
-
 def parse(data: str | None) -> Action | None:
     """The action a next-step button stands for, or None for stale or foreign data."""
-    return _action(data, CALLBACK_PREFIX, _BUTTON_ACTIONS)
+    return _action(data, CALLBACK_PREFIX, _NEXT_STEPS)
 
 
 def choices(options: Sequence[Action], tr: Translator) -> InlineKeyboardMarkup:
     """One button per reading of the message, one per row so each label can be whole."""
-    labels = _choice_labels(tr)
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(labels[option], callback_data=f"{CHOICE_PREFIX}{option}")]
+            [
+                InlineKeyboardButton(
+                    tr.gettext(_CHOICES[option]), callback_data=f"{CHOICE_PREFIX}{option}"
+                )
+            ]
             for option in options
         ]
     )
@@ -79,27 +91,10 @@ def choices(options: Sequence[Action], tr: Translator) -> InlineKeyboardMarkup:
 
 def parse_choice(data: str | None) -> Action | None:
     """The reading a choice button picks, or None for stale or foreign data."""
-    return _action(data, CHOICE_PREFIX, _CHOICE_ACTIONS)
+    return _action(data, CHOICE_PREFIX, _CHOICES)
 
 
-def _choice_labels(tr: Translator) -> dict[Action, str]:
-    """What each reading of an unclear message is called on its button."""
-    _ = tr.gettext
-    return {
-        Action.EXPORT: _("📤 Export the video now"),
-        Action.CHAT: _("✏️ It is a change to the video"),
-        Action.CREDITS: _("💳 Show the credits"),
-        Action.STATE: _("📋 Show the project so far"),
-        Action.UPLOAD: _("📎 Add what the link points to"),
-    }
-
-
-_CHOICE_ACTIONS = frozenset(
-    {Action.EXPORT, Action.CHAT, Action.CREDITS, Action.STATE, Action.UPLOAD}
-)
-
-
-def _action(data: str | None, prefix: str, allowed: frozenset[Action]) -> Action | None:
+def _action(data: str | None, prefix: str, allowed: Mapping[Action, str]) -> Action | None:
     if not data or not data.startswith(prefix):
         return None
     value = data.removeprefix(prefix)

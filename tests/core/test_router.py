@@ -190,6 +190,8 @@ def test_a_command_decides_even_before_an_editing_verb():
 
 def test_an_upload_needs_a_link_or_the_word():
     assert classify("un video lungo") is CHAT
+    # Nor is it a reading worth asking about without a link to fetch.
+    assert not route("un video lungo").unsure
 
 
 def test_a_link_that_is_not_media_inside_an_instruction_is_chat():

@@ -11,12 +11,14 @@ a naive Bayes model and a logistic regression, whose probabilities are multiplie
 on the table gives the blend fewer misroutes and better-calibrated probabilities than
 either alone, and the unsure logic below depends on those probabilities.
 
-Training takes a moment (a second or so on a shared machine), so it does not happen at
-import: the first ``route()`` trains, and ``warm_up()`` lets the bot train in a
-background thread right after start-up, before the first message arrives.
+Training takes seconds of CPU, so it does not happen at import: the first ``route()``
+trains (``warm_up()`` does it ahead of time, e.g. for a benchmark), and the bot trains
+in a process of its own after start-up (``python -m bot.core.routing.train``) and
+``install``s the result, so its event loop does not wait on it (a message arriving
+before then still trains one in place).
 
 When it is not sure, the router says so (``Routing.unsure_between``) and the bot asks.
-An export spends credits, so it is returned as the action only for a confident export
+An export is never guessed, so it is returned as the action only for a confident export
 request; a borderline one comes back as CHAT, unsure between EXPORT and CHAT. Questions
 are requests: "posso esportare adesso?" goes to the export, which either delivers or
 says there is nothing to export yet; a question about the price of an export gets the

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.core.router import route
 from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram import TelegramFake
+from tests.fakes.telegram.files import jpeg_bytes
 
 RENDER = ("POST", "/api/render/proxy/lambda")
 
@@ -96,3 +97,21 @@ def test_a_flood_in_one_chat_is_refused_while_another_chat_is_answered(bot, tele
     assert len(refusals) == 1, "a flood is told once, not once per message"
     assert nemo.count("POST", "/run_sse") == 1, "nothing queued reached the agent meanwhile"
     assert len(nemo.sessions) == 1, "the other chat's credits cost no turn"
+
+
+def test_a_photo_sent_again_with_a_caption_is_named_and_the_caption_runs(bot, telegram_fake, nemo):
+    chat = telegram_fake.private_chat(language_code="en")
+    first = chat.send_photo(jpeg_bytes(320, 240, "red"))
+    telegram_fake.wait_for_message_sync(chat, contains="✅")
+    nemo.script_turn(steps.text("Here is a video of that photo."))
+    chat.send_photo_again(first, caption="make a video of this photo")
+    telegram_fake.wait_for_message_sync(chat, contains="Here is a video of that photo.")
+    again = [
+        m
+        for m in telegram_fake.bot_messages(chat)
+        if "already in the project" in m.get("text", "")
+    ]
+    assert len(again) == 1
+    assert nemo.count("POST", "/api/upload-video") == 1
+    [session] = nemo.sessions.values()
+    assert session.messages == ["make a video of this photo"]

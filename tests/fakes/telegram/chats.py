@@ -147,6 +147,17 @@ class FakeChat:
             topic=topic,
         )
 
+    def send_photo_again(
+        self, earlier: dict, *, caption: str | None = None, sender: FakeUser | None = None
+    ) -> dict:
+        """The photo of an earlier message sent once more (picked from the chat's media):
+        Telegram keeps the file, so its ``file_unique_id`` is the same."""
+        if "photo" not in earlier:
+            raise ValueError("the earlier message has no photo")
+        return self._post(
+            {"photo": earlier["photo"]}, caption=caption, sender=sender, reply_to=None
+        )
+
     def send_album(
         self,
         items: list[bytes],

@@ -203,6 +203,14 @@ class TurnCutShort:
 
 
 @dataclass(frozen=True)
+class VideoGivenUp:
+    """A video asked for earlier could not be made or sent, after several tries or a day.
+
+    The project is untouched, so asking again is one tap away.
+    """
+
+
+@dataclass(frozen=True)
 class ProjectStarted:
     """A new, empty project now belongs to the chat."""
 
@@ -304,6 +312,7 @@ Notice = (
     | VideoReady
     | VideoTooBig
     | TurnInterrupted
+    | VideoGivenUp
     | TurnCutShort
     | ProjectStarted
     | Failed

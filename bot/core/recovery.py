@@ -4,7 +4,9 @@ A cut turn is never sent again (the agent got it, and a resend would charge twic
 its chat is told, shown the timeline and asked to repeat what it wanted. Every render
 in flight is followed to delivery, as if nothing had happened — a few at a time, as
 each downloads a whole video — unless it was tried too often or is too old: a render
-whose delivery keeps failing, or keeps crashing the bot, must not do so forever.
+whose delivery keeps failing, or keeps crashing the bot, must not do so forever. Its chat
+is told then, with the export one tap away: the person asked for a video and must not be
+left waiting for one that will never come.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
+from bot.core.actions import Action
 from bot.core.chats import ChatDirectory
 from bot.core.exports import Exporter
 from bot.core.local_exports import LocalExporter
-from bot.core.notices import TurnInterrupted
+from bot.core.notices import TurnInterrupted, VideoGivenUp
 from bot.core.ports import OutputFactory
 from bot.core.requests import RequestRunner
 from bot.core.timelines import Timelines
@@ -95,6 +98,11 @@ class Recovery:
             record.attempts,
             record.created_at.isoformat(),
         )
+        try:
+            chat = await self._chats.known(record.chat_id)
+            await self._outputs(chat).show(VideoGivenUp(), next_steps=(Action.EXPORT,))
+        except Exception:
+            log.exception("could not tell chat %s its video was given up", record.chat_id)
         return True
 
     async def _resume_render(self, record: RenderRecord, limit: asyncio.Semaphore) -> None:

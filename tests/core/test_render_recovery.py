@@ -15,7 +15,7 @@ from bot.core import recovery as recovery_module
 from bot.core.actions import Action
 from bot.core.chats import ChatDirectory
 from bot.core.exports import Exporter
-from bot.core.notices import Notice, Progress, VideoReady, VideoTooBig
+from bot.core.notices import Notice, Progress, VideoGivenUp, VideoReady, VideoTooBig
 from bot.core.ports import ChatOutput, ChatRef, ChatUnreachable
 from bot.core.recovery import Recovery
 from bot.core.requests import RequestRunner
@@ -36,9 +36,11 @@ class BlockedChat:
     """A chat that blocked the bot: every video or link sent to it is refused for good."""
 
     notices: list[Notice] = field(default_factory=list)
+    next_steps: list[tuple[Action, ...]] = field(default_factory=list)
 
     async def show(self, notice: Notice, next_steps: Sequence[Action] = ()) -> None:
         self.notices.append(notice)
+        self.next_steps.append(tuple(next_steps))
         if isinstance(notice, VideoReady | VideoTooBig):
             raise ChatUnreachable(CHAT.chat_id)
 
@@ -161,21 +163,23 @@ async def test_a_render_tried_too_often_is_given_up(parts: Parts) -> None:
     await parts.db.renders.add("render_1", 1, "session")
     for _ in range(recovery_module.MAX_DELIVERY_ATTEMPTS - 1):
         await parts.db.renders.add_attempt("render_1")
-    exporter = CountingExporter()
-    await parts.recovery(exporter, BlockedChat()).resume()
+    exporter, out = CountingExporter(), BlockedChat()
+    await parts.recovery(exporter, out).resume()
     assert exporter.resumed == []
     record = await parts.db.renders.get("render_1")
     assert record is not None
     assert (record.status, record.error) == ("failed", "TooManyAttempts")
+    assert (out.notices, out.next_steps) == ([VideoGivenUp()], [(Action.EXPORT,)])
     assert await parts.db.renders.undelivered() == []
 
 
 async def test_a_render_too_old_is_given_up(parts: Parts, monkeypatch) -> None:
     await parts.db.renders.add("render_1", 1, "session")
     monkeypatch.setattr(recovery_module, "MAX_RENDER_AGE", timedelta(0))
-    exporter = CountingExporter()
-    await parts.recovery(exporter, BlockedChat()).resume()
+    exporter, out = CountingExporter(), BlockedChat()
+    await parts.recovery(exporter, out).resume()
     assert exporter.resumed == []
     record = await parts.db.renders.get("render_1")
     assert record is not None
     assert (record.status, record.error) == ("failed", "TooOld")
+    assert (out.notices, out.next_steps) == ([VideoGivenUp()], [(Action.EXPORT,)])

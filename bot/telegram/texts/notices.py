@@ -32,6 +32,7 @@ from bot.core.notices import (
     TurnInterrupted,
     UploadAcknowledged,
     UploadRefused,
+    VideoGivenUp,
     VideoReady,
     VideoTooBig,
     WhichDidYouMean,
@@ -140,6 +141,11 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
         case TurnCutShort(timeline=timeline):
             lead = _("⚠️ I stopped before finishing your last request.")
             return _after_cut(lead, timeline, tr)
+        case VideoGivenUp():
+            return _(
+                "⚠️ I could not get you the video you asked for earlier, even after several "
+                "tries. Your project is saved: send {export} or tap below to try again."
+            ).format(export=command_name(tr.locale, Action.EXPORT))
         case ProjectStarted():
             return _("🆕 New project started. Send me photos or clips to begin.")
         case Failed(reason=reason, register_link=link, account_link=site, local_video=offer):

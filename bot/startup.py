@@ -22,6 +22,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.core.router import install
+from bot.core.routing import pinyin
 from bot.health import Health
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
@@ -89,6 +90,9 @@ async def train_the_router() -> None:
     if trainer.returncode != 0:
         log.warning("router training failed (%s); routing trains on demand", trainer.returncode)
         return
+    # The table of Chinese sounds is the router's too, and this process's own: loaded
+    # (a quarter of a second) off the event loop, not by the first Chinese message.
+    await asyncio.to_thread(pinyin.load)
     # Our own child's output, read from a pipe only we hold.
     install(pickle.loads(pickled))
 

@@ -57,7 +57,17 @@ _EDITING = frozenset({"edit", "light"})
 _UPLOADING = frozenset({"upload", "link", "link word"})
 # Without one of these the model may only suspect an export ("ok", "grazie" resemble
 # the many "ok, esporta" of the table): it is then asked about, never run.
-_ASKING_FOR_EXPORT = frozenset({"export", "deliver>export", "show>export", "light>request"})
+_ASKING_FOR_EXPORT = frozenset(
+    {
+        "export",
+        "deliver>export",
+        "show>export",
+        "light>request",
+        "device>export",
+        "how>export",
+        "make>export",
+    }
+)
 
 
 @dataclass(frozen=True)

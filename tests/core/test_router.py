@@ -45,9 +45,11 @@ def test_router_learns_the_table_without_exporting_by_mistake(record_property):
 def test_router_generalises_to_lines_it_was_not_trained_on(record_property):
     accuracy = kfold_accuracy()
     record_property(REPORT, accuracy.line())
-    assert accuracy.overall >= 0.925, accuracy.line()
+    # 2026-12-07, fifth voice (4,429 lines) and the rules for two steps, declined edits,
+    # conditions and homophones: 94.7 % (it 95.4, en 94.1, zh 94.6); was 93.1 % on 3,828.
+    assert accuracy.overall >= 0.94, accuracy.line()
     for language in LANGUAGES:
-        assert accuracy.right[language] >= 0.915 * accuracy.total[language], accuracy.line()
+        assert accuracy.right[language] >= 0.935 * accuracy.total[language], accuracy.line()
     assert accuracy.wrong_exports == 0, accuracy.misroutes
 
 
@@ -153,6 +155,56 @@ def test_a_price_question_gets_the_balance(text):
 )
 def test_an_editing_request_naming_an_intent_goes_to_the_agent(text):
     assert route(text) == Routing(CHAT)
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("先导出，然后告诉我还剩多少积分", EXPORT),
+        ("先告诉我还有多少积分，然后再导出", CREDITS),
+        ("先把背景音乐调小，然后导出给我", CHAT),
+        ("change the song and then export", CHAT),
+    ],
+)
+def test_of_two_steps_the_first_is_the_request(text, action):
+    assert route(text).action is action
+
+
+@pytest.mark.parametrize(
+    "text", ["不用改了，直接导出", "non cambiare niente, esportalo", "no more changes, export it"]
+)
+def test_a_declined_edit_does_not_hold_back_the_export_after_it(text):
+    assert route(text) == Routing(EXPORT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果导出要很久就先缩短一点",
+        "se lo esporti in 4k rallenta il finale",
+        "等一下，再导出",
+        "先不要出片",
+        "照片到处乱跳，稳一点",
+    ],
+)
+def test_a_conditional_waiting_or_negated_export_is_never_an_export(text):
+    assert route(text).action is not EXPORT
+
+
+@pytest.mark.parametrize("text", ["道出视频", "视屏发我", "下栽视频"])
+def test_an_ime_homophone_reads_as_the_word_it_sounds_like(text):
+    assert route(text) == Routing(EXPORT)
+
+
+def test_traditional_characters_read_as_the_simplified_by_sound():
+    assert route("導出要錢嗎") == Routing(CREDITS)
+
+
+@pytest.mark.parametrize(
+    "text", ["怎么把视频弄到手机上", "put it on my phone", "come lo scarico?"]
+)
+def test_asking_for_the_video_on_the_phone_is_an_export(text):
+    assert route(text).action is EXPORT or EXPORT in route(text).unsure_between
 
 
 def test_unsure_candidates_are_two_different_actions_and_never_run_an_export():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from bot.core.routing import pinyin
 from bot.core.routing.rules import Reading
 
 __all__ = ["features"]
@@ -27,6 +28,7 @@ __all__ = ["features"]
 _CHAR_NGRAMS = (2, 3, 4)
 _SPACELESS_NGRAMS = (4, 5)
 _CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LENGTHS = (1, 2, 3, 5, 8, 13)  # bucket bounds, in words
 
 
@@ -39,6 +41,7 @@ def features(reading: Reading) -> list[str]:
     found += _ngrams(f" {text} ", _CHAR_NGRAMS, "")
     found += _ngrams("".join(words), _SPACELESS_NGRAMS, "s:")
     found += [f"z:{char}" for char in text if _CJK_CHAR.match(char)]
+    found += _sounds(text)
     found += [f"c:{cue}" for cue in reading.cues]
     found.append(f"n:{_bucket(len(words))}")
     return found
@@ -50,6 +53,16 @@ def _ngrams(text: str, sizes: tuple[int, ...], prefix: str) -> list[str]:
         for size in sizes
         for start in range(len(text) - size + 1)
     ]
+
+
+def _sounds(text: str) -> list[str]:
+    """Syllable pairs of the Chinese: an IME homophone (到出, 下再) sounds like the word
+    meant (导出, 下载) though it shares no character with it."""
+    found = []
+    for run in _CJK_RUN.findall(text):
+        sounds = pinyin.syllables(run)
+        found += [f"p:{first} {second}" for first, second in itertools.pairwise(sounds)]
+    return found
 
 
 def _bucket(count: int) -> int:

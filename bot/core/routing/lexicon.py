@@ -20,14 +20,24 @@ class Tag(StrEnum):
     DELIVER = "deliver"  # "mandami", "send": export when its object is the video
     SHOW = "show"  # "mostrami": the video is an export, the project is the state
     THING = "thing"  # the video, as the object of DELIVER or SHOW
+    FILE = "file"  # the deliverable: a THING, and made ("genera l'mp4") it is the export
+    PRODUCE = "produce"  # "genera", "生成": an edit, unless what it makes is the FILE
     CHANGE = "change"  # "il video più corto": the object is to be edited, not sent
     PROJECT = "project"  # the project, as the object of DELIVER or SHOW
-    DEFER = "defer"  # "poi", "later": the intent comes after something else
+    DEFER = "defer"  # "later", "domani": the intent in its clause is not for now
+    THEN = "then"  # "poi", "然后": the request before it comes first, the one after waits
+    WAIT = "wait"  # "aspetta", "等一下": holds back whatever follows it
+    CONDITION = "condition"  # "se", "如果", "so that": the intent word is not asked for
+    HOW = "how"  # "come", "怎么": with a first-person verb, asks how to get the video
+    OWN = "own"  # "esporto", "scarico": a plan, unless asked how ("come lo scarico?")
+    DEVICE = "device"  # "telefono", "相册": the video put there is the video delivered
+    PREP = "preposition"  # "sul", "onto", "到": between a verb and the device
     SELF = "self"  # "myself", "自己": the person will do it, the bot is not asked
     NEGATION = "negation"  # "non", "don't", "别": the next intent word is not wanted
     INDEFINITE = "indefinite"  # "una traccia" is new content, not the project's tracks
     FILLER = "filler"  # articles and pronouns between a verb and its object
     LINK_WORD = "link word"  # "ecco il link": an upload when the message has a link
+    BREAK = "break"  # punctuation between clauses; never in the lexicon
     KNOWN = "known"  # a word that looks like a cue but is not one ("esporto", "用户")
 
 
@@ -65,7 +75,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # Pinyin-IME homophones of 导出 and 下载, frequent enough to be words.
         *("到处", "倒出", "到出", "导粗", "下栽", "下在"),
         *("导吧", "导一下", "再导", "可以导了", "再发", "重发", "重新发", "发来", "传我"),
+        "导",  # alone, as in "直接导", "快导"; the words that merely contain it are KNOWN
         *("rimandamelo", "rimandami", "resend", "re send", "sfornalo", "buttamelo"),
+        *("output", "push it out", "spit out", "send it thru", "send it through"),
     ),
     Tag.CREDITS: (
         *("crediti", "credito", "saldo", "credits", "credit", "balance", "點數", "点数够"),
@@ -82,6 +94,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("caro", "cara", "tariffa", "spesa", "spende", "spendere", "spendo", "fee", "fees"),
         *("the damage", "费用", "收钱", "花钱", "扣钱", "扣分", "扣几分", "扣分不"),
         *("渲染费", "导出费", "费多少"),
+        "够",  # "剩的分够出片吗": enough credits for it? ("够了" is KNOWN: enough said)
     ),
     Tag.STATE: (
         *("stato", "tracce", "traccia", "timeline", "riepilogo", "riassunto"),
@@ -110,24 +123,33 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("raddrizza", "raddrizzalo", "raddrizzala", "straighten"),
         *("crea", "creare", "creami", "creane", "aggiungi", "aggiungere", "aggiungici"),
         *("metti", "mettere", "mettici", "mettilo", "mettila", "mettili", "mettile"),
+        *("metterlo", "metterla", "mettimelo", "mettimela", "拿掉"),
         *("cambia", "cambiare", "togli", "togliere"),
         *("rimuovi", "rimuovere", "elimina", "eliminare", "cancella", "taglia"),
         *("tagliare", "accorcia", "allunga", "sposta", "usa", "usare", "inserisci"),
         *("modifica", "modificare", "sostituisci", "rendi", "rendilo", "rendila"),
         *("renderlo", "renderla", "velocizza", "rallenta", "ruota", "ritaglia"),
-        *("applica", "imposta", "monta", "genera", "generare", "scrivi", "trasforma"),
+        *("applica", "imposta", "monta", "scrivi", "trasforma"),
         *("unisci", "dividi", "migliora", "sistema", "correggi", "abbassa", "alza"),
-        *("sincronizza", "componi", "prepara", "preparami", "gira", "giralo", "girala"),
+        *("sincronizza", "componi", "gira", "giralo", "girala"),
         *("stabilizza", "ruotalo", "schiarisci", "scurisci", "sharpen", "brighten"),
         *("boost", "enhance", "调", "调亮", "修"),
         *("create", "add", "put", "change", "remove", "delete", "cut", "trim", "move"),
         *("use", "insert", "edit", "replace", "set", "apply", "turn", "speed", "slow"),
         *("rotate", "crop", "generate", "write", "merge", "split", "fix", "lower"),
         *("raise", "mute", "include", "build", "combine", "swap", "shorten"),
-        *("increase", "decrease", "reduce", "adjust", "balance the", "prepare"),
-        *("创建", "添加", "加上", "加入", "加", "制作", "生成", "改", "改成", "换"),
+        *("increase", "decrease", "reduce", "adjust", "balance the"),
+        *("创建", "添加", "加上", "加入", "加", "制作", "改", "改成", "换"),
         *("换成", "删除", "删掉", "去掉", "剪", "剪掉", "剪辑", "放", "放上", "插入"),
+        "删",
+        # An adjective and 一点, "a bit more …", asks for an edit: "字大一点".
+        *("大一点", "亮一点", "暗一点", "慢一点", "短一点", "长一点", "暖一点", "响一点"),
+        *("清楚一点", "高一点", "低一点", "轻一点", "近一点", "远一点"),
         *("设置", "调整", "修改", "配", "配上", "合成", "用", "变成", "替换", "弄"),
+    ),
+    Tag.PRODUCE: (
+        *("genera", "generare", "generami", "generalo", "prepara", "preparami", "prepare"),
+        *("generate", "produce", "produci", "finalizza", "finalize", "生成", "出个", "出一下"),
     ),
     Tag.LIGHT: ("fai", "fare", "fammi", "facciamo", "farmelo", "farlo", "make", "做", "做个"),
     Tag.DELIVER: (
@@ -138,15 +160,23 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("inviarmi", "rimanda", "ricevere", "avere", "sforna", "sgancia", "molla"),
         *("tira fuori", "butta", "need", "hand", "发送", "保存", "存到", "拿到", "丢", "甩"),
         *("where is", "where s", "给我", "发", "传", "想要"),
+        *("consegna", "consegnami", "consegnamelo", "inoltra", "inoltrami", "mi serve"),
+        *("mi servirebbe", "salva", "salvalo", "salvala", "salvamelo", "salvarlo", "save"),
+        *("存", "拿"),
     ),
     Tag.SHOW: (
         *("mostra", "mostrami", "fammi vedere", "vedere", "show", "see", "view"),
         *("查看", "显示", "看看", "看一下", "看"),
     ),
     Tag.THING: (
-        *("video", "file", "mp4", "filmato", "risultato", "montaggio", "movie"),
+        *("video", "filmato", "risultato", "montaggio", "movie"),
         *("film", "result", "clip", "final cut", "com e venuto", "come e venuto"),
-        *("视频", "文件", "成品", "结果", "影片", "vid", "final video", "finished video"),
+        *("视频", "成品", "结果", "影片", "vid", "final video", "finished video"),
+        *("片子", "最终视频"),
+    ),
+    Tag.FILE: (
+        *("file", "mp4", "final file", "file finale", "file definitivo", "文件", "最终文件"),
+        *("versione definitiva", "versione finale", "final version", "最终版", "完整版"),
     ),
     Tag.CHANGE: (
         *("piu", "meno", "more", "less", "shorter", "longer", "faster", "slower"),
@@ -157,12 +187,36 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     Tag.DEFER: (
         # "prima di esportare", "before we export", "export的时候": the export comes later.
         *("prima di", "prima de", "before we", "before you", "before i", "的时候"),
-        *("poi", "dopo", "dopodiche", "piu tardi", "domani", "successivamente"),
-        *("alla fine", "in seguito", "tra poco", "fra poco", "then", "later"),
-        *("afterwards", "afterward", "after", "tomorrow", "at the end", "once"),
-        *("然后", "之后", "以后", "稍后", "待会", "待会儿", "等会", "等会儿", "回头"),
-        *("最后", "明天", "再说"),
-        *("aspetta", "aspetta a", "wait", "hold off", "hold on", "等一下", "等等", "晚点"),
+        *("dopo", "piu tardi", "domani", "alla fine", "tra poco", "fra poco", "later"),
+        *("after", "tomorrow", "at the end", "once", "以后", "稍后", "待会", "待会儿"),
+        *("等会", "等会儿", "回头", "最后", "明天", "再说", "晚点", "per ora", "for now"),
+        *("暂时", "not now", "non adesso", "non ora", "finche", "until", "till"),
+    ),
+    Tag.THEN: (
+        *("poi", "e poi", "dopodiche", "dopo di che", "e dopo", "successivamente"),
+        *("in seguito", "then", "and then", "afterwards", "afterward", "after that"),
+        *("然后", "之后", "接着", "完了"),
+    ),
+    Tag.WAIT: (
+        *("aspetta", "aspetta a", "aspetti", "fermo", "wait", "hold off", "hold on"),
+        *("等一下", "等等", "先等等", "等我"),
+    ),
+    Tag.CONDITION: (
+        *("se", "if", "nel caso", "in case", "如果", "要是", "假如", "万一"),
+        *("in modo che", "cosi che", "affinche", "in modo da", "so that", "好让", "以便"),
+    ),
+    Tag.HOW: (
+        *("come", "come faccio", "dove", "how", "how do i", "how can i", "where do i"),
+        *("怎么", "怎样", "如何", "在哪里", "在哪儿", "哪里"),
+    ),
+    Tag.OWN: ("esporto", "scarico", "salvo", "esportero", "scarichero"),
+    Tag.DEVICE: (
+        *("telefono", "cellulare", "smartphone", "iphone", "galleria", "rullino"),
+        *("phone", "camera roll", "gallery", "手机", "相册", "朋友圈"),
+    ),
+    Tag.PREP: (
+        *("sul", "sullo", "sulla", "nel", "nello", "nella", "in", "al", "on", "onto"),
+        *("into", "到", "上", "在", "进", "里"),
     ),
     Tag.SELF: (
         *("da solo", "da sola", "per conto mio", "myself", "i will", "i m going to"),
@@ -171,11 +225,16 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # "到家了我再下载", "如果我下载高清版": the person will do it, later or if at all.
         *("我再", "如果我", "我打算"),
         # Already done, or done before: "已经下载好了", "上次导出花了好久", "i already download".
-        *("已经", "上次", "刚才", "昨天", "already", "last time"),
+        *("已经", "上次", "上回", "刚才", "昨天", "already", "last time"),
     ),
     Tag.NEGATION: (
         *("non", "nn", "not", "never", "no need to", "no need"),
         *("不要", "别", "先别", "不用", "不", "没"),
+        # An edit declined: "non serve cambiare", "不需要修改", "no more changes", "senza".
+        *("non serve", "non c e bisogno di", "senza", "without", "no more", "basta"),
+        *("不需要", "不必", "无需", "别再", "不用再", "不要再", "不急着", "别急着", "先不"),
+        *("nothing else to", "nothing to", "niente da", "nulla da", "niente altro da"),
+        *("先不要", "先不用", "还不要", "还不用", "暂时不要", "暂时别", "先不急着", "不着急"),
     ),
     Tag.INDEFINITE: ("un", "uno", "una", "a", "an", "another", "new", "nuova", "nuovo"),
     Tag.FILLER: (
@@ -195,11 +254,13 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("导出的", "下载的", "渲染的", "出片的", "发给我的时候", "发我的时候"),
         # A video already made or received: "导出来的颜色", "发过来的那个", "下载完发现".
         *("导出来的", "发过来的", "发来的", "發過來的", "下载完", "导出后", "到处的"),
-        *("你发的", "发我的", "发过来是", "上回"),
+        *("你发的", "发我的", "发过来是", "够了"),
+        # Done already: "上回渲染完字幕是歪的"; with 了 it is the first of two steps instead.
+        *("渲染完", "导出完", "发完"),
         # 渲染 also means "to set a mood": "渲染一下气氛".
         *("渲染气氛", "渲染一下气氛", "渲染出来", "多渲染", "气氛", "氛围"),
-        *("esporto", "esportero", "esporterei", "esportato", "esportata", "esportati"),
-        *("scarico", "scarichero", "scaricato", "scaricata", "caricato", "caricata"),
+        *("esporterei", "esportato", "esportata", "esportati"),
+        *("scaricato", "scaricata", "caricato", "caricata"),
         *("caricati", "esposta", "esposto", "exported", "downloaded", "uploaded"),
         *("e stato", "e stata", "sono stati", "sono state", "stato d animo"),
         *("white balance", "end credits", "opening credits", "closing credits"),
@@ -208,6 +269,17 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # "when it is done": a condition, not an editing verb ("弄好了发我").
         *("弄好", "做好", "剪好", "整好", "弄完", "好了"),
         *("fai partire", "fammi sapere", "export ready", "pronto per l export"),
+        # Politeness, not a condition or a deferral: "se puoi mandamelo", "方便的时候发我".
+        *("se puoi", "se riesci", "se vuoi", "if you can", "if possible", "se possibile"),
+        *("可以的话", "如果可以", "方便的时候", "有空的时候", "when you can"),
+        *("几分钟", "到处乱"),
+        *("导演", "导游", "导航", "指导", "引导", "导入", "导致", "辅导", "领导"),
+        # A verb with 的 names what was sent or made: "我传的视频", "上传的那段".
+        *("传的", "发的", "上传的", "下载下来的", "导出的视频"),
+        # Waiting for the video, or what it is for: "我妈等着看呢，快发我", "今晚婚礼要放".
+        *("等着", "等不及", "等你", "要放", "急用", "要用", "等着用"),
+        # "pesa meno da scaricare": what the video is for, not a request.
+        *("da scaricare", "da esportare", "da mandare", "da inviare"),
         *("mandato", "mandata", "mandati", "mandate", "inviato", "inviata", "inviati"),
         *("spedito", "spedita", "girato", "girata", "passato", "passata"),
     ),

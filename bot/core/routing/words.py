@@ -1,0 +1,189 @@
+"""A message as the rules read it: normalised runs of text, then units of the lexicon.
+
+1. Normalise: NFKC, casefold, contractions spelt out, accents, emoji and punctuation
+   dropped, runs of one letter squeezed ("esportaaa", "crediiti") on both sides of
+   every comparison. Punctuation between clauses (",", "；", "?") stays as a break: a
+   negation, a verb's object or a deferral does not reach across it.
+2. Tokenise: Latin-script words; Chinese runs split into known words, longest first,
+   a window that sounds like an intent word (``bot.core.routing.pinyin``) read as that
+   word, other characters one by one.
+3. Units: phrases of the lexicon before single words, words exactly before by
+   similarity (typos: "esprota", "downlaod").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.routing import pinyin
+from bot.core.routing.lexicon import LEXICON, Tag
+
+__all__ = ["BREAK", "Unit", "runs", "text_of", "units"]
+
+BREAK = "|"
+_INTENTS = frozenset({Tag.EXPORT, Tag.CREDITS, Tag.STATE, Tag.UPLOAD})
+# Sounds are matched for words of two characters or more (one syllable has dozens of
+# characters) that carry an intent or qualify one; traditional characters sound like the
+# simplified ones (下載, 收費), so they are read by sound too.
+_HOMOPHONE_TAGS = _INTENTS | {
+    Tag.THING,
+    Tag.PRICE,
+    Tag.DELIVER,
+    Tag.NEGATION,
+    Tag.DEFER,
+    Tag.THEN,
+    Tag.SELF,
+    Tag.DEVICE,
+    Tag.KNOWN,
+}
+_FUZZY_CUTOFF = 0.8
+_FUZZY_MIN_LENGTH = 6  # shorter words are too alike: "credi" (you believe) vs "credit"
+
+
+def _squeeze(word: str) -> str:
+    """Fold runs of one character: typos double letters, shouting triples them."""
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _build_lexicon() -> dict[tuple[str, ...], Tag]:
+    lexicon: dict[tuple[str, ...], Tag] = {}
+    for tag, entries in LEXICON.items():
+        for entry in entries:
+            # Chinese is never squeezed: "等等" (wait) is not "等" (to wait for).
+            words = tuple(
+                word if _CJK_CHAR.match(word) else _squeeze(word) for word in entry.split()
+            )
+            lexicon.setdefault(words, tag)
+    return lexicon
+
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+ENTRIES = _build_lexicon()
+_LONGEST_PHRASE = max(len(words) for words in ENTRIES)
+_CHINESE_WORDS = frozenset(word for words in ENTRIES for word in words if _CJK_CHAR.match(word))
+_LONGEST_CHINESE = max(len(word) for word in _CHINESE_WORDS)
+# Typos are looked for among the words that carry an intent, nowhere else.
+_FUZZY_TARGETS = tuple(
+    words[0]
+    for words, tag in ENTRIES.items()
+    if tag in _INTENTS and len(words) == 1 and len(words[0]) >= _FUZZY_MIN_LENGTH
+)
+_TOKEN = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+|[,;:.!?，；：。！？、]+")
+_CONTRACTIONS = (
+    (re.compile(r"\bcan['’]t\b"), "cannot"),
+    (re.compile(r"\bwon['’]t\b"), "will not"),
+    (re.compile(r"n['’]t\b"), " not"),
+    (re.compile(r"['’]ll\b"), " will"),
+    (re.compile(r"\bdont\b"), "do not"),
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One word or phrase of the message, with the role it plays (None: plain content)."""
+
+    words: tuple[str, ...]
+    tag: Tag | None
+
+
+def runs(text: str) -> list[str]:
+    """Normalised runs of Latin letters (squeezed) or of Chinese characters (whole), and
+    ``BREAK`` for punctuation between them."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    decomposed = unicodedata.normalize("NFD", text)
+    text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    found = []
+    for match in _TOKEN.finditer(text):
+        run = match.group()
+        if _CJK_CHAR.match(run):
+            found.append(run)
+        elif run[0].isalnum():
+            found.append(_squeeze(run))
+        elif found and found[-1] != BREAK:
+            found.append(BREAK)
+    return found
+
+
+def text_of(found: Sequence[str]) -> str:
+    """The runs as the model reads them: words only, space-separated."""
+    return " ".join(run for run in found if run != BREAK)
+
+
+def units(found: Sequence[str]) -> list[Unit]:
+    """The runs as lexicon units: Chinese cut into words, phrases grouped, longest first."""
+    tokens: list[str] = []
+    for run in found:
+        tokens.extend(_segment_chinese(run) if _CJK_CHAR.match(run) else (run,))
+    grouped = []
+    start = 0
+    while start < len(tokens):
+        unit = _unit_at(tokens, start)
+        grouped.append(unit)
+        start += len(unit.words)
+    return grouped
+
+
+def _segment_chinese(run: str) -> list[str]:
+    """Greedy longest match against the lexicon, by spelling and then by sound; unknown
+    characters stand alone."""
+    sounds = pinyin.syllables(run)
+    words = []
+    start = 0
+    while start < len(run):
+        for length in range(min(_LONGEST_CHINESE, len(run) - start), 0, -1):
+            window = run[start : start + length]
+            word = window if length == 1 or window in _CHINESE_WORDS else None
+            if word is None and length in _homophones():
+                word = _homophones()[length].get(" ".join(sounds[start : start + length]))
+            if word is not None:
+                words.append(word)
+                start += length
+                break
+    return words
+
+
+_by_sound: dict[int, dict[str, str]] | None = None
+
+
+def _homophones() -> dict[int, dict[str, str]]:
+    """By length, the sound of each Chinese intent word (or name of the video) and the
+    word spelt right: "到出" sounds like "导出"."""
+    global _by_sound
+    if _by_sound is None:
+        by_sound: dict[int, dict[str, str]] = {}
+        for words, tag in ENTRIES.items():
+            word = words[0]
+            if (
+                tag in _HOMOPHONE_TAGS
+                and len(words) == 1
+                and len(word) > 1
+                and _CJK_CHAR.match(word)
+            ):
+                by_sound.setdefault(len(word), {}).setdefault(pinyin.key(word), word)
+        _by_sound = by_sound
+    return _by_sound
+
+
+def _unit_at(tokens: Sequence[str], start: int) -> Unit:
+    if tokens[start] == BREAK:
+        return Unit((BREAK,), Tag.BREAK)
+    for length in range(min(_LONGEST_PHRASE, len(tokens) - start), 0, -1):
+        words = tuple(tokens[start : start + length])
+        if words in ENTRIES:
+            return Unit(words, ENTRIES[words])
+    return Unit((tokens[start],), _typo_tag(tokens[start]))
+
+
+def _typo_tag(word: str) -> Tag | None:
+    """The tag of the intent word this one is a typo of ("esprota"), if any."""
+    if len(word) < _FUZZY_MIN_LENGTH:
+        return None
+    close = difflib.get_close_matches(word, _FUZZY_TARGETS, n=1, cutoff=_FUZZY_CUTOFF)
+    return ENTRIES[(close[0],)] if close else None

@@ -1,17 +1,21 @@
 """Load the router's frozen held-out set, tests/core/heldout_utterances.tsv.
 
 The file was written apart from the router and is never tuned on; see its header.
-Each non-comment, non-blank line is ``lang<TAB>label<TAB>text``.
+Each non-comment, non-blank line is ``lang<TAB>label<TAB>text``. A dated comment line
+(``# 2026-12-06: why``) below some lines starts a new batch, so a later, blinder batch
+can be reported on its own.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 HELDOUT_PATH = Path(__file__).with_name("heldout_utterances.tsv")
 LANGS = ("it", "en", "zh")
 LABELS = ("export", "credits", "state", "upload", "chat")
+_DATED = re.compile(r"# \d{4}-\d{2}-\d{2}:")
 
 
 class HeldoutFormatError(ValueError):
@@ -23,13 +27,17 @@ class Utterance:
     lang: str
     label: str
     text: str
+    batch: int = 1
 
 
 def parse_heldout(content: str, source: str = "<heldout>") -> list[Utterance]:
     """Parse held-out lines, raising HeldoutFormatError naming the first bad line."""
     utterances: list[Utterance] = []
     seen: dict[str, int] = {}
+    batch = 1
     for number, raw in enumerate(content.splitlines(), start=1):
+        if _DATED.match(raw) and utterances:
+            batch += 1
         if not raw.strip() or raw.startswith("#"):
             continue
 
@@ -49,7 +57,7 @@ def parse_heldout(content: str, source: str = "<heldout>") -> list[Utterance]:
         if text in seen:
             raise bad(f"text repeats line {seen[text]}")
         seen[text] = number
-        utterances.append(Utterance(lang, label, text))
+        utterances.append(Utterance(lang, label, text, batch))
     return utterances
 
 

@@ -45,7 +45,8 @@ class HeldoutReport:
     misses: list[tuple[Utterance, str]] = field(default_factory=list)
 
     def add(self, utterance: Utterance, got: str) -> None:
-        for key in ("all", f"lang:{utterance.lang}", f"label:{utterance.label}"):
+        keys = ("all", f"lang:{utterance.lang}", f"label:{utterance.label}")
+        for key in (*keys, f"batch:{utterance.batch}"):
             self.total[key] += 1
             self.right[key] += got == utterance.label
         if got != utterance.label:
@@ -65,6 +66,8 @@ class HeldoutReport:
         out = ["router held-out accuracy", row("overall", "all")]
         out += [row(lang, f"lang:{lang}") for lang in LANGS]
         out += [row(label, f"label:{label}") for label in LABELS]
+        batches = sorted(int(key.split(":")[1]) for key in self.total if key.startswith("batch:"))
+        out += [row(f"batch {batch}", f"batch:{batch}") for batch in batches]
         out.append(f"  non-export routed to export: {len(self.false_exports)}")
         confusions = Counter((u.lang, u.label, got) for u, got in self.misses)
         out += [
@@ -114,10 +117,13 @@ def test_heldout_file_is_well_formed_and_balanced() -> None:
 
 def test_loader_reads_comments_blanks_and_lines(tmp_path: Path) -> None:
     path = tmp_path / "set.tsv"
-    path.write_text("# header\n\nit\texport\tesporta\nzh\tchat\t你好\n", encoding="utf-8")
+    path.write_text(
+        "# 2026-12-01: header\n\nit\texport\tesporta\n# 2026-12-06: more\nzh\tchat\t你好\n",
+        encoding="utf-8",
+    )
     assert load_heldout(path) == [
-        Utterance("it", "export", "esporta"),
-        Utterance("zh", "chat", "你好"),
+        Utterance("it", "export", "esporta", batch=1),
+        Utterance("zh", "chat", "你好", batch=2),
     ]
 
 

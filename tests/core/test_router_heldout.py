@@ -32,10 +32,12 @@ from tests.core.heldout import (
 
 MIN_OVERALL = 0.97
 MIN_PER_LANG = 0.95
-# Reached on 2026-12-07 (97.1 % overall; it 96.9, en 96.9, zh 97.6; no false export).
-FLOOR_OVERALL = 0.97
-FLOOR_PER_LANG = 0.96
-FLOOR_FALSE_EXPORTS = 0
+# Reached on 2026-12-06 over both batches: 95.0 % overall (it 95.5, en 94.2, zh 95.4) and
+# 3 lines routed to an export by mistake. The first batch alone, whose misses had been
+# read, gives 97.1 % and none; the blind second batch 92.6 %.
+FLOOR_OVERALL = 0.95
+FLOOR_PER_LANG = 0.94
+FLOOR_FALSE_EXPORTS = 3
 
 
 @dataclass
@@ -101,8 +103,11 @@ def test_router_on_heldout_set_holds_its_level(record_property) -> None:
     _assert_bars(report, FLOOR_OVERALL, FLOOR_PER_LANG, FLOOR_FALSE_EXPORTS)
 
 
-# Met on 2026-12-07 (router3: 97.1 % overall; it 96.9, en 96.9, zh 97.6; no false export):
-# the strict xfail turned into this plain test, as it asked.
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue #11's targets are not met on the blind second batch: 95.0 % overall over "
+    "both (97 %), en 94.2 % (95 %), 3 false exports (0)",
+)
 def test_router_on_heldout_set_meets_the_targets() -> None:
     _assert_bars(measure(classify, load_heldout()), MIN_OVERALL, MIN_PER_LANG, 0)
 

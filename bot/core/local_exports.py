@@ -90,6 +90,8 @@ class LocalExporter:
         self._short_side = short_side
         self._workdir = workdir
         self._rendering: dict[int, str] = {}  # chat id → render id, while it is made
+        # Cancelled before reaching the pool (while the draft is read, the files fetched).
+        self._cancelled: set[str] = set()
 
     async def export(self, chat: ChatRef, out: ChatOutput, words: str) -> None:
         """Make the chat's video from its uploads, as ``words`` ask, and send it."""
@@ -117,6 +119,7 @@ class LocalExporter:
         if render_id is None:
             return
         await self._db.renders.update(render_id, status="failed", error="Cancelled")
+        self._cancelled.add(render_id)
         self._pool.cancel(chat_id)
         log.info("chat %s: local render %s cancelled", chat_id, render_id)
 
@@ -146,6 +149,7 @@ class LocalExporter:
                         await out.show(made)
         finally:
             self._rendering.pop(chat.chat_id, None)
+            self._cancelled.discard(render_id)
 
     async def _render(
         self,
@@ -167,6 +171,8 @@ class LocalExporter:
         try:
             uploads = await self._db.uploads.media(session_id)
             job = await self._job(session_id, uploads, folder, words)
+            if render_id in self._cancelled:
+                return None
             await self._db.renders.update(render_id, status="rendering")
             made = await self._pool.render(
                 chat.chat_id, job, on_queued=queued, on_progress=rendered

@@ -43,14 +43,21 @@ class _Cancelled:
 
 def run(
     token: int,
-    media: list[tuple[str, str]],
+    media: list[tuple[str, str, float | None]],
     output: str,
     music: str | None,
     instruction: str,
     short_side: int,
+    captions: list[tuple[str, int, float, float]],
 ) -> Outcome:
-    """Render ``media`` (path, "photo" or "clip") to ``output``, as ``instruction`` asks."""
+    """Render ``media`` (path, "photo" or "clip", seconds or None) to ``output``, as
+    ``instruction`` asks, with ``captions`` (text, media index, offset, seconds).
+
+    Seconds per photo said in the words win over the seconds given per photo: the words
+    are what the person asked for this video.
+    """
     from bot.render import (
+        Caption,
         Media,
         MediaKind,
         NothingToRender,
@@ -69,10 +76,18 @@ def run(
         short_side=short_side, **{name: value for name, value in said.items() if value}
     )
     job = RenderJob(
-        media=tuple(Media(Path(path), MediaKind(kind)) for path, kind in media),
+        media=tuple(
+            Media(
+                Path(path),
+                MediaKind(kind),
+                None if asked.photo_seconds and kind == MediaKind.PHOTO else seconds,
+            )
+            for path, kind, seconds in media
+        ),
         output=Path(output),
         music=Path(music) if music else None,
         options=options,
+        captions=tuple(Caption(*caption) for caption in captions),
     )
 
     def report(progress: Progress) -> None:

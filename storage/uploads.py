@@ -31,10 +31,13 @@ class Claimant:
 
 @dataclass(frozen=True)
 class UploadedMedia:
-    """A file in a session, as Telegram knows it, and what it was judged to be."""
+    """A file in a session, as Telegram knows it, what it was judged to be, and what the
+    cloud called it (None for files uploaded before those names were kept)."""
 
     file_id: str
     file_type: str
+    cloud_name: str | None = None
+    cloud_url: str | None = None
 
 
 class UploadRepository:
@@ -96,19 +99,35 @@ class UploadRepository:
         return changed == 1
 
     async def mark_uploaded(
-        self, session_id: str, telegram_file_unique_id: str, file_type: str | None = None
+        self,
+        session_id: str,
+        telegram_file_unique_id: str,
+        file_type: str | None = None,
+        *,
+        cloud_name: str | None = None,
+        cloud_url: str | None = None,
     ) -> None:
         """Record that the cloud has the file: from now on sending it again is a duplicate.
 
         ``file_type`` is what the file turned out to be (image, video, audio), once judged
-        by its content; None keeps what the claim said.
+        by its content; None keeps what the claim said. ``cloud_name`` and ``cloud_url``
+        are the file name and CDN address the cloud answered with, by which the project's
+        draft may refer to the file.
         """
         await self._connection.execute(
             """
-            UPDATE uploads SET uploaded_at = ?, file_type = COALESCE(?, file_type)
+            UPDATE uploads SET uploaded_at = ?, file_type = COALESCE(?, file_type),
+                               cloud_name = ?, cloud_url = ?
             WHERE session_id = ? AND file_unique_id = ? AND uploaded_at IS NULL
             """,
-            (to_text(utc_now()), file_type, session_id, telegram_file_unique_id),
+            (
+                to_text(utc_now()),
+                file_type,
+                cloud_name,
+                cloud_url,
+                session_id,
+                telegram_file_unique_id,
+            ),
         )
 
     async def forget(
@@ -147,10 +166,18 @@ class UploadRepository:
         """
         rows = await self._connection.fetch_all(
             """
-            SELECT file_id, file_type FROM uploads
+            SELECT file_id, file_type, cloud_name, cloud_url FROM uploads
             WHERE session_id = ? AND uploaded_at IS NOT NULL AND file_id IS NOT NULL
             ORDER BY claimed_at, file_unique_id
             """,
             (session_id,),
         )
-        return [UploadedMedia(file_id=row["file_id"], file_type=row["file_type"]) for row in rows]
+        return [
+            UploadedMedia(
+                file_id=row["file_id"],
+                file_type=row["file_type"],
+                cloud_name=row["cloud_name"],
+                cloud_url=row["cloud_url"],
+            )
+            for row in rows
+        ]

@@ -73,6 +73,7 @@ def build_core(
     pool = RenderPool()
     local = LocalExporter(
         sessions,
+        nemo,
         db,
         fetcher,
         pool,

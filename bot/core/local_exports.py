@@ -2,19 +2,23 @@
 
 The files are fetched again from the messenger by the ids recorded at upload (the
 messenger keeps them; the bot keeps no copies), rendered in the worker process, sent,
-and then deleted. Like a cloud render, a local one is recorded from the moment it is
-asked for until its video is delivered, so a restart in the middle makes it again and
-the video still arrives once.
+and then deleted. Where the cloud draft can be read and its segments are the chat's
+files, the video follows its order, timing and captions (``bot.core.draft_cut``);
+otherwise it shows the files in the order they were sent. Like a cloud render, a local
+one is recorded from the moment it is asked for until its video is delivered, so a
+restart in the middle makes it again and the video still arrives once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 import uuid
 from enum import StrEnum
 from pathlib import Path
 
+from bot.core.draft_cut import Cut, read_cut
 from bot.core.handover import handed_over
 from bot.core.media import MediaKind
 from bot.core.notices import (
@@ -34,8 +38,16 @@ from bot.core.ports import (
     MediaUnavailable,
     ProgressReporter,
 )
-from bot.core.render_pool import LocalJob, LocalRenderFailed, RenderCancelled, RenderPool
+from bot.core.render_pool import (
+    LocalCaption,
+    LocalJob,
+    LocalRenderFailed,
+    LocalShot,
+    RenderCancelled,
+    RenderPool,
+)
 from bot.core.sessions import Sessions
+from bot.nemo import NemoClient, NemoError
 from storage import Database, RenderRecord, UploadedMedia
 from storage.renders import LOCAL
 
@@ -44,6 +56,8 @@ log = logging.getLogger(__name__)
 # The words of the last export asked for, kept for a tap on the offer that follows it.
 WORDS_SETTING = "local_video_words"
 _SHOWN = {MediaKind.IMAGE.value: "photo", MediaKind.VIDEO.value: "clip"}
+_AUDIO = MediaKind.AUDIO.value
+_STATE_WAIT_SECONDS = 10.0
 
 
 class LocalRender(StrEnum):
@@ -60,6 +74,7 @@ class LocalExporter:
     def __init__(
         self,
         sessions: Sessions,
+        nemo: NemoClient,
         db: Database,
         fetcher: MediaFetcher,
         pool: RenderPool,
@@ -68,12 +83,15 @@ class LocalExporter:
         workdir: Path | None = None,
     ) -> None:
         self._sessions = sessions
+        self._nemo = nemo
         self._db = db
         self._fetcher = fetcher
         self._pool = pool
         self._short_side = short_side
         self._workdir = workdir
         self._rendering: dict[int, str] = {}  # chat id → render id, while it is made
+        # Cancelled before reaching the pool (while the draft is read, the files fetched).
+        self._cancelled: set[str] = set()
 
     async def export(self, chat: ChatRef, out: ChatOutput, words: str) -> None:
         """Make the chat's video from its uploads, as ``words`` ask, and send it."""
@@ -101,6 +119,7 @@ class LocalExporter:
         if render_id is None:
             return
         await self._db.renders.update(render_id, status="failed", error="Cancelled")
+        self._cancelled.add(render_id)
         self._pool.cancel(chat_id)
         log.info("chat %s: local render %s cancelled", chat_id, render_id)
 
@@ -130,6 +149,7 @@ class LocalExporter:
                         await out.show(made)
         finally:
             self._rendering.pop(chat.chat_id, None)
+            self._cancelled.discard(render_id)
 
     async def _render(
         self,
@@ -149,7 +169,10 @@ class LocalExporter:
             await progress.update(Rendering(progress=percent))
 
         try:
-            job = await self._job(await self._db.uploads.media(session_id), folder, words)
+            uploads = await self._db.uploads.media(session_id)
+            job = await self._job(session_id, uploads, folder, words)
+            if render_id in self._cancelled:
+                return None
             await self._db.renders.update(render_id, status="rendering")
             made = await self._pool.render(
                 chat.chat_id, job, on_queued=queued, on_progress=rendered
@@ -172,26 +195,49 @@ class LocalExporter:
             download_url=None,
         )
 
-    async def _job(self, media: list[UploadedMedia], folder: Path, words: str) -> LocalJob:
-        """Fetch the files into ``folder``: pictures in the order sent, the last song."""
-        shown: list[tuple[Path, str]] = []
-        music: Path | None = None
-        for index, item in enumerate(media):
-            path = folder / f"{index:03d}"
-            if item.file_type in _SHOWN:
-                shown.append((path, _SHOWN[item.file_type]))
-            elif item.file_type == MediaKind.AUDIO.value:
-                music = path
-            else:
-                continue
-            await self._fetcher.fetch(item.file_id, path)
+    async def _job(
+        self, session_id: str, media: list[UploadedMedia], folder: Path, words: str
+    ) -> LocalJob:
+        """Fetch the files into ``folder``: pictures as the draft cuts them or in the order
+        sent, and the last song."""
+        cut = await self._cut(session_id, media)
+        order = (
+            [(shot.upload, shot.seconds) for shot in cut.shots]
+            if cut is not None
+            else [(index, None) for index, item in enumerate(media) if item.file_type in _SHOWN]
+        )
+        songs = [index for index, item in enumerate(media) if item.file_type == _AUDIO]
+        wanted = {index for index, _ in order} | set(songs[-1:])
+        for index in sorted(wanted):
+            await self._fetcher.fetch(media[index].file_id, folder / f"{index:03d}")
         return LocalJob(
-            media=tuple(shown),
+            media=tuple(
+                LocalShot(folder / f"{index:03d}", _SHOWN[media[index].file_type], seconds)
+                for index, seconds in order
+            ),
             output=folder / "video.mp4",
-            music=music,
+            music=folder / f"{songs[-1]:03d}" if songs else None,
             instruction=words,
             short_side=self._short_side,
+            captions=tuple(
+                LocalCaption(caption.text, caption.shot, caption.offset, caption.seconds)
+                for caption in (cut.captions if cut is not None else ())
+            ),
         )
+
+    async def _cut(self, session_id: str, media: list[UploadedMedia]) -> Cut | None:
+        """The cloud draft's cut of the uploads; None when it cannot be read or matched.
+
+        Reading the state costs no credits, but the cloud may be why this video is made
+        here at all: a slow or failing answer is waited for briefly, then done without.
+        """
+        try:
+            async with asyncio.timeout(_STATE_WAIT_SECONDS):
+                state = await self._nemo.state(session_id)
+        except (NemoError, TimeoutError) as error:
+            log.info("session %s: no draft to follow (%s)", session_id, type(error).__name__)
+            return None
+        return read_cut(state.draft, media)
 
     async def _deliver(
         self, render_id: str, chat: ChatRef, video: VideoReady, out: ChatOutput

@@ -57,14 +57,34 @@ class LocalRenderFailed(Exception):
 
 
 @dataclass(frozen=True)
-class LocalJob:
-    """What to render: files on disk in order, each "photo" or "clip", and the words."""
+class LocalShot:
+    """A file on disk to show, "photo" or "clip", for ``seconds`` if something says how long."""
 
-    media: tuple[tuple[Path, str], ...]
+    path: Path
+    kind: str
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class LocalCaption:
+    """Text over the ``shot``-th item, from ``offset`` seconds into it, for ``seconds``."""
+
+    text: str
+    shot: int
+    offset: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class LocalJob:
+    """What to render: the shots in order, the song, the words and the captions."""
+
+    media: tuple[LocalShot, ...]
     output: Path
     music: Path | None
     instruction: str
     short_side: int
+    captions: tuple[LocalCaption, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,11 +186,12 @@ class RenderPool:
         future = executor.submit(
             render_worker.run,
             ticket.token,
-            [(str(path), kind) for path, kind in job.media],
+            [(str(shot.path), shot.kind, shot.seconds) for shot in job.media],
             str(job.output),
             str(job.music) if job.music else None,
             job.instruction,
             job.short_side,
+            [(c.text, c.shot, c.offset, c.seconds) for c in job.captions],
         )
         running = asyncio.wrap_future(future)
         while not running.done():

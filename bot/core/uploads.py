@@ -41,6 +41,7 @@ from bot.nemo import (
     Session,
     SessionNotFound,
     UnsupportedFile,
+    UploadResult,
     UploadSource,
 )
 from storage import Claimant, Database
@@ -79,6 +80,15 @@ class _Duplicate:
 
 
 DUPLICATE = _Duplicate()
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """The file is in the project: what it was judged to be, and what the cloud calls it."""
+
+    kind: MediaKind
+    cloud_name: str | None
+    cloud_url: str | None
 
 
 @dataclass
@@ -200,9 +210,13 @@ class Uploader:
         except BaseException:
             await self._forget(session, incoming)
             raise
-        if isinstance(outcome, MediaKind):
+        if isinstance(outcome, _Sent):
             await self._db.uploads.mark_uploaded(
-                session.session_id, incoming.unique_id, outcome.value
+                session.session_id,
+                incoming.unique_id,
+                outcome.kind.value,
+                cloud_name=outcome.cloud_name,
+                cloud_url=outcome.cloud_url,
             )
             return None
         await self._forget(session, incoming)
@@ -215,29 +229,35 @@ class Uploader:
 
     async def _prepare_and_send(
         self, chat: ChatRef, session: Session, incoming: IncomingFile
-    ) -> UploadRefused | MediaKind:
-        """Upload the file; what it was judged to be, or why it was refused."""
+    ) -> UploadRefused | _Sent:
+        """Upload the file; what it was judged to be and called, or why it was refused."""
         prepared = await _prepare(incoming, self._conversions)
         if isinstance(prepared, UploadRefused):
             return prepared
         try:
-            session = await self._send(chat, session, prepared)
+            session, result = await self._send(chat, session, prepared)
         except UnsupportedFile:
             return UploadRefused(RefusalReason.UNSUPPORTED, incoming.file_name)
         except FileTooLarge:
             return UploadRefused(RefusalReason.TOO_LARGE, incoming.file_name, PRODUCT_MAX_BYTES)
         metrics.upload(prepared.size or incoming.size)
         await keep_first_photo(self._db, session.session_id, prepared)
-        return MediaKind(prepared.content_type.partition("/")[0])
+        kind = MediaKind(prepared.content_type.partition("/")[0])
+        if not result.files:
+            return _Sent(kind, cloud_name=None, cloud_url=None)
+        named = result.files[0]  # one file per call
+        return _Sent(kind, cloud_name=named.filename or None, cloud_url=named.cdn_url or None)
 
-    async def _send(self, chat: ChatRef, session: Session, source: UploadSource) -> Session:
-        """Upload into the chat's session; returns the session the file went to."""
+    async def _send(
+        self, chat: ChatRef, session: Session, source: UploadSource
+    ) -> tuple[Session, UploadResult]:
+        """Upload into the chat's session; the session the file went to, and the answer."""
         try:
-            await self._nemo.upload_files(session.session_id, [source])
+            result = await self._nemo.upload_files(session.session_id, [source])
         except SessionNotFound:
             session = await self._sessions.renew(chat, stale=session)
-            await self._nemo.upload_files(session.session_id, [source])
-        return session
+            result = await self._nemo.upload_files(session.session_id, [source])
+        return session, result
 
     def _refuse_by_size(self, incoming: IncomingFile) -> UploadRefused | None:
         if incoming.size is None:

@@ -10,6 +10,7 @@ from bot.render.errors import NothingToRender, RenderCancelled, RenderError, Unr
 from bot.render.instructions import Instruction, read_instruction
 from bot.render.options import (
     Aspect,
+    Caption,
     Media,
     MediaKind,
     Progress,
@@ -21,6 +22,7 @@ from bot.render.options import (
 __all__ = [
     "Aspect",
     "CancelFlag",
+    "Caption",
     "Instruction",
     "Media",
     "MediaKind",

@@ -10,7 +10,8 @@ a worker process, away from the bot's event loop::
             ...  # read Progress from ``updates``; cancel.set() to stop
 
 At most a few pictures exist at a time: the one being encoded and, during a crossfade,
-one from each side, plus each side's prepared canvas. x264 holds its own lookahead.
+one from each side, plus each side's prepared canvas and the captions on screen. x264
+holds its own lookahead.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.render.audio import soundtrack
+from bot.render.audio import ClipSound, soundtrack
+from bot.render.captions import with_captions
 from bot.render.clips import clip_pictures
 from bot.render.encoder import Mp4Writer
 from bot.render.errors import RenderCancelled
@@ -61,8 +63,9 @@ def render(
     reported = -1
     try:
         with Mp4Writer(partial, size, timeline.fps, job.options.preset) as writer:
-            writer.add_soundtrack(soundtrack(job.music, timeline.seconds))
-            for picture in pictures(timeline, size):
+            writer.add_soundtrack(soundtrack(job.music, timeline.seconds, clip_sounds(timeline)))
+            shown = with_captions(pictures(timeline, size), timeline.captions, size, timeline.fps)
+            for picture in shown:
                 if _cancelled(cancel, writer.frames):
                     raise RenderCancelled(f"cancelled at frame {writer.frames}")
                 writer.write(picture)
@@ -109,6 +112,23 @@ def pictures(timeline: Timeline, size: tuple[int, int]) -> Iterator[Picture]:
             yield blend(next(current), next(following), step / (fade + 1))
         current.close()
         current, entered = following, fade
+
+
+def clip_sounds(timeline: Timeline) -> list[ClipSound]:
+    """Each clip's sound where its pictures are, fading with them across crossfades."""
+    fade = timeline.crossfade / timeline.fps
+    last = len(timeline.segments) - 1
+    return [
+        ClipSound(
+            path=segment.path,
+            start=segment.start / timeline.fps,
+            seconds=segment.frames / timeline.fps,
+            fade_in=fade if index > 0 else 0.0,
+            fade_out=fade if index < last else 0.0,
+        )
+        for index, segment in enumerate(timeline.segments)
+        if segment.kind is SegmentKind.CLIP and segment.path is not None
+    ]
 
 
 def _segment_pictures(

@@ -15,6 +15,9 @@ from pathlib import Path
 # two crossfades would overlap; past ten seconds a still is a screensaver.
 MIN_PHOTO_SECONDS = 1.0
 MAX_PHOTO_SECONDS = 10.0
+# A clip the cloud draft shows longer than the default is trimmed there instead, up to
+# this: half a minute of one clip is already most of a video sent to a chat.
+MAX_CLIP_SECONDS = 30.0
 
 
 class Aspect(StrEnum):
@@ -49,10 +52,25 @@ class MediaKind(StrEnum):
 
 @dataclass(frozen=True)
 class Media:
-    """One local file to show, in the order of the job."""
+    """One local file to show, in the order of the job.
+
+    ``seconds`` is how long it is shown when something (the cloud draft) says so; None
+    leaves it to the options.
+    """
 
     path: Path
     kind: MediaKind
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Caption:
+    """Text over the video, from ``offset`` seconds into the ``media``-th item's slot."""
+
+    text: str
+    media: int
+    offset: float
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -90,12 +108,14 @@ class RenderOptions:
 
 @dataclass(frozen=True)
 class RenderJob:
-    """Everything one render needs: the media in order, the music, the options, the output."""
+    """Everything one render needs: the media in order, the music, the options, the output,
+    and the captions over the media."""
 
     media: tuple[Media, ...]
     output: Path
     music: Path | None = None
     options: RenderOptions = field(default_factory=RenderOptions)
+    captions: tuple[Caption, ...] = ()
 
 
 @dataclass(frozen=True)

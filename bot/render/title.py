@@ -24,7 +24,8 @@ _CJK_CHARACTER = re.compile(f"[{_CJK}]")
 
 
 @cache
-def _font(pixels: int) -> ImageFont.FreeTypeFont:
+def font(pixels: int) -> ImageFont.FreeTypeFont:
+    """The face, at ``pixels`` high, loaded once per size."""
     return ImageFont.truetype(str(pylopdf_fonts_zh_cn.sans_path()), pixels)
 
 
@@ -35,15 +36,15 @@ def title_card(text: str, size: tuple[int, int]) -> Image.Image:
         Image.linear_gradient("L").resize(size), black="#1d2433", white="#07080c"
     )
     pixels = round(min(size) * _FONT_SHARE)
-    lines = wrap(text, _font(pixels), width * TEXT_WIDTH)
+    lines = wrap(text, font(pixels), width * TEXT_WIDTH)
     while len(lines) > MAX_LINES and pixels > 12:
         pixels = round(pixels * 0.85)
-        lines = wrap(text, _font(pixels), width * TEXT_WIDTH)
+        lines = wrap(text, font(pixels), width * TEXT_WIDTH)
     draw = ImageDraw.Draw(card)
     draw.multiline_text(
         (width / 2, height / 2),
         "\n".join(lines),
-        font=_font(pixels),
+        font=font(pixels),
         fill="white",
         anchor="mm",
         align="center",

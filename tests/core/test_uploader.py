@@ -274,3 +274,34 @@ async def test_an_upright_photo_is_sent_byte_for_byte(upload, nemo, format_name)
 
     [request] = nemo.requests_to("POST", "/api/upload-video")
     assert request.files[0].sha256 == hashlib.sha256(data).hexdigest()
+
+
+async def test_what_the_cloud_calls_a_file_is_kept_for_the_local_video(
+    nemo: NemoFake, tmp_path: Path
+):
+    db = await Database.open(str(tmp_path / "bot.sqlite3"))
+    try:
+        async with make_client(nemo, MemoryStore()) as client:
+            sessions = Sessions(db, client, "https://nemovideo.example")
+            uploader = Uploader(client, sessions, db, download_limit=DOWNLOAD_LIMIT)
+            photo = Sent(png(), "beach.png")
+            kept = IncomingFile(
+                unique_id=photo.file.unique_id,
+                file_name=photo.file.file_name,
+                size=photo.file.size,
+                open=photo.file.open,
+                file_id="telegram-file-id",
+            )
+
+            async def one() -> AsyncIterator[IncomingFile]:
+                yield kept
+
+            await uploader.upload(CHAT, one())
+            session = await sessions.session(CHAT)
+            media = await db.uploads.media(session.session_id)
+    finally:
+        await db.close()
+    answered = nemo.session(session.session_id).uploads
+    assert [(m.file_id, m.cloud_name, m.cloud_url) for m in media] == [
+        ("telegram-file-id", "beach.png", answered[0]["cdn_url"])
+    ]

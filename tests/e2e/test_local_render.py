@@ -12,10 +12,12 @@ import sqlite3
 from pathlib import Path
 
 import av
+import numpy as np
 
 from tests.e2e.harness import bot_env, python_m_bot
 from tests.fakes.nemo import steps
 from tests.fakes.telegram.files import jpeg_bytes, voice_bytes
+from tests.render.media import loudness, write_clip
 from tests.waiting import until_sync
 
 _COLOURS = ((200, 40, 40), (40, 160, 60), (40, 60, 200))
@@ -150,3 +152,94 @@ def test_a_local_render_cut_by_a_kill_is_made_again_and_delivered_once(
 def _delivered(database: Path) -> bool:
     with sqlite3.connect(database) as db:
         return db.execute("SELECT delivered_at IS NOT NULL FROM renders").fetchall() == [(1,)]
+
+
+def _one_by_one(chat, nemo, sends) -> None:
+    """Send each file once the one before is in the project, so the order is known."""
+    for count, send in enumerate(sends, start=1):
+        send()
+        until_sync(lambda count=count: nemo.count("POST", "/api/upload-video") == count, 30)
+
+
+def _frames_at(data: bytes, seconds: list[float]) -> list[np.ndarray]:
+    """The decoded RGB frame showing at each of ``seconds``, in the order asked."""
+    found: dict[float, np.ndarray] = {}
+    with av.open(io.BytesIO(data)) as container:
+        for frame in container.decode(video=0):
+            due = [at for at in seconds if at not in found and frame.time >= at]
+            for at in due:
+                found[at] = frame.to_ndarray(format="rgb24")
+    return [found[at] for at in seconds]
+
+
+def _foot(frame: np.ndarray) -> np.ndarray:
+    """The lowest third of the frame's pixels, as rows of (red, green, blue)."""
+    return frame[frame.shape[0] * 2 // 3 :].reshape(-1, 3).astype(int)
+
+
+def _colour(frame: np.ndarray) -> str:
+    """Which of red, green and blue the top half of the frame is."""
+    means = frame[: frame.shape[0] // 2].reshape(-1, 3).mean(axis=0)
+    return ("red", "green", "blue")[int(np.argmax(means))]
+
+
+def test_a_readable_draft_sets_the_order_timing_and_captions(start_bot, telegram_fake, nemo):
+    start_bot(LOCAL_RENDER="always", LOCAL_RENDER_SHORT_SIDE="180")
+    chat = telegram_fake.private_chat(language_code="it")
+    _one_by_one(
+        chat,
+        nemo,
+        [
+            lambda colour=colour: chat.send_photo(jpeg_bytes(640, 480, colour))
+            for colour in _COLOURS
+        ],
+    )
+    # Sent red, green, blue; the draft cuts them blue 1.5 s, red 3 s, green 2 s, and
+    # captions the red one from half a second into it for a second.
+    nemo.script_turn(
+        steps.place_uploads([1.5, 3.0, 2.0], order=[2, 0, 1]),
+        steps.add_text("Città al mare", start_ms=2000, duration_ms=1000),
+        steps.text("Pronto."),
+    )
+    chat.send_text("fai un video")
+    telegram_fake.wait_for_message_sync(chat, contains="Pronto.", timeout=60)
+    chat.send_text("/esporta")
+
+    video = _video(telegram_fake, chat)
+    seconds, *_ = _decoded(telegram_fake, video)
+    assert abs(seconds - 6.5) <= 0.2  # the draft's lengths, not three seconds a photo
+    data = telegram_fake.file_bytes(video["video"]["file_id"])
+    first, second, third, captioned, plain = _frames_at(data, [0.7, 3.8, 5.8, 2.5, 4.2])
+    assert [_colour(first), _colour(second), _colour(third)] == ["blue", "red", "green"]
+    assert [_colour(captioned), _colour(plain)] == ["red", "red"]
+    # A solid photo's foot is one colour; the caption puts white text on a dark band there.
+    plain_foot, captioned_foot = (_foot(frame) for frame in (plain, captioned))
+    assert plain_foot.std(axis=0).max() < 8
+    assert captioned_foot.min(axis=1).max() > 200, "no white text"
+    assert captioned_foot.max(axis=1).min() < 120, "no dark band"  # the red is at 199
+
+
+def test_a_clip_keeps_its_own_sound_in_the_local_video(start_bot, telegram_fake, nemo, tmp_path):
+    start_bot(LOCAL_RENDER="always", LOCAL_RENDER_SHORT_SIDE="180")
+    chat = telegram_fake.private_chat(language_code="en")
+    clip = write_clip(tmp_path / "clip.mp4", seconds=2.0, tone=1000.0).read_bytes()
+    _one_by_one(
+        chat,
+        nemo,
+        [
+            lambda: chat.send_video(clip, duration=2, width=320, height=240),
+            lambda: chat.send_photo(jpeg_bytes(640, 480)),
+        ],
+    )
+    chat.send_text("/export")
+
+    video = _video(telegram_fake, chat)
+    seconds, *_, audio = _decoded(telegram_fake, video)
+    assert abs(seconds - 5.0) <= 0.2  # the clip's 2 s, then the photo's 3 s
+    assert audio == "aac"
+    path = tmp_path / "video.mp4"
+    path.write_bytes(telegram_fake.file_bytes(video["video"]["file_id"]))
+    # Heard under the clip's pictures (a 0.3-peak tone: RMS about 0.21), silent after.
+    under_clip, under_photo = loudness(path, [(0.2, 1.8), (2.7, 4.5)])
+    assert under_clip > 0.1
+    assert under_photo < 0.001

@@ -33,3 +33,9 @@ def tone(media_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def clip(media_dir: Path) -> Path:
     return write_clip(media_dir / "clip.mp4", seconds=2.0)
+
+
+@pytest.fixture(scope="session")
+def loud_clip(media_dir: Path) -> Path:
+    """A 2-second clip with a 1 kHz tone of its own."""
+    return write_clip(media_dir / "loud_clip.mp4", seconds=2.0, tone=1000.0)

@@ -40,14 +40,28 @@ def write_tone(path: Path, seconds: float, rate: int = 44_100) -> Path:
     return path
 
 
-def write_clip(path: Path, seconds: float, fps: int = 25, size: tuple[int, int] = (320, 240)):
-    """A clip of a bar sweeping across, at its own frame rate and shape."""
+def write_clip(
+    path: Path,
+    seconds: float,
+    fps: int = 25,
+    size: tuple[int, int] = (320, 240),
+    tone: float | None = None,
+    colour: tuple[int, int, int] = (40, 40, 40),
+) -> Path:
+    """A clip of a bar sweeping across, at its own frame rate and shape.
+
+    With ``tone`` it has a sound too: a sine of that many hertz, in AAC at 44.1 kHz mono.
+    """
     width, height = size
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        sound = None
+        if tone is not None:
+            sound = container.add_stream("aac", rate=44_100, layout="mono")
+            _write_tone(container, sound, tone, seconds)
         for index in range(round(seconds * fps)):
-            rgb = np.full((height, width, 3), 40, dtype=np.uint8)
+            rgb = np.full((height, width, 3), colour, dtype=np.uint8)
             left = index * 4 % width
             rgb[:, left : left + 16] = (250, 200, 0)
             frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
@@ -57,6 +71,48 @@ def write_clip(path: Path, seconds: float, fps: int = 25, size: tuple[int, int] 
         for packet in stream.encode(None):
             container.mux(packet)
     return path
+
+
+def _write_tone(container, stream, hertz: float, seconds: float) -> None:
+    rate = 44_100
+    for start in range(0, round(seconds * rate), 1024):
+        times = (start + np.arange(1024)) / rate
+        samples = (0.3 * np.sin(2 * np.pi * hertz * times)).astype(np.float32)[None, :]
+        frame = av.AudioFrame.from_ndarray(samples, format="flt", layout="mono")
+        frame.sample_rate, frame.pts = rate, start
+        for packet in stream.encode(frame):
+            container.mux(packet)
+    for packet in stream.encode(None):
+        container.mux(packet)
+
+
+def loudness(
+    path: Path, windows: list[tuple[float, float]], hertz: float | None = None
+) -> list[float]:
+    """The RMS of the video's sound over each window (seconds), of one tone if ``hertz``.
+
+    A tone's level is read from the spectrum, so a song and a clip's sound mixed
+    together can be told apart.
+    """
+    with av.open(str(path)) as container:
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=48_000)
+        chunks = [
+            resampled.to_ndarray()[0]
+            for frame in container.decode(audio=0)
+            for resampled in resampler.resample(frame)
+        ]
+    samples = np.concatenate(chunks)
+    levels = []
+    for start, end in windows:
+        part = samples[round(start * 48_000) : round(end * 48_000)]
+        if hertz is None:
+            levels.append(float(np.sqrt(np.mean(part**2))))
+            continue
+        spectrum = np.abs(np.fft.rfft(part * np.hanning(len(part))))
+        bins = np.fft.rfftfreq(len(part), 1 / 48_000)
+        near = np.abs(bins - hertz) < 20
+        levels.append(float(spectrum[near].max() / len(part)))
+    return levels
 
 
 @dataclass(frozen=True)

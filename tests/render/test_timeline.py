@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from bot.render import Media, MediaKind, NothingToRender, RenderJob, RenderOptions
-from bot.render.timeline import SegmentKind, plan
+from bot.render.options import Caption
+from bot.render.timeline import PlacedCaption, SegmentKind, plan
 
 
 def _job(media: list[Media], **options) -> RenderJob:
@@ -49,3 +50,40 @@ def test_clip_slot_is_its_length_up_to_the_limit(clip: Path) -> None:
 def test_nothing_to_render() -> None:
     with pytest.raises(NothingToRender):
         plan(_job([]))
+
+
+def test_an_item_given_its_own_length_keeps_it_within_bounds(clip: Path) -> None:
+    media = [
+        Media(Path("a.jpg"), MediaKind.PHOTO, seconds=1.5),
+        Media(Path("b.jpg"), MediaKind.PHOTO),
+        Media(Path("c.jpg"), MediaKind.PHOTO, seconds=60.0),
+        Media(clip, MediaKind.CLIP, seconds=1.0),
+        Media(clip, MediaKind.CLIP, seconds=20.0),
+    ]
+    timeline = plan(_job(media, photo_seconds=3.0))
+    starts = [segment.start for segment in timeline.segments]
+    # 1.5 s, the options' 3 s, at most 10 s for a photo; a clip never outlasts itself (2 s).
+    assert starts == [0, 45, 135, 435, 465]
+    assert timeline.total_frames == 465 + 60
+
+
+def test_captions_keep_to_their_item_and_end_with_the_video() -> None:
+    media = [Media(Path(f"{index}.jpg"), MediaKind.PHOTO) for index in range(3)]
+    captions = (
+        Caption("uno", media=1, offset=0.5, seconds=1.0),
+        Caption("fine", media=2, offset=1.0, seconds=10.0),
+        Caption("nessuno", media=3, offset=0.0, seconds=1.0),
+        Caption("  ", media=0, offset=0.0, seconds=1.0),
+        Caption("tardi", media=2, offset=5.0, seconds=1.0),
+    )
+    job = RenderJob(
+        media=tuple(media),
+        output=Path("out.mp4"),
+        options=RenderOptions(photo_seconds=2.0, title="Titolo", title_seconds=2.0),
+        captions=captions,
+    )
+    timeline = plan(job)
+    assert timeline.captions == (
+        PlacedCaption("uno", first=4 * 30 + 15, end=5 * 30 + 15),
+        PlacedCaption("fine", first=6 * 30 + 30, end=8 * 30),
+    )

@@ -4,12 +4,13 @@ import numpy as np
 import pytest
 from PIL import ImageFont
 
-from bot.render.title import _font, title_card, wrap
+from bot.render.title import font as title_font
+from bot.render.title import title_card, wrap
 
 
 @pytest.mark.parametrize("character", list("àèéìòùÀÈ夏天城市"))
 def test_font_has_the_glyph(character: str) -> None:
-    font = _font(48)
+    font = title_font(48)
     missing = font.getmask("\ue000")  # private use: sure to be .notdef
     mask = font.getmask(character)
     assert (mask.size, bytes(mask)) != (missing.size, bytes(missing))
@@ -23,7 +24,7 @@ def test_title_is_drawn_in_the_middle() -> None:
 
 
 def test_long_titles_wrap_by_words_and_by_characters() -> None:
-    font: ImageFont.FreeTypeFont = _font(40)
+    font: ImageFont.FreeTypeFont = title_font(40)
     latin = wrap("Una lunga estate in città con gli amici di sempre", font, 300)
     assert len(latin) > 1
     assert all(font.getlength(line) <= 300 for line in latin)

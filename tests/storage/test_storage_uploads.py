@@ -126,3 +126,20 @@ async def test_media_lists_the_uploaded_files_with_ids_in_the_order_sent(db: Dat
         ("a", "audio"),
         ("d", "video"),
     ]
+
+
+async def test_media_carries_what_the_cloud_called_each_file(db: Database) -> None:
+    running = boot()
+    for name in ("a", "b"):
+        assert await db.uploads.claim(
+            1, "s1", name, "", "", claimant=running, stale_before=utc_now() - HOUR, file_id=name
+        )
+    await db.uploads.mark_uploaded(
+        "s1", "a", "image", cloud_name="file_a.jpg", cloud_url="https://cdn/x/1.jpg"
+    )
+    await db.uploads.mark_uploaded("s1", "b", "image")
+    media = await db.uploads.media("s1")
+    assert [(m.file_id, m.cloud_name, m.cloud_url) for m in media] == [
+        ("a", "file_a.jpg", "https://cdn/x/1.jpg"),
+        ("b", None, None),
+    ]

@@ -9,7 +9,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -168,6 +168,51 @@ def add_video_track(name: str = "Foto", duration_ms: int = 5000) -> Step:
         segment = {"d": duration_ms, "m": {"name": name}}
         draft.setdefault("t", []).append({"tt": 0, "sg": [segment], "m": {"name": name}})
         draft["d"] = max(int(draft.get("d") or 0), duration_ms)
+
+    return _DraftChange(change)
+
+
+@dataclass(frozen=True)
+class _SessionChange:
+    change: Callable[[FakeSession], None]
+
+    async def frames(self, session: FakeSession) -> AsyncIterator[bytes]:
+        self.change(session)
+        yield b""
+
+
+def place_uploads(seconds: Sequence[float], order: Sequence[int] | None = None) -> Step:
+    """A video track of the session's pictures and clips, as the agent would cut them.
+
+    ``order`` picks them by their place among the pictures and clips uploaded so far
+    (all of them in upload order by default); each is shown for its ``seconds``. Each
+    segment names its file the way the service's upload answer did (file name and CDN
+    address), back to back from the start.
+    """
+
+    def change(session: FakeSession) -> None:
+        shown = [item for item in session.uploads if item["file_type"] in {"image", "video"}]
+        picked = [shown[index] for index in (order if order is not None else range(len(shown)))]
+        if len(picked) != len(seconds):
+            raise ValueError(f"{len(picked)} uploads placed, {len(seconds)} lengths given")
+        segments, start = [], 0
+        for item, length in zip(picked, seconds, strict=True):
+            duration = round(length * 1000)
+            meta = {"n": item["filename"], "src": item["cdn_url"], "ft": item["file_type"]}
+            segments.append({"id": uuid.uuid4().hex[:8], "st": start, "d": duration, "m": meta})
+            start += duration
+        session.draft.setdefault("t", []).append({"tt": 0, "sg": segments, "d": start})
+        session.draft["d"] = max(int(session.draft.get("d") or 0), start)
+
+    return _SessionChange(change)
+
+
+def add_text(text: str, start_ms: int, duration_ms: int) -> Step:
+    """A text track with one caption, shown from ``start_ms`` for ``duration_ms``."""
+
+    def change(draft: dict[str, Any]) -> None:
+        segment = {"st": start_ms, "d": duration_ms, "m": {"text": text}}
+        draft.setdefault("t", []).append({"tt": 7, "sg": [segment], "d": duration_ms})
 
     return _DraftChange(change)
 

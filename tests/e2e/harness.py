@@ -59,6 +59,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_serving(telegram: TelegramFake, *, webhook: bool = False) -> None:
+    """Wait until the bot takes updates: its first getUpdates arrived, or its webhook is set.
+
+    Not until that getUpdates is answered: with nothing to deliver, that is its timeout.
+    """
+    if webhook:
+        telegram.wait_for_sync(lambda: telegram.webhook_info()["url"], timeout=30)
+    else:
+        telegram.wait_for_sync(telegram.is_polled, timeout=30)
+
+
 def python_m_bot(env: Mapping[str, str], log: Path) -> subprocess.Popen[str]:
     """Start ``python -m bot`` as a deployment would, with only ``env`` configuring it.
 
@@ -92,8 +103,7 @@ class RunningBot:
 
     def __enter__(self) -> RunningBot:
         self._thread.start()
-        ready = "setWebhook" if self.settings.webhook_url else "getUpdates"
-        self._telegram.wait_for_sync(lambda: self._telegram.calls_to(ready), timeout=15)
+        wait_until_serving(self._telegram, webhook=bool(self.settings.webhook_url))
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -8,7 +8,7 @@ import signal
 
 import httpx
 
-from tests.e2e.harness import bot_env, free_port, python_m_bot
+from tests.e2e.harness import bot_env, free_port, python_m_bot, wait_until_serving
 
 
 def _sample(text: str, name: str) -> float:
@@ -109,7 +109,7 @@ def test_json_logs_give_one_object_a_line_with_the_update_and_chat(telegram_fake
     log = tmp_path / "bot.log"
     process = python_m_bot(env, log)
     try:
-        telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
+        wait_until_serving(telegram_fake)
         chat = telegram_fake.private_chat()
         chat.send_text("/start")
         telegram_fake.wait_for_message_sync(chat, timeout=20)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 
-from tests.e2e.harness import bot_env, python_m_bot
+from tests.e2e.harness import bot_env, python_m_bot, wait_until_serving
 from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
 
@@ -22,7 +22,7 @@ def test_a_photo_cut_by_a_kill_mid_upload_reaches_the_cloud_once_after_restart(
     first = python_m_bot(env, log)
     chat = telegram_fake.private_chat()
     try:
-        telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
+        wait_until_serving(telegram_fake)
         chat.send_photo(jpeg_bytes(320, 240, "red"))
         until_sync(lambda: nemo.count(*UPLOAD))
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 
-from tests.e2e.harness import bot_env, python_m_bot
+from tests.e2e.harness import bot_env, python_m_bot, wait_until_serving
 from tests.fakes.nemo import steps
 from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
@@ -103,7 +103,7 @@ def test_sigterm_lets_short_work_finish_before_exit(telegram_fake, nemo, tmp_pat
     bot = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
-        telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
+        wait_until_serving(telegram_fake)
         chat.send_photo(jpeg_bytes(320, 240, "red"))
         until_sync(lambda: nemo.count("POST", "/api/upload-video/nemo_agent/me/"))
     finally:

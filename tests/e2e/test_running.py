@@ -6,7 +6,7 @@ import signal
 
 import httpx
 
-from tests.e2e.harness import RunningBot, bot_env, free_port, python_m_bot
+from tests.e2e.harness import RunningBot, bot_env, free_port, python_m_bot, wait_until_serving
 from tests.fakes.nemo import steps
 
 
@@ -24,7 +24,7 @@ def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(telegram_fake, nemo, 
     log = tmp_path / "bot.log"
     process = python_m_bot(env, log)
     try:
-        telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
+        wait_until_serving(telegram_fake)
         chat = telegram_fake.private_chat(language_code="en")
         chat.send_text("/start")
         assert "Hi!" in telegram_fake.wait_for_message_sync(chat, timeout=20)["text"]

@@ -1,9 +1,12 @@
-"""Fixtures that start the real bot against both fakes."""
+"""Fixtures that start the real bot against both fakes, on each database engine.
+
+Every bot a test starts uses the ``database_url`` fixture (tests/postgres.py): the test
+runs once on SQLite and once on PostgreSQL, its id naming the engine.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,13 +17,13 @@ from tests.fakes.telegram import TelegramFake
 
 @pytest.fixture
 def start_bot(
-    telegram_fake: TelegramFake, nemo: NemoFake, tmp_path: Path
+    telegram_fake: TelegramFake, nemo: NemoFake, database_url: str
 ) -> Iterator[Callable[..., RunningBot]]:
     """Start the bot (once per call, e.g. again after a restart) with optional env overrides."""
     running: list[RunningBot] = []
 
     def start(**overrides: str) -> RunningBot:
-        env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", **overrides)
+        env = bot_env(telegram_fake, nemo, database_url, **overrides)
         bot = RunningBot(env, telegram_fake).__enter__()
         running.append(bot)
         return bot

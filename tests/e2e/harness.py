@@ -25,15 +25,20 @@ from tests.fakes.telegram import TelegramFake
 
 
 def deployment_env(
-    telegram: TelegramFake, nemo: NemoFake, database: Path, **overrides: str
+    telegram: TelegramFake, nemo: NemoFake, database: str | Path, **overrides: str
 ) -> dict[str, str]:
-    """The environment a deployment would set, pointed at the fakes; defaults elsewhere."""
+    """The environment a deployment would set, pointed at the fakes; defaults elsewhere.
+
+    ``database`` is the DATABASE_URL (the ``database_url`` fixture's, on either engine), or
+    the path of a SQLite file.
+    """
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     return {
         "TELEGRAM_BOT_TOKEN": telegram.token,
         "TELEGRAM_API_URL": telegram.api_url,
         "NEMO_API_URL": nemo.url,
         "NEMO_WEB_URL": "https://nemovideo.example",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": url,
         **overrides,
     }
 
@@ -43,7 +48,7 @@ _TEST_PACE = {"STILL_WORKING_SECONDS": "0.3", "RENDER_POLL_SECONDS": "0.5", "LOG
 
 
 def bot_env(
-    telegram: TelegramFake, nemo: NemoFake, database: Path, **overrides: str
+    telegram: TelegramFake, nemo: NemoFake, database: str | Path, **overrides: str
 ) -> dict[str, str]:
     """The deployment's environment at the tests' pace."""
     return deployment_env(telegram, nemo, database, **{**_TEST_PACE, **overrides})

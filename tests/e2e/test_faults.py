@@ -364,7 +364,7 @@ def test_video_upload_timing_out_once_arrives_on_the_retry(start_bot, telegram_f
 
 
 def test_video_upload_timing_out_twice_sends_the_link_and_counts_as_delivered(
-    start_bot, telegram_fake, nemo, tmp_path
+    start_bot, telegram_fake, nemo, database_url
 ):
     running = start_bot(**SHORT_TIMEOUTS)
     chat = telegram_fake.private_chat(language_code="en")
@@ -381,13 +381,13 @@ def test_video_upload_timing_out_twice_sends_the_link_and_counts_as_delivered(
     assert_nothing_raw(telegram_fake, chat)
     running.stop()  # the grace period lets the delivery finish; raises if the bot died
     # Delivered once: nothing is left for a restart to resume and send again.
-    assert asyncio.run(_undelivered(tmp_path / "bot.sqlite3")) == []
+    assert asyncio.run(_undelivered(database_url)) == []
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
 
 
-async def _undelivered(database: Path) -> list[str]:
+async def _undelivered(database_url: str) -> list[str]:
     """The renders the bot would resume on its next start."""
-    async with await Database.open(f"sqlite:///{database}") as db:
+    async with await Database.open(database_url) as db:
         return [record.render_id for record in await db.renders.undelivered()]
 
 
@@ -433,10 +433,10 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 
 def test_a_chat_that_blocked_the_bot_does_not_stop_other_renders_resuming(
-    telegram_fake, nemo, tmp_path
+    telegram_fake, nemo, tmp_path, database_url
 ):
     nemo.render_seconds = 4
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    env = bot_env(telegram_fake, nemo, database_url)
     waiting = telegram_fake.private_chat(language_code="en")
     blocked = telegram_fake.private_chat(language_code="en")
     first = python_m_bot(env, tmp_path / "bot.log")

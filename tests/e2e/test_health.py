@@ -62,7 +62,7 @@ def test_healthz_answers_503_when_nemovideo_fails(start_bot, nemo, telegram_fake
 
 
 def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(
-    telegram_fake_factory, nemo, tmp_path
+    telegram_fake_factory, nemo, tmp_path, database_url
 ):
     telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
     port = free_port()
@@ -70,7 +70,7 @@ def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(
     env = bot_env(
         telegram,
         nemo,
-        tmp_path / "bot.sqlite3",
+        database_url,
         WEBHOOK_URL=f"{base}/telegram/hook",
         WEBHOOK_SECRET="s3cret-Token_1",
         PORT=str(port),
@@ -104,8 +104,10 @@ def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(
     assert "s3cret-Token_1" not in log.read_text()
 
 
-def test_json_logs_give_one_object_a_line_with_the_update_and_chat(telegram_fake, nemo, tmp_path):
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", LOG_FORMAT="json")
+def test_json_logs_give_one_object_a_line_with_the_update_and_chat(
+    telegram_fake, nemo, tmp_path, database_url
+):
+    env = bot_env(telegram_fake, nemo, database_url, LOG_FORMAT="json")
     log = tmp_path / "bot.log"
     process = python_m_bot(env, log)
     try:

@@ -17,7 +17,7 @@ def test_a_photo_cut_by_a_kill_mid_upload_reaches_the_cloud_once_after_restart(
     # The cloud sits on the upload: the bot is killed while it waits for the answer, so
     # its claim on the photo is never released and the cloud never takes the file.
     nemo.delay_next(*UPLOAD, 20)
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", DATABASE_URL=database_url)
+    env = bot_env(telegram_fake, nemo, database_url)
     log = tmp_path / "bot.log"
     first = python_m_bot(env, log)
     chat = telegram_fake.private_chat()

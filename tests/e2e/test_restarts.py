@@ -56,7 +56,7 @@ def test_render_in_flight_is_delivered_after_a_kill_and_restart(
 ):
     nemo.render_seconds = 4
     nemo.script_turn(steps.add_video_track("gita"), steps.text("Pronto."))
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", DATABASE_URL=database_url)
+    env = bot_env(telegram_fake, nemo, database_url)
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
@@ -81,9 +81,9 @@ def test_render_in_flight_is_delivered_after_a_kill_and_restart(
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
 
 
-def test_turn_cut_by_a_kill_is_reported_not_resent(telegram_fake, nemo, tmp_path):
+def test_turn_cut_by_a_kill_is_reported_not_resent(telegram_fake, nemo, tmp_path, database_url):
     nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(200, interval=0.1))
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    env = bot_env(telegram_fake, nemo, database_url)
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat(language_code="en")
     try:
@@ -96,10 +96,10 @@ def test_turn_cut_by_a_kill_is_reported_not_resent(telegram_fake, nemo, tmp_path
     assert nemo.count("POST", "/run_sse") == 1
 
 
-def test_sigterm_lets_short_work_finish_before_exit(telegram_fake, nemo, tmp_path):
+def test_sigterm_lets_short_work_finish_before_exit(telegram_fake, nemo, tmp_path, database_url):
     # The upload takes a moment: SIGTERM arrives while it runs.
     nemo.delay_next("POST", "/api/upload-video/nemo_agent/me/", 1.5)
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", SHUTDOWN_GRACE_SECONDS="20")
+    env = bot_env(telegram_fake, nemo, database_url, SHUTDOWN_GRACE_SECONDS="20")
     bot = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
@@ -114,9 +114,11 @@ def test_sigterm_lets_short_work_finish_before_exit(telegram_fake, nemo, tmp_pat
     assert nemo.count("POST", "/api/upload-video/nemo_agent/me/") == 1
 
 
-def test_sigterm_cuts_a_long_turn_and_keeps_what_waited_behind_it(telegram_fake, nemo, tmp_path):
+def test_sigterm_cuts_a_long_turn_and_keeps_what_waited_behind_it(
+    telegram_fake, nemo, tmp_path, database_url
+):
     _script_a_long_turn_then_an_answer(nemo)
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", SHUTDOWN_GRACE_SECONDS="1")
+    env = bot_env(telegram_fake, nemo, database_url, SHUTDOWN_GRACE_SECONDS="1")
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
@@ -136,9 +138,11 @@ def test_sigterm_cuts_a_long_turn_and_keeps_what_waited_behind_it(telegram_fake,
     assert _sent_to_agent(nemo) == ["fai un video lungo del mare", "rendilo più veloce"]
 
 
-def test_messages_waiting_behind_a_turn_survive_a_kill(telegram_fake, nemo, tmp_path):
+def test_messages_waiting_behind_a_turn_survive_a_kill(
+    telegram_fake, nemo, tmp_path, database_url
+):
     _script_a_long_turn_then_an_answer(nemo)
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    env = bot_env(telegram_fake, nemo, database_url)
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
@@ -151,9 +155,11 @@ def test_messages_waiting_behind_a_turn_survive_a_kill(telegram_fake, nemo, tmp_
     assert _sent_to_agent(nemo) == ["fai un video lungo del mare", "rendilo più veloce"]
 
 
-def test_an_album_waiting_behind_a_turn_survives_a_kill(telegram_fake, nemo, tmp_path):
+def test_an_album_waiting_behind_a_turn_survives_a_kill(
+    telegram_fake, nemo, tmp_path, database_url
+):
     nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(600, interval=0.1))
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    env = bot_env(telegram_fake, nemo, database_url)
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:

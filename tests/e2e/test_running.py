@@ -19,8 +19,10 @@ def test_missing_token_stops_with_one_line_naming_it(tmp_path):
     assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
 
 
-def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(telegram_fake, nemo, tmp_path):
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", LOG_LEVEL="INFO")
+def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
+    telegram_fake, nemo, tmp_path, database_url
+):
+    env = bot_env(telegram_fake, nemo, database_url, LOG_LEVEL="INFO")
     log = tmp_path / "bot.log"
     process = python_m_bot(env, log)
     try:
@@ -39,7 +41,7 @@ def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(telegram_fake, nemo, 
 
 
 def test_webhook_mode_registers_the_url_and_checks_the_secret(
-    telegram_fake_factory, nemo, tmp_path
+    telegram_fake_factory, nemo, database_url
 ):
     telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
     port = free_port()
@@ -47,7 +49,7 @@ def test_webhook_mode_registers_the_url_and_checks_the_secret(
     env = bot_env(
         telegram,
         nemo,
-        tmp_path / "bot.sqlite3",
+        database_url,
         WEBHOOK_URL=url,
         WEBHOOK_SECRET="s3cret-Token_1",
         PORT=str(port),

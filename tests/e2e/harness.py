@@ -8,7 +8,9 @@ its own event loop so the test can act like a person meanwhile.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +18,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
+import psutil
 from telegram.ext import Application
 
 from bot import app
@@ -93,6 +96,29 @@ def python_m_bot(env: Mapping[str, str], log: Path) -> subprocess.Popen[str]:
         stderr=log.open("a"),
         text=True,
     )
+
+
+def kill(process: subprocess.Popen[str]) -> None:
+    """SIGKILL the bot and every process it started, as a platform kills a container.
+
+    A child outlives a SIGKILL to its parent alone: the router's trainer, a render worker
+    would run on, orphaned, taking CPU the next tests need.
+    """
+    if process.poll() is not None:
+        return  # reaped already: its pid may be another process's by now
+    with contextlib.suppress(psutil.NoSuchProcess):
+        bot = psutil.Process(process.pid)
+        bot.suspend()  # starts no more children while they are listed
+        for member in [bot, *bot.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                member.kill()
+    process.wait(timeout=30)
+
+
+def stop(process: subprocess.Popen[str]) -> int:
+    """SIGTERM the bot, as a platform stops a container; its exit status once it is gone."""
+    process.send_signal(signal.SIGTERM)
+    return process.wait(timeout=30)
 
 
 class RunningBot:

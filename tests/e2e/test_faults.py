@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import signal
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
 from storage import Database
-from tests.e2e.harness import bot_env, python_m_bot
+from tests.e2e.harness import bot_env, kill, python_m_bot, stop
 from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram import TelegramFake
 from tests.fakes.telegram.chats import FakeChat
@@ -422,16 +420,6 @@ def test_blocked_at_delivery_other_chats_are_served_and_the_render_is_given_up(
     assert_nothing_raw(telegram_fake, blocked)
 
 
-def _kill(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
-
-
 def test_a_chat_that_blocked_the_bot_does_not_stop_other_renders_resuming(
     telegram_fake, nemo, tmp_path, database_url
 ):
@@ -451,7 +439,7 @@ def test_a_chat_that_blocked_the_bot_does_not_stop_other_renders_resuming(
         until_sync(lambda: nemo.count("POST", "/run_sse") == 2)
         telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates())
     finally:
-        _kill(first)
+        kill(first)
     # The blocked chat's "I was restarted" notice is the first message sent after the restart.
     telegram_fake.fail_next("sendMessage", status=403)
     second = python_m_bot(env, tmp_path / "bot.log")
@@ -462,7 +450,7 @@ def test_a_chat_that_blocked_the_bot_does_not_stop_other_renders_resuming(
         )
         video = wait_for_video(telegram_fake, waiting, timeout=6)
     finally:
-        _stop(second)
+        stop(second)
     assert video["chat"]["id"] == waiting.id
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
 

@@ -8,7 +8,7 @@ import signal
 
 import httpx
 
-from tests.e2e.harness import bot_env, free_port, python_m_bot, wait_until_serving
+from tests.e2e.harness import bot_env, free_port, kill, python_m_bot, wait_until_serving
 
 
 def _sample(text: str, name: str) -> float:
@@ -100,7 +100,7 @@ def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, log.read_text()
     finally:
-        process.kill()
+        kill(process)
     assert "s3cret-Token_1" not in log.read_text()
 
 
@@ -118,7 +118,7 @@ def test_json_logs_give_one_object_a_line_with_the_update_and_chat(
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
     finally:
-        process.kill()
+        kill(process)
     text = log.read_text()
     lines = [json.loads(line) for line in text.splitlines()]
     assert all({"time", "level", "logger", "event", "message"} <= line.keys() for line in lines)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import signal
-
-from tests.e2e.harness import bot_env, python_m_bot, wait_until_serving
+from tests.e2e.harness import bot_env, kill, python_m_bot, stop, wait_until_serving
 from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
 
@@ -26,8 +24,7 @@ def test_a_photo_cut_by_a_kill_mid_upload_reaches_the_cloud_once_after_restart(
         chat.send_photo(jpeg_bytes(320, 240, "red"))
         until_sync(lambda: nemo.count(*UPLOAD))
     finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=30)
+        kill(first)
     [session] = nemo.sessions.values()
     assert session.uploads == []
 
@@ -35,8 +32,7 @@ def test_a_photo_cut_by_a_kill_mid_upload_reaches_the_cloud_once_after_restart(
     try:
         ack = telegram_fake.wait_for_message_sync(chat, contains="✅", timeout=30)
     finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(timeout=30)
+        stop(second)
     assert "1" in ack["text"]
     assert len(session.uploads) == 1
     # The cut request and its retry: the file was sent twice, the cloud took it once.

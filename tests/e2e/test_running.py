@@ -6,7 +6,14 @@ import signal
 
 import httpx
 
-from tests.e2e.harness import RunningBot, bot_env, free_port, python_m_bot, wait_until_serving
+from tests.e2e.harness import (
+    RunningBot,
+    bot_env,
+    free_port,
+    kill,
+    python_m_bot,
+    wait_until_serving,
+)
 from tests.fakes.nemo import steps
 
 
@@ -33,7 +40,7 @@ def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
     finally:
-        process.kill()
+        kill(process)
     stderr = log.read_text()
     assert process.returncode == 0, stderr
     assert telegram_fake.token not in stderr

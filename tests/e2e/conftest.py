@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.e2e.harness import RunningBot, bot_env
+from tests.e2e.harness import RunningBot, WebhookDeployment, bot_env, webhook_deployment
 from tests.fakes.nemo import NemoFake
 from tests.fakes.telegram import TelegramFake
 
@@ -37,3 +37,19 @@ def start_bot(
 def bot(start_bot: Callable[..., RunningBot]) -> RunningBot:
     """The bot, running with the default test settings."""
     return start_bot()
+
+
+@pytest.fixture
+def webhook(
+    telegram_fake_factory: Callable[..., TelegramFake], nemo: NemoFake, database_url: str
+) -> Callable[..., WebhookDeployment]:
+    """Deploy the bot behind a webhook, with optional env overrides; start it from there.
+
+    Each call has a Bot API fake of its own, in local mode (plain-HTTP webhooks need it).
+    """
+
+    def deploy(**overrides: str) -> WebhookDeployment:
+        telegram = telegram_fake_factory(local_mode=True)
+        return webhook_deployment(telegram, nemo, database_url, **overrides)
+
+    return deploy

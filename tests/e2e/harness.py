@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -119,6 +120,49 @@ def stop(process: subprocess.Popen[str]) -> int:
     """SIGTERM the bot, as a platform stops a container; its exit status once it is gone."""
     process.send_signal(signal.SIGTERM)
     return process.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class WebhookDeployment:
+    """The bot behind a webhook on a loopback port, as a platform with a public URL runs it.
+
+    Its Bot API fake must be in local mode: only there may a webhook be plain HTTP.
+    """
+
+    telegram: TelegramFake
+    env: dict[str, str]
+    base: str  # the bot's web server: the webhook, /healthz and /metrics
+
+    @property
+    def url(self) -> str:
+        """WEBHOOK_URL: where the fake posts the updates."""
+        return self.env["WEBHOOK_URL"]
+
+    def run(self) -> RunningBot:
+        """The bot in this process, to be used with ``with``; it has set its webhook then."""
+        return RunningBot(self.env, self.telegram)
+
+    def python_m_bot(self, log: Path) -> subprocess.Popen[str]:
+        """Start ``python -m bot`` (see ``python_m_bot``) and wait until it set its webhook."""
+        process = python_m_bot(self.env, log)
+        try:
+            wait_until_serving(self.telegram, webhook=True)
+        except BaseException:
+            kill(process)
+            raise
+        return process
+
+
+def webhook_deployment(
+    telegram: TelegramFake, nemo: NemoFake, database: str | Path, **overrides: str
+) -> WebhookDeployment:
+    """``bot_env`` for webhook mode: WEBHOOK_URL and PORT on a free loopback port."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = bot_env(
+        telegram, nemo, database, WEBHOOK_URL=f"{base}/telegram/hook", PORT=str(port), **overrides
+    )
+    return WebhookDeployment(telegram, env, base)
 
 
 class RunningBot:

@@ -61,24 +61,12 @@ def test_healthz_answers_503_when_nemovideo_fails(start_bot, nemo, telegram_fake
     assert telegram_fake.token not in health.text
 
 
-def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(
-    telegram_fake_factory, nemo, tmp_path, database_url
-):
-    telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = bot_env(
-        telegram,
-        nemo,
-        database_url,
-        WEBHOOK_URL=f"{base}/telegram/hook",
-        WEBHOOK_SECRET="s3cret-Token_1",
-        PORT=str(port),
-    )
+def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(webhook, tmp_path):
+    deployment = webhook(WEBHOOK_SECRET="s3cret-Token_1")
+    telegram, base = deployment.telegram, deployment.base
     log = tmp_path / "bot.log"
-    process = python_m_bot(env, log)
+    process = deployment.python_m_bot(log)
     try:
-        telegram.wait_for_sync(lambda: telegram.calls_to("setWebhook"), timeout=30)
         before = httpx.get(f"{base}/metrics").text
         chat = telegram.private_chat(language_code="en")
         chat.send_text("/start")

@@ -6,14 +6,7 @@ import signal
 
 import httpx
 
-from tests.e2e.harness import (
-    RunningBot,
-    bot_env,
-    free_port,
-    kill,
-    python_m_bot,
-    wait_until_serving,
-)
+from tests.e2e.harness import bot_env, kill, python_m_bot, wait_until_serving
 from tests.fakes.nemo import steps
 
 
@@ -47,22 +40,11 @@ def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
     assert "can_read_all_group_messages" in stderr
 
 
-def test_webhook_mode_registers_the_url_and_checks_the_secret(
-    telegram_fake_factory, nemo, database_url
-):
-    telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = bot_env(
-        telegram,
-        nemo,
-        database_url,
-        WEBHOOK_URL=url,
-        WEBHOOK_SECRET="s3cret-Token_1",
-        PORT=str(port),
-    )
+def test_webhook_mode_registers_the_url_and_checks_the_secret(webhook, nemo):
+    deployment = webhook(WEBHOOK_SECRET="s3cret-Token_1")
+    telegram, url = deployment.telegram, deployment.url
     nemo.script_turn(steps.text("Ciao dal webhook!"))
-    with RunningBot(env, telegram):
+    with deployment.run():
         info = telegram.webhook_info()
         assert info["url"] == url and info["secret_token"] == "s3cret-Token_1"
         chat = telegram.private_chat()

@@ -18,7 +18,7 @@ import pytest
 
 from bot.config import Settings
 from bot.logging_setup import RedactingFilter, configure_logging
-from tests.e2e.harness import RunningBot, bot_env, free_port
+from tests.e2e.harness import bot_env
 from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram import TelegramFake
 from tests.fakes.telegram.files import jpeg_bytes
@@ -187,13 +187,11 @@ def test_database_file_is_created_owner_only(start_bot, telegram_fake, nemo, tmp
 
 
 def test_a_webhook_without_a_secret_gets_a_random_one_never_logged(
-    telegram_fake_factory, nemo, database_url, log_lines, monkeypatch
+    webhook, nemo, log_lines, monkeypatch
 ):
-    telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = bot_env(telegram, nemo, database_url, WEBHOOK_URL=url, PORT=str(port))
-    settings = Settings.from_env(env)
+    deployment = webhook()
+    telegram, url = deployment.telegram, deployment.url
+    settings = Settings.from_env(deployment.env)
     configure_logging(settings.log_level, settings.secrets())  # as bot.app.main does
     comparisons: list[int] = []
     constant_time = hmac.compare_digest
@@ -203,7 +201,7 @@ def test_a_webhook_without_a_secret_gets_a_random_one_never_logged(
         return constant_time(a, b)
 
     monkeypatch.setattr(hmac, "compare_digest", counted)
-    with RunningBot(env, telegram):
+    with deployment.run():
         secret = telegram.webhook_info()["secret_token"]
         assert secret and len(secret) >= 32
         victim = telegram.private_chat()

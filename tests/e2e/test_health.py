@@ -22,6 +22,8 @@ def test_healthz_and_metrics_on_health_port_see_an_update(start_bot, telegram_fa
     port = free_port()
     start_bot(HEALTH_PORT=str(port))
     base = f"http://127.0.0.1:{port}"
+    # Healthy once a getUpdates has succeeded: the first is answered at its timeout.
+    telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"))
     health = httpx.get(f"{base}/healthz", timeout=10)
     assert health.status_code == 200, health.text
     checks = health.json()["checks"]
@@ -52,6 +54,7 @@ def test_healthz_and_metrics_on_health_port_see_an_update(start_bot, telegram_fa
 def test_healthz_answers_503_when_nemovideo_fails(start_bot, nemo, telegram_fake):
     port = free_port()
     start_bot(HEALTH_PORT=str(port))
+    telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"))  # as above
     nemo.fail_next("GET", "/api/credits", status=503, times=10)
     health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=15)
     assert health.status_code == 503

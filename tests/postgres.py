@@ -256,6 +256,24 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return make()
 
 
+def sqlite_only(reason: str) -> pytest.MarkDecorator:
+    """Mark a test taking ``database_url`` as one about SQLite itself (its file, say).
+
+    Its PostgreSQL variant is skipped, with ``reason`` (what it checks that PostgreSQL
+    has no counterpart for) as the skip's reason.
+    """
+    return pytest.mark.parametrize(
+        "database_url",
+        [
+            pytest.param("sqlite", id="sqlite"),
+            pytest.param(
+                "postgresql", id="postgresql", marks=pytest.mark.skip(f"SQLite only: {reason}")
+            ),
+        ],
+        indirect=True,
+    )
+
+
 @pytest.fixture
 def postgres_database(postgres_server: PostgresServer) -> Iterator[Callable[[], str]]:
     """Make fresh, empty databases and return their URLs; each is dropped after the test.

@@ -1,26 +1,57 @@
-"""Fixtures that start the real bot against both fakes."""
+"""Fixtures that start the real bot against both fakes, on each database engine.
+
+Every bot a test starts uses the ``database_url`` fixture (tests/postgres.py): the test
+runs once on SQLite and once on PostgreSQL, its id naming the engine.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import RunningBot, bot_env
+from bot.core import router
+from tests.e2e.harness import RunningBot, WebhookDeployment, bot_env, webhook_deployment
 from tests.fakes.nemo import NemoFake
 from tests.fakes.telegram import TelegramFake
 
 
+@pytest.fixture(scope="session", autouse=True)
+def trained_router(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Train the router before the first bot of this process, once for the whole run.
+
+    The bots a test runs in this process share the process's router, which their first
+    message would otherwise train in place (bot.core.router): seconds of CPU, tens on a
+    loaded machine, spent while a test's clock runs and the fakes, threads of this same
+    process, wait for the interpreter. Under pytest-xdist the first worker here trains
+    it, and the others load its pickle.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        router.warm_up()
+        return
+    shared = tmp_path_factory.getbasetemp().parent / "router.pickle"
+    with shared.with_suffix(".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.exists():
+            router.install(pickle.loads(shared.read_bytes()))  # this run's, from a worker
+            return
+        trained = router.trained()
+        router.install(trained)
+        shared.write_bytes(pickle.dumps(trained, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 @pytest.fixture
 def start_bot(
-    telegram_fake: TelegramFake, nemo: NemoFake, tmp_path: Path
+    telegram_fake: TelegramFake, nemo: NemoFake, database_url: str
 ) -> Iterator[Callable[..., RunningBot]]:
     """Start the bot (once per call, e.g. again after a restart) with optional env overrides."""
     running: list[RunningBot] = []
 
     def start(**overrides: str) -> RunningBot:
-        env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", **overrides)
+        env = bot_env(telegram_fake, nemo, database_url, **overrides)
         bot = RunningBot(env, telegram_fake).__enter__()
         running.append(bot)
         return bot
@@ -34,3 +65,19 @@ def start_bot(
 def bot(start_bot: Callable[..., RunningBot]) -> RunningBot:
     """The bot, running with the default test settings."""
     return start_bot()
+
+
+@pytest.fixture
+def webhook(
+    telegram_fake_factory: Callable[..., TelegramFake], nemo: NemoFake, database_url: str
+) -> Callable[..., WebhookDeployment]:
+    """Deploy the bot behind a webhook, with optional env overrides; start it from there.
+
+    Each call has a Bot API fake of its own, in local mode (plain-HTTP webhooks need it).
+    """
+
+    def deploy(**overrides: str) -> WebhookDeployment:
+        telegram = telegram_fake_factory(local_mode=True)
+        return webhook_deployment(telegram, nemo, database_url, **overrides)
+
+    return deploy

@@ -8,14 +8,18 @@ its own event loop so the test can act like a person meanwhile.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 from telegram.ext import Application
 
 from bot import app
@@ -25,15 +29,20 @@ from tests.fakes.telegram import TelegramFake
 
 
 def deployment_env(
-    telegram: TelegramFake, nemo: NemoFake, database: Path, **overrides: str
+    telegram: TelegramFake, nemo: NemoFake, database: str | Path, **overrides: str
 ) -> dict[str, str]:
-    """The environment a deployment would set, pointed at the fakes; defaults elsewhere."""
+    """The environment a deployment would set, pointed at the fakes; defaults elsewhere.
+
+    ``database`` is the DATABASE_URL (the ``database_url`` fixture's, on either engine), or
+    the path of a SQLite file.
+    """
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     return {
         "TELEGRAM_BOT_TOKEN": telegram.token,
         "TELEGRAM_API_URL": telegram.api_url,
         "NEMO_API_URL": nemo.url,
         "NEMO_WEB_URL": "https://nemovideo.example",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": url,
         **overrides,
     }
 
@@ -43,7 +52,7 @@ _TEST_PACE = {"STILL_WORKING_SECONDS": "0.3", "RENDER_POLL_SECONDS": "0.5", "LOG
 
 
 def bot_env(
-    telegram: TelegramFake, nemo: NemoFake, database: Path, **overrides: str
+    telegram: TelegramFake, nemo: NemoFake, database: str | Path, **overrides: str
 ) -> dict[str, str]:
     """The deployment's environment at the tests' pace."""
     return deployment_env(telegram, nemo, database, **{**_TEST_PACE, **overrides})
@@ -57,6 +66,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until_serving(telegram: TelegramFake, *, webhook: bool = False) -> None:
+    """Wait until the bot takes updates: its first getUpdates arrived, or its webhook is set.
+
+    Not until that getUpdates is answered: with nothing to deliver, that is its timeout.
+    """
+    if webhook:
+        telegram.wait_for_sync(lambda: telegram.webhook_info()["url"], timeout=30)
+    else:
+        telegram.wait_for_sync(telegram.is_polled, timeout=30)
 
 
 def python_m_bot(env: Mapping[str, str], log: Path) -> subprocess.Popen[str]:
@@ -79,6 +99,72 @@ def python_m_bot(env: Mapping[str, str], log: Path) -> subprocess.Popen[str]:
     )
 
 
+def kill(process: subprocess.Popen[str]) -> None:
+    """SIGKILL the bot and every process it started, as a platform kills a container.
+
+    A child outlives a SIGKILL to its parent alone: the router's trainer, a render worker
+    would run on, orphaned, taking CPU the next tests need.
+    """
+    if process.poll() is not None:
+        return  # reaped already: its pid may be another process's by now
+    with contextlib.suppress(psutil.NoSuchProcess):
+        bot = psutil.Process(process.pid)
+        bot.suspend()  # starts no more children while they are listed
+        for member in [bot, *bot.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                member.kill()
+    process.wait(timeout=30)
+
+
+def stop(process: subprocess.Popen[str]) -> int:
+    """SIGTERM the bot, as a platform stops a container; its exit status once it is gone."""
+    process.send_signal(signal.SIGTERM)
+    return process.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class WebhookDeployment:
+    """The bot behind a webhook on a loopback port, as a platform with a public URL runs it.
+
+    Its Bot API fake must be in local mode: only there may a webhook be plain HTTP.
+    """
+
+    telegram: TelegramFake
+    env: dict[str, str]
+    base: str  # the bot's web server: the webhook, /healthz and /metrics
+
+    @property
+    def url(self) -> str:
+        """WEBHOOK_URL: where the fake posts the updates."""
+        return self.env["WEBHOOK_URL"]
+
+    def run(self) -> RunningBot:
+        """The bot in this process, to be used with ``with``; it has set its webhook then."""
+        return RunningBot(self.env, self.telegram)
+
+    def python_m_bot(self, log: Path) -> subprocess.Popen[str]:
+        """Start ``python -m bot`` (see ``python_m_bot``) and wait until it set its webhook."""
+        process = python_m_bot(self.env, log)
+        try:
+            wait_until_serving(self.telegram, webhook=True)
+        except BaseException:
+            kill(process)
+            raise
+        return process
+
+
+def webhook_deployment(
+    telegram: TelegramFake, nemo: NemoFake, database: str | Path, **overrides: str
+) -> WebhookDeployment:
+    """``bot_env`` for webhook mode: WEBHOOK_URL and PORT on a free loopback port."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = bot_env(
+        telegram, nemo, database, WEBHOOK_URL=f"{base}/telegram/hook", PORT=str(port), **overrides
+    )
+    return WebhookDeployment(telegram, env, base)
+
+
 class RunningBot:
     """The bot application running from a background thread."""
 
@@ -92,8 +178,7 @@ class RunningBot:
 
     def __enter__(self) -> RunningBot:
         self._thread.start()
-        ready = "setWebhook" if self.settings.webhook_url else "getUpdates"
-        self._telegram.wait_for_sync(lambda: self._telegram.calls_to(ready), timeout=15)
+        wait_until_serving(self._telegram, webhook=bool(self.settings.webhook_url))
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import signal
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
 from storage import Database
-from tests.e2e.harness import bot_env, python_m_bot
+from tests.e2e.harness import bot_env, kill, python_m_bot, stop
 from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram import TelegramFake
 from tests.fakes.telegram.chats import FakeChat
@@ -364,7 +362,7 @@ def test_video_upload_timing_out_once_arrives_on_the_retry(start_bot, telegram_f
 
 
 def test_video_upload_timing_out_twice_sends_the_link_and_counts_as_delivered(
-    start_bot, telegram_fake, nemo, tmp_path
+    start_bot, telegram_fake, nemo, database_url
 ):
     running = start_bot(**SHORT_TIMEOUTS)
     chat = telegram_fake.private_chat(language_code="en")
@@ -381,13 +379,13 @@ def test_video_upload_timing_out_twice_sends_the_link_and_counts_as_delivered(
     assert_nothing_raw(telegram_fake, chat)
     running.stop()  # the grace period lets the delivery finish; raises if the bot died
     # Delivered once: nothing is left for a restart to resume and send again.
-    assert asyncio.run(_undelivered(tmp_path / "bot.sqlite3")) == []
+    assert asyncio.run(_undelivered(database_url)) == []
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
 
 
-async def _undelivered(database: Path) -> list[str]:
+async def _undelivered(database_url: str) -> list[str]:
     """The renders the bot would resume on its next start."""
-    async with await Database.open(f"sqlite:///{database}") as db:
+    async with await Database.open(database_url) as db:
         return [record.render_id for record in await db.renders.undelivered()]
 
 
@@ -422,21 +420,11 @@ def test_blocked_at_delivery_other_chats_are_served_and_the_render_is_given_up(
     assert_nothing_raw(telegram_fake, blocked)
 
 
-def _kill(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
-
-
 def test_a_chat_that_blocked_the_bot_does_not_stop_other_renders_resuming(
-    telegram_fake, nemo, tmp_path
+    telegram_fake, nemo, tmp_path, database_url
 ):
     nemo.render_seconds = 4
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    env = bot_env(telegram_fake, nemo, database_url)
     waiting = telegram_fake.private_chat(language_code="en")
     blocked = telegram_fake.private_chat(language_code="en")
     first = python_m_bot(env, tmp_path / "bot.log")
@@ -451,7 +439,7 @@ def test_a_chat_that_blocked_the_bot_does_not_stop_other_renders_resuming(
         until_sync(lambda: nemo.count("POST", "/run_sse") == 2)
         telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates())
     finally:
-        _kill(first)
+        kill(first)
     # The blocked chat's "I was restarted" notice is the first message sent after the restart.
     telegram_fake.fail_next("sendMessage", status=403)
     second = python_m_bot(env, tmp_path / "bot.log")
@@ -462,7 +450,7 @@ def test_a_chat_that_blocked_the_bot_does_not_stop_other_renders_resuming(
         )
         video = wait_for_video(telegram_fake, waiting, timeout=6)
     finally:
-        _stop(second)
+        stop(second)
     assert video["chat"]["id"] == waiting.id
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
 

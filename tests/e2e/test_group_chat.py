@@ -11,10 +11,10 @@ from tests.waiting import until_sync
 
 
 @pytest.fixture
-def sees_everything(telegram_fake_factory, nemo, tmp_path):
+def sees_everything(telegram_fake_factory, nemo, database_url):
     """A fake where the bot is told every group message (an admin bot, privacy off)."""
     telegram = telegram_fake_factory(can_read_all_group_messages=True)
-    with RunningBot(bot_env(telegram, nemo, tmp_path / "bot.sqlite3"), telegram):
+    with RunningBot(bot_env(telegram, nemo, database_url), telegram):
         yield telegram
 
 

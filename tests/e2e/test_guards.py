@@ -41,7 +41,8 @@ def _drained(telegram: TelegramFake) -> None:
 
 
 def test_only_handled_update_types_are_asked_for(bot, telegram_fake, nemo):
-    assert telegram_fake.calls_to("getUpdates")[0].params["allowed_updates"] == HANDLED
+    [first, *_] = telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"))
+    assert first.params["allowed_updates"] == HANDLED
     chat = telegram_fake.private_chat()
     business = _message(chat, 500, business_connection_id="biz-1", text="crea un video")
     telegram_fake.push_update("business_message", business)

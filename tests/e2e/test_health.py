@@ -8,7 +8,7 @@ import signal
 
 import httpx
 
-from tests.e2e.harness import bot_env, free_port, python_m_bot
+from tests.e2e.harness import bot_env, free_port, kill, python_m_bot, wait_until_serving
 
 
 def _sample(text: str, name: str) -> float:
@@ -22,6 +22,8 @@ def test_healthz_and_metrics_on_health_port_see_an_update(start_bot, telegram_fa
     port = free_port()
     start_bot(HEALTH_PORT=str(port))
     base = f"http://127.0.0.1:{port}"
+    # Healthy once a getUpdates has succeeded: the first is answered at its timeout.
+    telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"))
     health = httpx.get(f"{base}/healthz", timeout=10)
     assert health.status_code == 200, health.text
     checks = health.json()["checks"]
@@ -52,6 +54,7 @@ def test_healthz_and_metrics_on_health_port_see_an_update(start_bot, telegram_fa
 def test_healthz_answers_503_when_nemovideo_fails(start_bot, nemo, telegram_fake):
     port = free_port()
     start_bot(HEALTH_PORT=str(port))
+    telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"))  # as above
     nemo.fail_next("GET", "/api/credits", status=503, times=10)
     health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=15)
     assert health.status_code == 503
@@ -61,24 +64,12 @@ def test_healthz_answers_503_when_nemovideo_fails(start_bot, nemo, telegram_fake
     assert telegram_fake.token not in health.text
 
 
-def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(
-    telegram_fake_factory, nemo, tmp_path
-):
-    telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = bot_env(
-        telegram,
-        nemo,
-        tmp_path / "bot.sqlite3",
-        WEBHOOK_URL=f"{base}/telegram/hook",
-        WEBHOOK_SECRET="s3cret-Token_1",
-        PORT=str(port),
-    )
+def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(webhook, tmp_path):
+    deployment = webhook(WEBHOOK_SECRET="s3cret-Token_1")
+    telegram, base = deployment.telegram, deployment.base
     log = tmp_path / "bot.log"
-    process = python_m_bot(env, log)
+    process = deployment.python_m_bot(log)
     try:
-        telegram.wait_for_sync(lambda: telegram.calls_to("setWebhook"), timeout=30)
         before = httpx.get(f"{base}/metrics").text
         chat = telegram.private_chat(language_code="en")
         chat.send_text("/start")
@@ -100,23 +91,25 @@ def test_webhook_mode_serves_health_and_metrics_beside_the_webhook(
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, log.read_text()
     finally:
-        process.kill()
+        kill(process)
     assert "s3cret-Token_1" not in log.read_text()
 
 
-def test_json_logs_give_one_object_a_line_with_the_update_and_chat(telegram_fake, nemo, tmp_path):
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", LOG_FORMAT="json")
+def test_json_logs_give_one_object_a_line_with_the_update_and_chat(
+    telegram_fake, nemo, tmp_path, database_url
+):
+    env = bot_env(telegram_fake, nemo, database_url, LOG_FORMAT="json")
     log = tmp_path / "bot.log"
     process = python_m_bot(env, log)
     try:
-        telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
+        wait_until_serving(telegram_fake)
         chat = telegram_fake.private_chat()
         chat.send_text("/start")
         telegram_fake.wait_for_message_sync(chat, timeout=20)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
     finally:
-        process.kill()
+        kill(process)
     text = log.read_text()
     lines = [json.loads(line) for line in text.splitlines()]
     assert all({"time", "level", "logger", "event", "message"} <= line.keys() for line in lines)

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
-
-from tests.e2e.harness import bot_env, python_m_bot
+from tests.e2e.harness import bot_env, kill, python_m_bot, stop, wait_until_serving
 from tests.fakes.nemo import steps
 from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
-
-
-def _kill(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-
-
-def _stop(process: subprocess.Popen[str]) -> int:
-    process.send_signal(signal.SIGTERM)
-    return process.wait(timeout=30)
 
 
 def _restart_until(env, log, telegram_fake, chat, contains: str) -> dict:
@@ -27,7 +14,7 @@ def _restart_until(env, log, telegram_fake, chat, contains: str) -> dict:
     try:
         return telegram_fake.wait_for_message_sync(chat, contains=contains, timeout=30)
     finally:
-        _stop(bot)
+        stop(bot)
 
 
 def _sent_to_agent(nemo) -> list[str]:
@@ -56,7 +43,7 @@ def test_render_in_flight_is_delivered_after_a_kill_and_restart(
 ):
     nemo.render_seconds = 4
     nemo.script_turn(steps.add_video_track("gita"), steps.text("Pronto."))
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", DATABASE_URL=database_url)
+    env = bot_env(telegram_fake, nemo, database_url)
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
@@ -66,7 +53,7 @@ def test_render_in_flight_is_delivered_after_a_kill_and_restart(
         # A poll means the render was submitted and recorded in storage.
         until_sync(lambda: nemo.count("GET", "/api/render/proxy/lambda/"))
     finally:
-        _kill(first)
+        kill(first)
     assert telegram_fake.calls_to("sendVideo") == []
     second = python_m_bot(env, tmp_path / "bot.log")
     try:
@@ -75,55 +62,57 @@ def test_render_in_flight_is_delivered_after_a_kill_and_restart(
             timeout=40,
         )
     finally:
-        _stop(second)
+        stop(second)
     assert video["chat"]["id"] == chat.id
     assert len(telegram_fake.calls_to("sendVideo")) == 1
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
 
 
-def test_turn_cut_by_a_kill_is_reported_not_resent(telegram_fake, nemo, tmp_path):
+def test_turn_cut_by_a_kill_is_reported_not_resent(telegram_fake, nemo, tmp_path, database_url):
     nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(200, interval=0.1))
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    env = bot_env(telegram_fake, nemo, database_url)
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat(language_code="en")
     try:
         chat.send_text("make a long video of the sea")
         until_sync(lambda: nemo.count("POST", "/run_sse") == 1)
     finally:
-        _kill(first)
+        kill(first)
     notice = _restart_until(env, tmp_path / "bot.log", telegram_fake, chat, "restarted")
     assert "1. Video: mare" in notice["text"]
     assert nemo.count("POST", "/run_sse") == 1
 
 
-def test_sigterm_lets_short_work_finish_before_exit(telegram_fake, nemo, tmp_path):
+def test_sigterm_lets_short_work_finish_before_exit(telegram_fake, nemo, tmp_path, database_url):
     # The upload takes a moment: SIGTERM arrives while it runs.
     nemo.delay_next("POST", "/api/upload-video/nemo_agent/me/", 1.5)
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", SHUTDOWN_GRACE_SECONDS="20")
+    env = bot_env(telegram_fake, nemo, database_url, SHUTDOWN_GRACE_SECONDS="20")
     bot = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
-        telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
+        wait_until_serving(telegram_fake)
         chat.send_photo(jpeg_bytes(320, 240, "red"))
         until_sync(lambda: nemo.count("POST", "/api/upload-video/nemo_agent/me/"))
     finally:
-        exit_code = _stop(bot)
+        exit_code = stop(bot)
     assert exit_code == 0
     texts = [message.get("text", "") for message in telegram_fake.bot_messages(chat)]
     assert any(text.startswith("✅") for text in texts), texts
     assert nemo.count("POST", "/api/upload-video/nemo_agent/me/") == 1
 
 
-def test_sigterm_cuts_a_long_turn_and_keeps_what_waited_behind_it(telegram_fake, nemo, tmp_path):
+def test_sigterm_cuts_a_long_turn_and_keeps_what_waited_behind_it(
+    telegram_fake, nemo, tmp_path, database_url
+):
     _script_a_long_turn_then_an_answer(nemo)
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", SHUTDOWN_GRACE_SECONDS="1")
+    env = bot_env(telegram_fake, nemo, database_url, SHUTDOWN_GRACE_SECONDS="1")
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
         _queue_a_message_behind_a_long_turn(telegram_fake, nemo, chat)
     finally:
         # The turn streams for a minute; the grace period is one second.
-        exit_code = _stop(first)
+        exit_code = stop(first)
     assert exit_code == 0
     assert _sent_to_agent(nemo) == ["fai un video lungo del mare"]
     second = python_m_bot(env, tmp_path / "bot.log")
@@ -131,14 +120,16 @@ def test_sigterm_cuts_a_long_turn_and_keeps_what_waited_behind_it(telegram_fake,
         notice = telegram_fake.wait_for_message_sync(chat, contains="riavviato", timeout=30)
         telegram_fake.wait_for_message_sync(chat, contains="Fatto, più veloce.", timeout=30)
     finally:
-        _stop(second)
+        stop(second)
     assert "1. Video: mare" in notice["text"]
     assert _sent_to_agent(nemo) == ["fai un video lungo del mare", "rendilo più veloce"]
 
 
-def test_messages_waiting_behind_a_turn_survive_a_kill(telegram_fake, nemo, tmp_path):
+def test_messages_waiting_behind_a_turn_survive_a_kill(
+    telegram_fake, nemo, tmp_path, database_url
+):
     _script_a_long_turn_then_an_answer(nemo)
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    env = bot_env(telegram_fake, nemo, database_url)
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
@@ -146,14 +137,16 @@ def test_messages_waiting_behind_a_turn_survive_a_kill(telegram_fake, nemo, tmp_
         # Telegram has forgotten it: a later getUpdates confirmed its offset.
         telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates(), timeout=30)
     finally:
-        _kill(first)
+        kill(first)
     _restart_until(env, tmp_path / "bot.log", telegram_fake, chat, "Fatto, più veloce.")
     assert _sent_to_agent(nemo) == ["fai un video lungo del mare", "rendilo più veloce"]
 
 
-def test_an_album_waiting_behind_a_turn_survives_a_kill(telegram_fake, nemo, tmp_path):
+def test_an_album_waiting_behind_a_turn_survives_a_kill(
+    telegram_fake, nemo, tmp_path, database_url
+):
     nemo.script_turn(steps.add_video_track("mare"), steps.heartbeats(600, interval=0.1))
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3")
+    env = bot_env(telegram_fake, nemo, database_url)
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat()
     try:
@@ -162,7 +155,7 @@ def test_an_album_waiting_behind_a_turn_survives_a_kill(telegram_fake, nemo, tmp
         chat.send_album([jpeg_bytes(320, 240, color) for color in ("red", "green", "blue")])
         telegram_fake.wait_for_sync(lambda: not telegram_fake.pending_updates(), timeout=30)
     finally:
-        _kill(first)
+        kill(first)
     assert nemo.count("POST", "/api/upload-video/nemo_agent/me/") == 0
     ack = _restart_until(env, tmp_path / "bot.log", telegram_fake, chat, "✅")
     assert "3" in ack["text"]

@@ -6,7 +6,7 @@ import signal
 
 import httpx
 
-from tests.e2e.harness import RunningBot, bot_env, free_port, python_m_bot
+from tests.e2e.harness import bot_env, kill, python_m_bot, wait_until_serving
 from tests.fakes.nemo import steps
 
 
@@ -19,41 +19,32 @@ def test_missing_token_stops_with_one_line_naming_it(tmp_path):
     assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
 
 
-def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(telegram_fake, nemo, tmp_path):
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", LOG_LEVEL="INFO")
+def test_python_m_bot_answers_and_stops_cleanly_on_sigterm(
+    telegram_fake, nemo, tmp_path, database_url
+):
+    env = bot_env(telegram_fake, nemo, database_url, LOG_LEVEL="INFO")
     log = tmp_path / "bot.log"
     process = python_m_bot(env, log)
     try:
-        telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("getUpdates"), timeout=30)
+        wait_until_serving(telegram_fake)
         chat = telegram_fake.private_chat(language_code="en")
         chat.send_text("/start")
         assert "Hi!" in telegram_fake.wait_for_message_sync(chat, timeout=20)["text"]
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
     finally:
-        process.kill()
+        kill(process)
     stderr = log.read_text()
     assert process.returncode == 0, stderr
     assert telegram_fake.token not in stderr
     assert "can_read_all_group_messages" in stderr
 
 
-def test_webhook_mode_registers_the_url_and_checks_the_secret(
-    telegram_fake_factory, nemo, tmp_path
-):
-    telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = bot_env(
-        telegram,
-        nemo,
-        tmp_path / "bot.sqlite3",
-        WEBHOOK_URL=url,
-        WEBHOOK_SECRET="s3cret-Token_1",
-        PORT=str(port),
-    )
+def test_webhook_mode_registers_the_url_and_checks_the_secret(webhook, nemo):
+    deployment = webhook(WEBHOOK_SECRET="s3cret-Token_1")
+    telegram, url = deployment.telegram, deployment.url
     nemo.script_turn(steps.text("Ciao dal webhook!"))
-    with RunningBot(env, telegram):
+    with deployment.run():
         info = telegram.webhook_info()
         assert info["url"] == url and info["secret_token"] == "s3cret-Token_1"
         chat = telegram.private_chat()

@@ -18,10 +18,11 @@ import pytest
 
 from bot.config import Settings
 from bot.logging_setup import RedactingFilter, configure_logging
-from tests.e2e.harness import RunningBot, bot_env, free_port
+from tests.e2e.harness import bot_env
 from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram import TelegramFake
 from tests.fakes.telegram.files import jpeg_bytes
+from tests.postgres import sqlite_only
 
 SECRET_SHAPES = ("nmv_usr_", "Bearer")
 # The fakes run in the test's process and log through the same root logger.
@@ -93,10 +94,10 @@ def _count(telegram: TelegramFake, chat: Any, text: str) -> int:
 
 @pytest.mark.parametrize("registered", [False, True], ids=["anonymous-token", "NEMO_TOKEN"])
 def test_no_secret_reaches_a_log_line_or_a_chat(
-    start_bot, telegram_fake, nemo, tmp_path, log_lines, registered
+    start_bot, telegram_fake, nemo, database_url, log_lines, registered
 ):
     overrides = {"NEMO_TOKEN": nemo.add_token()} if registered else {}
-    env = bot_env(telegram_fake, nemo, tmp_path / "bot.sqlite3", **overrides)
+    env = bot_env(telegram_fake, nemo, database_url, **overrides)
     settings = Settings.from_env(env)
     configure_logging(settings.log_level, settings.secrets())  # as bot.app.main does
     start_bot(**overrides)
@@ -169,6 +170,7 @@ def test_chat_outside_allowed_chats_is_refused_once_and_costs_no_cloud_call(
     assert nemo.count("GET", "/api/credits") == 1
 
 
+@sqlite_only("the modes of SQLite's files; a PostgreSQL server keeps its own")
 def test_database_file_is_created_owner_only(start_bot, telegram_fake, nemo, tmp_path: Path):
     previous = os.umask(0)  # the bot must not rely on a strict umask
     try:
@@ -185,13 +187,11 @@ def test_database_file_is_created_owner_only(start_bot, telegram_fake, nemo, tmp
 
 
 def test_a_webhook_without_a_secret_gets_a_random_one_never_logged(
-    telegram_fake_factory, nemo, tmp_path, log_lines, monkeypatch
+    webhook, nemo, log_lines, monkeypatch
 ):
-    telegram = telegram_fake_factory(local_mode=True)  # plain-HTTP webhooks need local mode
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = bot_env(telegram, nemo, tmp_path / "bot.sqlite3", WEBHOOK_URL=url, PORT=str(port))
-    settings = Settings.from_env(env)
+    deployment = webhook()
+    telegram, url = deployment.telegram, deployment.url
+    settings = Settings.from_env(deployment.env)
     configure_logging(settings.log_level, settings.secrets())  # as bot.app.main does
     comparisons: list[int] = []
     constant_time = hmac.compare_digest
@@ -201,7 +201,7 @@ def test_a_webhook_without_a_secret_gets_a_random_one_never_logged(
         return constant_time(a, b)
 
     monkeypatch.setattr(hmac, "compare_digest", counted)
-    with RunningBot(env, telegram):
+    with deployment.run():
         secret = telegram.webhook_info()["secret_token"]
         assert secret and len(secret) >= 32
         victim = telegram.private_chat()

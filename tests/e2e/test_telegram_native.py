@@ -29,10 +29,10 @@ def make_and_export(
 
 
 @pytest.fixture
-def shareable(telegram_fake_factory, nemo, tmp_path):
+def shareable(telegram_fake_factory, nemo, database_url):
     """A bot whose inline mode is on in BotFather, so its videos can be shared."""
     telegram = telegram_fake_factory(supports_inline_queries=True)
-    with RunningBot(bot_env(telegram, nemo, tmp_path / "bot.sqlite3"), telegram):
+    with RunningBot(bot_env(telegram, nemo, database_url), telegram):
         yield telegram
 
 

@@ -193,6 +193,14 @@ class TelegramFake:
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method.lower() == method.lower()]
 
+    def is_polled(self) -> bool:
+        """True once a getUpdates has arrived, answered or still held.
+
+        ``calls`` has a long poll only once it is answered: at its timeout, when idle.
+        """
+        with self._state.lock:
+            return self._state.poll_generation > 0
+
     @property
     def violations(self) -> list[str]:
         with self._state.lock:

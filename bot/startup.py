@@ -3,11 +3,17 @@
 ``open_services`` (post_init) and ``close_services`` (post_shutdown) are the
 Application's lifecycle hooks; each start-up step is a named function, in the order
 that matters: updates kept from the last run are queued before anything newer.
+
+Several replicas may share the database, so what a restart picks up may belong to a
+replica still running: it is picked up under a lease. Polling, by the replica that gets
+the poller's lease (``bot.telegram.leadership``), all at once; with a webhook, chat by
+chat, by whichever replica takes over a chat nobody holds (``bot.telegram.ownership``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import pickle
@@ -21,12 +27,16 @@ from telegram import (
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.core.assembly import Core
+from bot.core.leases import LeaseKeeper, replica_name
 from bot.core.router import install
 from bot.health import Health
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
-from bot.telegram.inbox import Inbox
+from bot.telegram.inbox import Inbox, InboxQueue
+from bot.telegram.leadership import POLLER, LeaderUpdater
 from bot.telegram.menus import MenuScope, menu
+from bot.telegram.ownership import ChatOwnership
 from bot.telegram.texts.native import description, short_description
 from bot.web import WebServers
 from bot.wiring import build_services
@@ -37,6 +47,9 @@ log = logging.getLogger(__name__)
 SETTINGS_KEY = "settings"
 INBOX_KEY = "inbox"
 _RESUME_TASK_KEY = "resume_task"
+_KEEPER_KEY = "leases"
+_OWNERSHIP_KEY = "ownership"
+_BACKGROUND_KEY = "replica_tasks"
 _WARM_UP_TASK_KEY = "router_warm_up_task"
 # Long enough for polling to start first; short enough to be done before most people type.
 _WARM_UP_AFTER_SECONDS = 1.0
@@ -55,17 +68,56 @@ async def open_services(application: Application) -> None:
     settings: Settings = application.bot_data[SETTINGS_KEY]
     inbox: Inbox = application.bot_data[INBOX_KEY]
     warn_about_an_ephemeral_disk(settings)
-    services, recovery = await build_services(application, settings, inbox)
+    services, core = await build_services(application, settings, inbox)
     application.bot_data[SERVICES_KEY] = services
-    await queue_kept_updates(application, inbox)
+    await share_with_replicas(application, settings, services, core)
     # After the kept updates: a webhook still registered may post newer ones at once.
     start_web_servers(application, services)
     await register_menus(application, services)
     await describe_bot(application, services)
     await services.collections.restore()
-    application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(recovery.resume())
     application.bot_data[_WARM_UP_TASK_KEY] = asyncio.create_task(train_the_router())
     freeze_startup_objects()
+
+
+async def share_with_replicas(
+    application: Application, settings: Settings, services: Services, core: Core
+) -> None:
+    """Take this replica's part: poll when it gets the lease, or hold the chats it serves."""
+    keeper = LeaseKeeper(services.db.leases, seconds=settings.lease_seconds, holder=replica_name())
+    application.bot_data[_KEEPER_KEY] = keeper
+    tasks = [asyncio.create_task(keeper.run())]
+    if settings.webhook_url:
+        ownership = ChatOwnership(
+            keeper=keeper,
+            db=services.db,
+            inbox=services.inbox,
+            runner=core.runner,
+            bot=application.bot,
+            put=application.update_queue.put,
+            resume=core.recovery.resume,
+        )
+        queue = application.update_queue
+        assert isinstance(queue, InboxQueue)
+        queue.admit_with(ownership.admit)
+        application.bot_data[_OWNERSHIP_KEY] = ownership
+        tasks.append(asyncio.create_task(ownership.run()))
+    else:
+        updater = application.updater
+        assert isinstance(updater, LeaderUpdater)
+
+        async def take_over() -> None:
+            await queue_kept_updates(application, services.inbox)
+            application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(core.recovery.resume())
+
+        def on_lost(names: set[str]) -> None:
+            if POLLER in names:
+                log.error("the poller's lease was lost: stopping, to start again standing by")
+                application.stop_running()
+
+        updater.lead_with(keeper, take_over)
+        keeper.when_lost(on_lost)
+    application.bot_data[_BACKGROUND_KEY] = tasks
 
 
 async def train_the_router() -> None:
@@ -112,8 +164,13 @@ def warn_about_an_ephemeral_disk(settings: Settings) -> None:
 def start_web_servers(application: Application, services: Services) -> None:
     """Serve /healthz and /metrics (and the webhook) on the ports the settings name."""
     settings = services.settings
+    keeper: LeaseKeeper = application.bot_data[_KEEPER_KEY]
     health = Health(
-        db=services.db, nemo=services.nemo, bot=application.bot, webhook_url=settings.webhook_url
+        db=services.db,
+        nemo=services.nemo,
+        bot=application.bot,
+        webhook_url=settings.webhook_url,
+        standing_by=lambda: not settings.webhook_url and not keeper.holds(POLLER),
     )
     secret = application.bot_data.get(WEBHOOK_SECRET_KEY)
     servers = WebServers(application, settings, health, webhook_secret=secret)
@@ -178,6 +235,15 @@ async def close_services(application: Application) -> None:
         task = application.bot_data.get(key)
         if task is not None:
             task.cancel()
+    for background in application.bot_data.get(_BACKGROUND_KEY, []):
+        background.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await background
+    if (ownership := application.bot_data.get(_OWNERSHIP_KEY)) is not None:
+        await ownership.close()
+    if (keeper := application.bot_data.get(_KEEPER_KEY)) is not None:
+        # Everything here stopped: the other replicas may take it over at once.
+        await keeper.release_all()
     services = application.bot_data.get(SERVICES_KEY)
     if services is None:
         return

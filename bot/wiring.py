@@ -7,7 +7,7 @@ from telegram.ext import Application
 
 from bot import __version__
 from bot.config import Settings
-from bot.core.assembly import CoreSettings, build_core
+from bot.core.assembly import Core, CoreSettings, build_core
 from bot.core.chats import ChatDirectory
 from bot.core.local_exports import LocalRender
 from bot.core.media import (
@@ -16,7 +16,6 @@ from bot.core.media import (
     LOCAL_MODE_DOWNLOAD_MAX,
     LOCAL_MODE_UPLOAD_MAX,
 )
-from bot.core.recovery import Recovery
 from bot.core.shares import SharedVideos
 from bot.credential_store import DatabaseCredentials
 from bot.i18n import Catalogs
@@ -33,11 +32,11 @@ from storage import Database
 
 async def build_services(
     application: Application, settings: Settings, inbox: Inbox
-) -> tuple[Services, Recovery]:
+) -> tuple[Services, Core]:
     """Open the database and clients and build the core around them.
 
-    Returns the services handlers reach through their context, and the recovery to run
-    once start-up is done.
+    Returns the services handlers reach through their context, and the core, whose
+    recovery start-up runs once done.
     """
     db = await Database.open(settings.database_url)
     inbox.attach(db.inbox)
@@ -100,4 +99,4 @@ async def build_services(
         shares=shares,
         render_pool=core.render_pool,
     )
-    return services, core.recovery
+    return services, core

@@ -11,6 +11,7 @@ from storage.connection import Connection
 from storage.covers import CoverRepository
 from storage.credentials import CredentialRepository
 from storage.inbox import InboxRepository
+from storage.leases import LeaseRepository
 from storage.location import MEMORY, create_private_file, is_postgresql, sqlite_path
 from storage.migrator import apply_migrations
 from storage.postgresql import PostgresConnection
@@ -37,6 +38,7 @@ class Database:
         self.collections = CollectionRepository(connection)
         self.covers = CoverRepository(connection)
         self.inbox = InboxRepository(inbox_connection or connection)
+        self.leases = LeaseRepository(connection)
 
     @classmethod
     async def open(cls, url: str) -> Database:

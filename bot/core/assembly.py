@@ -48,6 +48,7 @@ class Core:
     dispatcher: Dispatcher
     recovery: Recovery
     render_pool: RenderPool
+    runner: RequestRunner
 
 
 def build_core(
@@ -102,5 +103,9 @@ def build_core(
     )
     recovery = Recovery(db, chats, timelines, exporter, local, runner, outputs)
     return Core(
-        collections=collections, dispatcher=dispatcher, recovery=recovery, render_pool=pool
+        collections=collections,
+        dispatcher=dispatcher,
+        recovery=recovery,
+        render_pool=pool,
+        runner=runner,
     )

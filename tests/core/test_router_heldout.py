@@ -1,7 +1,9 @@
 """The router against the frozen held-out set it was never tuned on.
 
 A normal ``uv run pytest`` run prints the report (overall / per language / per label
-accuracy, non-export lines routed to export, every miss) at its end.
+accuracy, non-export lines routed to export, which labels were confused) at its end. It
+never prints the missed lines themselves: text seen in every run's output gets tuned on,
+and then the set no longer measures anything.
 
 Two kinds of assertion. The issue's targets (97 % overall, 95 % per language, no line
 routed to an export by mistake) are not met yet: that test is a strict xfail, so the
@@ -66,8 +68,10 @@ class HeldoutReport:
         out += [row(lang, f"lang:{lang}") for lang in LANGS]
         out += [row(label, f"label:{label}") for label in LABELS]
         out.append(f"  non-export routed to export: {len(self.false_exports)}")
+        confusions = Counter((u.lang, u.label, got) for u, got in self.misses)
         out += [
-            f"  miss [{u.lang}] want {u.label:<7} got {got:<7} {u.text}" for u, got in self.misses
+            f"  confused [{lang}] {want} -> {got}: {n}"
+            for (lang, want, got), n in sorted(confusions.items())
         ]
         return out
 

@@ -16,8 +16,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import pickle
-import sys
 
 from telegram import (
     BotCommandScopeAllChatAdministrators,
@@ -29,7 +27,6 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.core.assembly import Core
 from bot.core.leases import LeaseKeeper, replica_name
-from bot.core.router import install
 from bot.health import Health
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
@@ -50,9 +47,6 @@ _RESUME_TASK_KEY = "resume_task"
 _KEEPER_KEY = "leases"
 _OWNERSHIP_KEY = "ownership"
 _BACKGROUND_KEY = "replica_tasks"
-_WARM_UP_TASK_KEY = "router_warm_up_task"
-# Long enough for polling to start first; short enough to be done before most people type.
-_WARM_UP_AFTER_SECONDS = 1.0
 _WEB_KEY = "web_servers"
 WEBHOOK_SECRET_KEY = "webhook_secret"
 
@@ -76,7 +70,8 @@ async def open_services(application: Application) -> None:
     await register_menus(application, services)
     await describe_bot(application, services)
     await services.collections.restore()
-    application.bot_data[_WARM_UP_TASK_KEY] = asyncio.create_task(train_the_router())
+    # Loaded or trained beside the event loop; a message arriving before waits for it.
+    services.router.start()
     freeze_startup_objects()
 
 
@@ -118,31 +113,6 @@ async def share_with_replicas(
         updater.lead_with(keeper, take_over)
         keeper.when_lost(on_lost)
     application.bot_data[_BACKGROUND_KEY] = tasks
-
-
-async def train_the_router() -> None:
-    """Train the router in a process of its own once polling is under way, not before.
-
-    Training is seconds of pure-Python CPU: done at import it would delay the first
-    getUpdates, and in a thread it would hold the interpreter (and the event loop with
-    it) for as long, long enough for a replica to look dead. A message arriving before
-    it is done is routed by a router trained on demand, as without this step.
-    """
-    await asyncio.sleep(_WARM_UP_AFTER_SECONDS)
-    trainer = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.core.routing.train", stdout=asyncio.subprocess.PIPE
-    )
-    try:
-        pickled, _ = await trainer.communicate()
-    finally:
-        if trainer.returncode is None:  # cancelled by a shutdown: no orphan left training
-            trainer.kill()
-            await trainer.wait()
-    if trainer.returncode != 0:
-        log.warning("router training failed (%s); routing trains on demand", trainer.returncode)
-        return
-    # Our own child's output, read from a pipe only we hold.
-    install(pickle.loads(pickled))
 
 
 def warn_about_an_ephemeral_disk(settings: Settings) -> None:
@@ -231,10 +201,8 @@ async def close_services(application: Application) -> None:
     servers = application.bot_data.get(_WEB_KEY)
     if servers is not None:
         await servers.stop()
-    for key in (_RESUME_TASK_KEY, _WARM_UP_TASK_KEY):
-        task = application.bot_data.get(key)
-        if task is not None:
-            task.cancel()
+    if (resuming := application.bot_data.get(_RESUME_TASK_KEY)) is not None:
+        resuming.cancel()
     for background in application.bot_data.get(_BACKGROUND_KEY, []):
         background.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -247,6 +215,7 @@ async def close_services(application: Application) -> None:
     services = application.bot_data.get(SERVICES_KEY)
     if services is None:
         return
+    await services.router.close()
     services.render_pool.close()
     await services.downloads.aclose()
     await services.nemo.aclose()

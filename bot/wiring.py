@@ -16,6 +16,7 @@ from bot.core.media import (
     LOCAL_MODE_DOWNLOAD_MAX,
     LOCAL_MODE_UPLOAD_MAX,
 )
+from bot.core.routing.supply import RouterSupply
 from bot.core.shares import SharedVideos
 from bot.credential_store import DatabaseCredentials
 from bot.i18n import Catalogs
@@ -64,6 +65,7 @@ async def build_services(
     )
     local = settings.telegram_local_mode
     downloads = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0))
+    router = RouterSupply()
     core = build_core(
         db=db,
         nemo=nemo,
@@ -82,6 +84,7 @@ async def build_services(
             local_render=LocalRender(settings.local_render),
             local_render_short_side=settings.local_render_short_side,
         ),
+        route=router.route,
     )
     services = Services(
         settings=settings,
@@ -98,5 +101,6 @@ async def build_services(
         me=me,
         shares=shares,
         render_pool=core.render_pool,
+        router=router,
     )
     return services, core

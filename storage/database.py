@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from storage.chats import ChatRepository
@@ -27,9 +28,14 @@ log = logging.getLogger(__name__)
 class Database:
     """Open with `await Database.open(url)`, or `async with await Database.open(url) as db`."""
 
-    def __init__(self, connection: Connection, inbox_connection: Connection | None = None) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        inbox_connection: Connection | None = None,
+        lease_connection: Connection | None = None,
+    ) -> None:
         self._connection = connection
-        self._inbox_connection = inbox_connection
+        self._own_connections = [c for c in (inbox_connection, lease_connection) if c is not None]
         self.credentials = CredentialRepository(connection)
         self.chats = ChatRepository(connection)
         self.renders = RenderRepository(connection)
@@ -38,7 +44,7 @@ class Database:
         self.collections = CollectionRepository(connection)
         self.covers = CoverRepository(connection)
         self.inbox = InboxRepository(inbox_connection or connection)
-        self.leases = LeaseRepository(connection)
+        self.leases = LeaseRepository(lease_connection or connection)
 
     @classmethod
     async def open(cls, url: str) -> Database:
@@ -50,8 +56,10 @@ class Database:
         MigrationError if the schema cannot be brought up to date.
         """
         if is_postgresql(url):
-            # The pool gives the inbox a connection of its own whenever it waits.
-            return cls(await _migrated(await PostgresConnection.open(url)))
+            connection = await _migrated(await PostgresConnection.open(url))
+            return await _with_own_connections(
+                connection, lambda: PostgresConnection.open(url, size=OWN_POOL_SIZE)
+            )
         path = sqlite_path(url)
         if path != MEMORY:
             create_private_file(path)
@@ -59,20 +67,12 @@ class Database:
         if path == MEMORY:
             # A second connection to ":memory:" would be another, empty database.
             return cls(connection)
-        # Every update waits for its inbox row before it is queued. Behind the bot's
-        # other statements on one connection that wait reached seconds under load
-        # (bench/load.py); on a connection of its own it waits only for SQLite's lock.
-        try:
-            inbox_connection = await SQLiteConnection.open(path)
-        except BaseException:
-            await connection.close()
-            raise
-        return cls(connection, inbox_connection)
+        return await _with_own_connections(connection, lambda: SQLiteConnection.open(path))
 
     async def close(self) -> None:
         """Close the database; the repositories fail with StorageError afterwards."""
-        if self._inbox_connection is not None:
-            await self._inbox_connection.close()
+        for own in self._own_connections:
+            await own.close()
         await self._connection.close()
 
     async def __aenter__(self) -> Database:
@@ -98,6 +98,33 @@ class Database:
         """
         async with self._connection.transaction() as statements:
             await rekey_chat(statements, old_chat_id, new_chat_id)
+
+
+# The inbox's and the leases' pools on PostgreSQL: their statements are few and short.
+OWN_POOL_SIZE = 2
+
+
+async def _with_own_connections(
+    connection: Connection, open_another: Callable[[], Awaitable[Connection]]
+) -> Database:
+    """The database with the inbox and the leases each on connections of their own.
+
+    Every polled update waits for its inbox row before the next getUpdates, and a
+    replica that cannot renew its leases in time loses its work to another. Behind the
+    bot's other statements (on SQLite's one connection, or queued for PostgreSQL's
+    pool) both waits reached seconds under load (bench/load.py); on their own they wait
+    only for SQLite's lock, or for the server.
+    """
+    opened: list[Connection] = []
+    try:
+        for _ in range(2):
+            opened.append(await open_another())
+    except BaseException:
+        for own in [*opened, connection]:
+            await own.close()
+        raise
+    inbox_connection, lease_connection = opened
+    return Database(connection, inbox_connection, lease_connection)
 
 
 async def _migrated(connection: Connection) -> Connection:

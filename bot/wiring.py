@@ -96,7 +96,7 @@ async def build_services(
         catalogs=catalogs,
         downloads=downloads,
         inbox=inbox,
-        albums=AlbumCollector(application.job_queue, handlers.on_album),
+        albums=AlbumCollector(application.job_queue, handlers.on_album, inbox.album_items_in_hand),
         outputs=outputs,
         me=me,
         shares=shares,

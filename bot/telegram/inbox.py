@@ -63,6 +63,10 @@ class Inbox:
         self._in_hand: set[int] = set()
         # The chat of each update in hand, for the replica that holds the chat's lease.
         self._chat_of: dict[int, int] = {}
+        # The album items in hand, by chat and media group: an album is not closed while
+        # one is still on its way to it (bot.telegram.albums).
+        self._album_items: dict[tuple[int, str], set[int]] = {}
+        self._album_of: dict[int, tuple[int, str]] = {}
         # Serialized only when saved: most updates are handled before, and never are.
         self._unsaved: dict[int, Update] = {}
         self._saving = asyncio.Lock()
@@ -92,6 +96,9 @@ class Inbox:
         self._unsaved[update.update_id] = update
         if update.effective_chat is not None:
             self._chat_of[update.update_id] = update.effective_chat.id
+        if (album := _album_of(update)) is not None:
+            self._album_of[update.update_id] = album
+            self._album_items.setdefault(album, set()).add(update.update_id)
         return True
 
     def in_hand(self, update_id: int) -> bool:
@@ -102,10 +109,23 @@ class Inbox:
         """The chats with an update queued or being handled here."""
         return set(self._chat_of.values())
 
+    def album_items_in_hand(self, chat_id: int, media_group_id: str) -> set[int]:
+        """The updates of one album queued or being handled here, whether in it yet or not."""
+        return set(self._album_items.get((chat_id, media_group_id), ()))
+
     def pass_on(self, update_id: int) -> None:
         """Let go of a saved update without handling it: another replica handles its chat."""
-        self._in_hand.discard(update_id)
-        self._chat_of.pop(update_id, None)
+        self._let_go([update_id])
+
+    def _let_go(self, update_ids: Sequence[int]) -> None:
+        self._in_hand.difference_update(update_ids)
+        for update_id in update_ids:
+            self._chat_of.pop(update_id, None)
+            if (album := self._album_of.pop(update_id, None)) is not None:
+                items = self._album_items[album]
+                items.discard(update_id)
+                if not items:
+                    del self._album_items[album]
 
     async def save(self) -> None:
         """Write every update received and not yet handled; return once they are on disk."""
@@ -190,9 +210,7 @@ class Inbox:
         if ticket.released:
             return
         ticket.released = True
-        self._in_hand.difference_update(ticket.update_ids)
-        for update_id in ticket.update_ids:
-            self._chat_of.pop(update_id, None)
+        self._let_go(ticket.update_ids)
         # Rows not written yet are simply not written. A batch being written is waited
         # for: on PostgreSQL the delete takes another connection of the pool and could
         # run before the insert commits, leaving a row to be handled again after a crash.
@@ -293,6 +311,13 @@ class InboxProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to free: the database is closed with the other services."""
+
+
+def _album_of(update: Update) -> tuple[int, str] | None:
+    message = update.effective_message
+    if message is None or not message.media_group_id:
+        return None
+    return (message.chat_id, message.media_group_id)
 
 
 def _discard(coroutine: Awaitable[Any]) -> None:

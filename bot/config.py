@@ -55,7 +55,7 @@ class Settings:
     collection_idle_seconds: float = 600.0
     shutdown_grace_seconds: float = 20.0
     # Replicas sharing a database: a dead replica's polling and chats pass to another
-    # within this period (plus a third of it); renewing costs one statement a third.
+    # within this period and a little more (bot.core.leases).
     lease_seconds: float = 10.0
     telegram_timeout_seconds: float = 30.0
     telegram_media_timeout_seconds: float = 300.0

@@ -3,8 +3,15 @@
 Several processes of the bot may share one database. Work that must be done by one of
 them only (polling Telegram, a chat's requests in order, a render's delivery) is done
 under a lease, which this keeper renews in the background, all in one statement, every
-third of the lease period. If renewing fails for a whole period, the leases are given
-up here too: another replica may be doing the work by then, so this one must stop.
+``RENEWALS``-th of the lease period, on a connection of its own (``storage.database``):
+a renewal waits neither for the bot's other statements nor, short of a loop held for
+most of a period, for a busy event loop. If renewing fails for a whole period, the
+leases are given up here too: another replica may be doing the work by then, so this
+one must stop.
+
+Others ask for a lease they wait for every ``ASKS``-th of the period, so the work of a
+replica that died passes on within a period and a little more (``LEASE_SECONDS`` is 10 s
+by default: a standby polls within 11 s of the poller's death).
 """
 
 from __future__ import annotations
@@ -22,6 +29,11 @@ from storage import LeaseRepository, StorageError, Taken
 log = logging.getLogger(__name__)
 
 Lost = Callable[[set[str]], None]
+
+# A holder whose event loop is held for up to (RENEWALS - 1) / RENEWALS of the period
+# keeps its leases; renewing costs two statements each time.
+RENEWALS = 5
+ASKS = 10
 
 
 def replica_name() -> str:
@@ -42,6 +54,11 @@ class LeaseKeeper:
     def holds(self, name: str) -> bool:
         """True while this replica holds ``name``, as far as the last renewal knows."""
         return name in self._held
+
+    @property
+    def ask_every(self) -> float:
+        """How often to ask again for a lease another replica holds, in seconds."""
+        return self.seconds / ASKS
 
     def held(self, prefix: str) -> set[str]:
         """The names held that start with ``prefix``."""
@@ -76,10 +93,19 @@ class LeaseKeeper:
             log.warning("leases not given back, they expire in %.0f s: %s", self.seconds, error)
 
     async def run(self) -> None:
-        """Renew every lease held, every third of the period, until cancelled."""
+        """Renew every lease held, ``RENEWALS`` times a period, until cancelled."""
         renewed_at = time.monotonic()
+        every = self.seconds / RENEWALS
         while True:
-            await asyncio.sleep(self.seconds / 3)
+            asleep = time.monotonic()
+            await asyncio.sleep(every)
+            if (late := time.monotonic() - asleep - every) > every:
+                # Leases are lost past the period: the cause must show in the log.
+                log.warning(
+                    "leases renewed %.1f s late: the event loop was held (blocking work on "
+                    "it, or a machine short of CPU)",
+                    late,
+                )
             asked = set(self._held)
             try:
                 still = await self._leases.renew(self.holder, self.seconds)

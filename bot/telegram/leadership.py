@@ -3,10 +3,10 @@
 Telegram answers a second concurrent getUpdates with 409 Conflict and hands each update
 to whichever poll asked last, so two pollers would split the chats' updates between
 them. Only the holder of the "poller" lease polls. The others keep asking for it every
-third of the lease period; when the poller dies its lease expires, one of them gets it
+tenth of the lease period; when the poller dies its lease expires, one of them gets it
 and, before its first getUpdates, does what a restart does: queues the updates the
 dead poller kept in the inbox and resumes its cut turns and renders. The poller does
-all the work, so standing by costs one statement every few seconds and nothing is done
+all the work, so standing by costs a statement or two a second and nothing is done
 twice.
 
 A poller that cannot renew its lease stops the process: by then another replica may be
@@ -82,7 +82,7 @@ class LeaderUpdater(Updater):
             if not announced:
                 log.info("another replica polls Telegram; standing by to take over")
                 announced = True
-            await asyncio.sleep(self._keeper.seconds / 3)
+            await asyncio.sleep(self._keeper.ask_every)
         log.info("this replica polls Telegram now (%s)", self._keeper.holder)
         await self._on_leading()
         # Not standing by any more: super().start_polling refuses while `running`.

@@ -223,6 +223,6 @@ def test_the_router_trained_by_the_bots_trainer_process_routes_like_this_one(tmp
         capture_output=True,
     ).stdout
     rows = TABLE[::10]
-    for router in (pickle.loads(pickled), cache.load(tmp_path)):
-        assert router is not None
-        assert [router.route(row.text) for row in rows] == [route(row.text) for row in rows]
+    for trained in (pickle.loads(pickled), cache.load(tmp_path)):
+        assert trained is not None
+        assert [trained.route(row.text) for row in rows] == [route(row.text) for row in rows]

@@ -113,9 +113,6 @@ def webhook_replicas(postgres_database, telegram_fake_factory, nemo, tmp_path):
                 WEBHOOK_URL=balancer.url("/telegram/hook"),
                 WEBHOOK_SECRET="replicas-secret",
                 PORT=str(port),
-                # Over the ~10 s the router's first training can hold a replica's event
-                # loop on this shared machine: a chat must not change hands meanwhile.
-                LEASE_SECONDS="12",
             )
             for port in ports
         ]

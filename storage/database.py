@@ -31,11 +31,15 @@ class Database:
     def __init__(
         self,
         connection: Connection,
-        inbox_connection: Connection | None = None,
-        lease_connection: Connection | None = None,
+        *,
+        inbox: Connection | None = None,
+        inbox_saves: Connection | None = None,
+        leases: Connection | None = None,
     ) -> None:
         self._connection = connection
-        self._own_connections = [c for c in (inbox_connection, lease_connection) if c is not None]
+        self._own_connections = list(
+            {id(c): c for c in (inbox, inbox_saves, leases) if c is not None}.values()
+        )
         self.credentials = CredentialRepository(connection)
         self.chats = ChatRepository(connection)
         self.renders = RenderRepository(connection)
@@ -43,8 +47,8 @@ class Database:
         self.uploads = UploadRepository(connection)
         self.collections = CollectionRepository(connection)
         self.covers = CoverRepository(connection)
-        self.inbox = InboxRepository(inbox_connection or connection)
-        self.leases = LeaseRepository(lease_connection or connection)
+        self.inbox = InboxRepository(inbox or connection, saves=inbox_saves)
+        self.leases = LeaseRepository(leases or connection)
 
     @classmethod
     async def open(cls, url: str) -> Database:
@@ -57,9 +61,12 @@ class Database:
         """
         if is_postgresql(url):
             connection = await _migrated(await PostgresConnection.open(url))
-            return await _with_own_connections(
+            # The server runs the inbox's deletes beside everything else; only its saves,
+            # which the next getUpdates waits for, must not queue behind them.
+            inbox_saves, leases = await _own_connections(
                 connection, lambda: PostgresConnection.open(url, size=OWN_POOL_SIZE)
             )
+            return cls(connection, inbox_saves=inbox_saves, leases=leases)
         path = sqlite_path(url)
         if path != MEMORY:
             create_private_file(path)
@@ -67,7 +74,9 @@ class Database:
         if path == MEMORY:
             # A second connection to ":memory:" would be another, empty database.
             return cls(connection)
-        return await _with_own_connections(connection, lambda: SQLiteConnection.open(path))
+        # One connection runs one statement at a time: the inbox's deletes too go apart.
+        inbox, leases = await _own_connections(connection, lambda: SQLiteConnection.open(path))
+        return cls(connection, inbox=inbox, inbox_saves=inbox, leases=leases)
 
     async def close(self) -> None:
         """Close the database; the repositories fail with StorageError afterwards."""
@@ -100,14 +109,15 @@ class Database:
             await rekey_chat(statements, old_chat_id, new_chat_id)
 
 
-# The inbox's and the leases' pools on PostgreSQL: their statements are few and short.
+# The pools of the inbox's saves and of the leases on PostgreSQL: few, short statements.
 OWN_POOL_SIZE = 2
 
 
-async def _with_own_connections(
+async def _own_connections(
     connection: Connection, open_another: Callable[[], Awaitable[Connection]]
-) -> Database:
-    """The database with the inbox and the leases each on connections of their own.
+) -> tuple[Connection, Connection]:
+    """Connections of their own for the inbox and for the leases (``connection`` is closed
+    if one cannot be opened).
 
     Every polled update waits for its inbox row before the next getUpdates, and a
     replica that cannot renew its leases in time loses its work to another. Behind the
@@ -123,8 +133,8 @@ async def _with_own_connections(
         for own in [*opened, connection]:
             await own.close()
         raise
-    inbox_connection, lease_connection = opened
-    return Database(connection, inbox_connection, lease_connection)
+    inbox, leases = opened
+    return inbox, leases
 
 
 async def _migrated(connection: Connection) -> Connection:

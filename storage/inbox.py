@@ -16,8 +16,10 @@ from storage.timestamps import from_text, to_text, utc_now
 class InboxRepository:
     """At most one row per update id; a row leaves once its update is handled."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, *, saves: Connection | None = None) -> None:
         self._connection = connection
+        # The next getUpdates waits for a save: it may have a connection of its own.
+        self._saves = saves or connection
 
     async def add(
         self, updates: Mapping[int, str], chats: Mapping[int, int] | None = None
@@ -28,7 +30,7 @@ class InboxRepository:
         """
         received_at = to_text(utc_now())
         chat_of = chats or {}
-        async with self._connection.transaction() as statements:
+        async with self._saves.transaction() as statements:
             await statements.execute_many(
                 "INSERT INTO inbox (update_id, payload, received_at, chat_id) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",

@@ -20,9 +20,13 @@ one agent reply and it is its own, exactly one sendVideo whose bytes are the fak
 MP4, no text twice; the cloud saw one session, one /run_sse and one render per chat; no
 contract violation or ERROR in the bot's log. Targets (``--require-targets`` makes a miss
 exit 2): every chat done with no video lost or duplicated, probe p99 during the load
-< 250 ms, bot peak RSS < 250 MB.
+< 250 ms, bot peak RSS < 250 MB (each replica's).
+
+``--replicas N`` runs N processes of the bot on one database (``--database sqlite`` or
+``postgresql``, a throwaway server; see bench/replicas.py): one polls, the others stand by.
 
     uv run python bench/load.py [--chats 200] [--probe-rate 5] [--timeout 300]
+        [--replicas 1] [--database sqlite]
 """
 
 import argparse
@@ -43,14 +47,13 @@ from typing import Self
 
 import psutil
 
+from bench.replicas import DATABASES, PeakRssEach, Replicas, database_url
 from bench.support import (
     CREDITS,
     MIB,
     CallWatcher,
     Exchange,
-    PeakRss,
     ReplyLog,
-    Subject,
     latencies,
     machine,
     median,
@@ -360,7 +363,7 @@ def request_rates(calls: list[Call], began: float, ended: float) -> tuple[int, f
 
 
 def checks(
-    people: list[Person], telegram: TelegramFake, cloud: CloudReport, bot: Subject
+    people: list[Person], telegram: TelegramFake, cloud: CloudReport, bot: Replicas
 ) -> list[tuple[str, bool, str]]:
     """(what, held, detail) for every correctness check."""
     sample = SAMPLE_MP4.read_bytes()
@@ -421,6 +424,8 @@ def main() -> None:
     parser.add_argument(
         "--require-targets", action="store_true", help="exit 2 when a target is missed"
     )
+    parser.add_argument("--replicas", type=int, default=1, help="bot processes, one database")
+    parser.add_argument("--database", choices=DATABASES, default="sqlite")
     args = parser.parse_args()
     album = [jpeg_bytes(320, 240, (40 * i, 120, 200)) for i in range(PHOTOS)]
 
@@ -428,23 +433,25 @@ def main() -> None:
         tempfile.TemporaryDirectory() as folder,
         Cloud(args.chats) as cloud,
         TelegramFake() as telegram,
+        database_url(args.database, Path(folder)) as url,
         # deployment_env reads only the url of the NemoVideo fake, which Cloud has.
-        Subject.bot(deployment_env(telegram, cloud, Path(folder) / "bot.db"), telegram) as bot,
+        Replicas(
+            deployment_env(telegram, cloud, Path(folder) / "bot.db", DATABASE_URL=url),
+            telegram,
+            args.replicas,
+        ) as bot,
     ):
         log = ReplyLog(CallWatcher(telegram))
         probers = [telegram.private_chat() for _ in range(PROBE_CHATS)]
         people = [Person(telegram.private_chat()) for _ in range(args.chats)]
         quiet = probe_for(log, probers, args.probe_rate, REFERENCE_SECONDS)
         log.wait_answered(REPLY_TIMEOUT)
-        processes = {
-            "bot": psutil.Process(bot.pid),
-            "driver": psutil.Process(),
-            "cloud": psutil.Process(cloud.pid),
-        }
+        bots = {f"bot {i + 1}": psutil.Process(pid) for i, pid in enumerate(bot.pids)}
+        processes = {**bots, "driver": psutil.Process(), "cloud": psutil.Process(cloud.pid)}
         feed = Feed(telegram)
         feed.new()  # the reference's calls are not the load's
         with (
-            PeakRss(bot.pid) as rss,
+            PeakRssEach(bot.pids) as rss,
             Cpu(processes) as cpu,
             Probe(log, probers, args.probe_rate, args.timeout) as probe,
         ):
@@ -458,7 +465,7 @@ def main() -> None:
         methods = Counter(
             c.method for c in calls if began <= c.at <= ended and "chat_id" in c.params
         )
-        rss_end = processes["bot"].memory_info().rss
+        rss_end = [process.memory_info().rss for process in bots.values()]
 
     during = [e for e in probe.asked if began <= e.sent <= ended]
     answered = latencies(during)
@@ -473,7 +480,8 @@ def main() -> None:
         f"{args.chats} chats at once: album of {PHOTOS} JPEGs, agent turn (heartbeat every "
         f"{HEARTBEAT_SECONDS:g} s for {HEARTBEATS - 1:g} s), esporta (render 1.5 s); probe "
         f"{PROBE_COMMAND} {args.probe_rate:g}/s over {PROBE_CHATS} chats; bot at its default "
-        "settings; Telegram fake + driver in this process, NemoVideo fake in a child\n"
+        f"settings, {args.replicas} process(es) on {args.database}; Telegram fake + driver in "
+        "this process, NemoVideo fake in a child\n"
     )
     rows = [
         (
@@ -499,15 +507,18 @@ def main() -> None:
             f"max {ms(max(answered, default=math.nan))})",
             f"< 250 ms: {verdict(p99 < P99_TARGET)}",
         ),
-        (
-            "bot peak RSS (VmHWM) during the load",
-            f"{rss.peak / MIB:.0f} MiB (from {rss.baseline / MIB:.0f}, "
-            f"{rss_end / MIB:.0f} at the end)",
-            f"< 250 MB: {verdict(rss.peak < RSS_TARGET)}",
+        *(
+            (
+                f"{name} peak RSS (VmHWM) during the load",
+                f"{each.peak / MIB:.0f} MiB (from {each.baseline / MIB:.0f}, "
+                f"{end / MIB:.0f} at the end)",
+                f"< 250 MB: {verdict(each.peak < RSS_TARGET)}",
+            )
+            for name, each, end in zip(bots, rss.each, rss_end, strict=True)
         ),
         (
-            "CPU, share of one core: bot / Telegram fake + driver / NemoVideo fake",
-            " / ".join(f"{cpu.share(name):.0%}" for name in ("bot", "driver", "cloud")),
+            f"CPU, share of one core: {' / '.join(bots)} / Telegram fake + driver / NemoVideo",
+            " / ".join(f"{cpu.share(name):.0%}" for name in processes),
             "",
         ),
         (

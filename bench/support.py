@@ -174,9 +174,7 @@ class Subject:
         group = self._telegram.group("wake-up")
         group.set_member_status("member", self._telegram.user("Wake"))
         self.started = time.monotonic()
-        self._process = subprocess.Popen(
-            self._command, env=self._env, cwd=self._cwd, stdout=self._log, stderr=subprocess.STDOUT
-        )
+        self._process = self._spawn()
 
         def polling() -> Call | None:
             if self._process is not None and self._process.poll() is not None:
@@ -198,6 +196,11 @@ class Subject:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            self._command, env=self._env, cwd=self._cwd, stdout=self._log, stderr=subprocess.STDOUT
+        )
 
     @property
     def pid(self) -> int:

@@ -24,6 +24,7 @@ from bot.telegram.access import ACCESS_KEY, ChatAccess
 from bot.telegram.context import BotContext
 from bot.telegram.graceful import GracefulApplication
 from bot.telegram.inbox import Inbox, InboxProcessor, InboxQueue, InboxRequest
+from bot.telegram.leadership import LeaderUpdater
 from bot.telegram.ratelimit import FloodLimiter
 from bot.telegram.webhook import webhook_secret
 
@@ -65,6 +66,11 @@ def build_application(settings: Settings) -> Application:
     if settings.webhook_url:
         # Made once: the server checks what setWebhook registers.
         application.bot_data[WEBHOOK_SECRET_KEY] = webhook_secret(settings.webhook_secret)
+    else:
+        # One replica polls at a time; the others stand by (bot.telegram.leadership).
+        application.updater = LeaderUpdater(
+            bot=application.bot, update_queue=application.update_queue
+        )
     application.bot_data[SETTINGS_KEY] = settings
     application.bot_data[INBOX_KEY] = inbox
     application.bot_data[ACCESS_KEY] = ChatAccess(settings.allowed_chats)

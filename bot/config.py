@@ -54,6 +54,9 @@ class Settings:
     render_poll_seconds: float = 30.0
     collection_idle_seconds: float = 600.0
     shutdown_grace_seconds: float = 20.0
+    # Replicas sharing a database: a dead replica's polling and chats pass to another
+    # within this period and a little more (bot.core.leases).
+    lease_seconds: float = 10.0
     telegram_timeout_seconds: float = 30.0
     telegram_media_timeout_seconds: float = 300.0
     allowed_chats: frozenset[int] = frozenset()
@@ -283,6 +286,7 @@ _VARIABLES: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("RENDER_POLL_SECONDS", "render_poll_seconds", _seconds),
     ("COLLECTION_IDLE_SECONDS", "collection_idle_seconds", _seconds),
     ("SHUTDOWN_GRACE_SECONDS", "shutdown_grace_seconds", _seconds),
+    ("LEASE_SECONDS", "lease_seconds", _seconds),
     ("TELEGRAM_TIMEOUT_SECONDS", "telegram_timeout_seconds", _seconds),
     ("TELEGRAM_MEDIA_TIMEOUT_SECONDS", "telegram_media_timeout_seconds", _seconds),
     ("ALLOWED_CHATS", "allowed_chats", _chat_ids),

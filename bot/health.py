@@ -2,7 +2,8 @@
 
 - ``database``: it answers a ``SELECT 1``.
 - ``telegram``: polling, getUpdates answered within the last minute (a long poll
-  answers every few seconds when all is well); webhook, Telegram answers
+  answers every few seconds when all is well), or standing by while another replica
+  polls (bot.telegram.leadership); webhook, Telegram answers
   getWebhookInfo, still points at our URL, and has reported no failed delivery since
   the last update we received.
 - ``nemovideo``: it answers a credit-balance read, which spends no credits.
@@ -48,9 +49,16 @@ class Health:
     """Runs the checks, at most once per ``CACHE_SECONDS`` however often it is asked."""
 
     def __init__(
-        self, *, db: Database, nemo: NemoClient, bot: Bot, webhook_url: str | None
+        self,
+        *,
+        db: Database,
+        nemo: NemoClient,
+        bot: Bot,
+        webhook_url: str | None,
+        standing_by: Callable[[], bool] = lambda: False,
     ) -> None:
         self._db = db
+        self._standing_by = standing_by
         self._nemo = nemo
         self._bot = bot
         self._webhook_url = webhook_url
@@ -69,7 +77,7 @@ class Health:
     async def _check(self) -> Report:
         database, telegram, nemovideo = await asyncio.gather(
             _probe(self._database),
-            _probe(self._telegram if self._webhook_url else _polling),
+            _probe(self._telegram if self._webhook_url else self._polling),
             _probe(self._nemovideo),
         )
         checks = {"database": database, "telegram": telegram, "nemovideo": nemovideo}
@@ -97,11 +105,12 @@ class Health:
             **_age(last),
         }
 
-
-async def _polling() -> dict[str, Any]:
-    last = metrics.last_updates_received()
-    fresh = last is not None and time.time() - last <= POLLING_STALE_SECONDS
-    return {"ok": fresh, **_age(last)}
+    async def _polling(self) -> dict[str, Any]:
+        if self._standing_by():
+            return {"ok": True, "standing_by": True}
+        last = metrics.last_updates_received()
+        fresh = last is not None and time.time() - last <= POLLING_STALE_SECONDS
+        return {"ok": fresh, **_age(last)}
 
 
 def _age(last: float | None) -> dict[str, Any]:

@@ -3,15 +3,19 @@
 ``open_services`` (post_init) and ``close_services`` (post_shutdown) are the
 Application's lifecycle hooks; each start-up step is a named function, in the order
 that matters: updates kept from the last run are queued before anything newer.
+
+Several replicas may share the database, so what a restart picks up may belong to a
+replica still running: it is picked up under a lease. Polling, by the replica that gets
+the poller's lease (``bot.telegram.leadership``), all at once; with a webhook, chat by
+chat, by whichever replica takes over a chat nobody holds (``bot.telegram.ownership``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
-import pickle
-import sys
 
 from telegram import (
     BotCommandScopeAllChatAdministrators,
@@ -21,13 +25,15 @@ from telegram import (
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.core.router import install
-from bot.core.routing import pinyin
+from bot.core.assembly import Core
+from bot.core.leases import LeaseKeeper, replica_name
 from bot.health import Health
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from bot.telegram.context import SERVICES_KEY, Services
-from bot.telegram.inbox import Inbox
+from bot.telegram.inbox import Inbox, InboxQueue
+from bot.telegram.leadership import POLLER, LeaderUpdater
 from bot.telegram.menus import MenuScope, menu
+from bot.telegram.ownership import ChatOwnership
 from bot.telegram.texts.native import description, short_description
 from bot.web import WebServers
 from bot.wiring import build_services
@@ -38,9 +44,9 @@ log = logging.getLogger(__name__)
 SETTINGS_KEY = "settings"
 INBOX_KEY = "inbox"
 _RESUME_TASK_KEY = "resume_task"
-_WARM_UP_TASK_KEY = "router_warm_up_task"
-# Long enough for polling to start first; short enough to be done before most people type.
-_WARM_UP_AFTER_SECONDS = 1.0
+_KEEPER_KEY = "leases"
+_OWNERSHIP_KEY = "ownership"
+_BACKGROUND_KEY = "replica_tasks"
 _WEB_KEY = "web_servers"
 WEBHOOK_SECRET_KEY = "webhook_secret"
 
@@ -56,45 +62,57 @@ async def open_services(application: Application) -> None:
     settings: Settings = application.bot_data[SETTINGS_KEY]
     inbox: Inbox = application.bot_data[INBOX_KEY]
     warn_about_an_ephemeral_disk(settings)
-    services, recovery = await build_services(application, settings, inbox)
+    services, core = await build_services(application, settings, inbox)
     application.bot_data[SERVICES_KEY] = services
-    await queue_kept_updates(application, inbox)
+    await share_with_replicas(application, settings, services, core)
     # After the kept updates: a webhook still registered may post newer ones at once.
     start_web_servers(application, services)
     await register_menus(application, services)
     await describe_bot(application, services)
     await services.collections.restore()
-    application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(recovery.resume())
-    application.bot_data[_WARM_UP_TASK_KEY] = asyncio.create_task(train_the_router())
+    # Loaded or trained beside the event loop; a message arriving before waits for it.
+    services.router.start()
     freeze_startup_objects()
 
 
-async def train_the_router() -> None:
-    """Train the router in a process of its own once polling is under way, not before.
+async def share_with_replicas(
+    application: Application, settings: Settings, services: Services, core: Core
+) -> None:
+    """Take this replica's part: poll when it gets the lease, or hold the chats it serves."""
+    keeper = LeaseKeeper(services.db.leases, seconds=settings.lease_seconds, holder=replica_name())
+    application.bot_data[_KEEPER_KEY] = keeper
+    tasks = [asyncio.create_task(keeper.run())]
+    if settings.webhook_url:
+        ownership = ChatOwnership(
+            keeper=keeper,
+            db=services.db,
+            inbox=services.inbox,
+            runner=core.runner,
+            bot=application.bot,
+            put=application.update_queue.put,
+            resume=core.recovery.resume,
+        )
+        queue = application.update_queue
+        assert isinstance(queue, InboxQueue)
+        queue.admit_with(ownership.admit)
+        application.bot_data[_OWNERSHIP_KEY] = ownership
+        tasks.append(asyncio.create_task(ownership.run()))
+    else:
+        updater = application.updater
+        assert isinstance(updater, LeaderUpdater)
 
-    Training is seconds of pure-Python CPU: done at import it would delay the first
-    getUpdates, and in a thread it would hold the interpreter (and the event loop with
-    it) for as long, long enough for a replica to look dead. A message arriving before
-    it is done is routed by a router trained on demand, as without this step.
-    """
-    await asyncio.sleep(_WARM_UP_AFTER_SECONDS)
-    trainer = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.core.routing.train", stdout=asyncio.subprocess.PIPE
-    )
-    try:
-        pickled, _ = await trainer.communicate()
-    finally:
-        if trainer.returncode is None:  # cancelled by a shutdown: no orphan left training
-            trainer.kill()
-            await trainer.wait()
-    if trainer.returncode != 0:
-        log.warning("router training failed (%s); routing trains on demand", trainer.returncode)
-        return
-    # The table of Chinese sounds is the router's too, and this process's own: loaded
-    # (a quarter of a second) off the event loop, not by the first Chinese message.
-    await asyncio.to_thread(pinyin.load)
-    # Our own child's output, read from a pipe only we hold.
-    install(pickle.loads(pickled))
+        async def take_over() -> None:
+            await queue_kept_updates(application, services.inbox)
+            application.bot_data[_RESUME_TASK_KEY] = asyncio.create_task(core.recovery.resume())
+
+        def on_lost(names: set[str]) -> None:
+            if POLLER in names:
+                log.error("the poller's lease was lost: stopping, to start again standing by")
+                application.stop_running()
+
+        updater.lead_with(keeper, take_over)
+        keeper.when_lost(on_lost)
+    application.bot_data[_BACKGROUND_KEY] = tasks
 
 
 def warn_about_an_ephemeral_disk(settings: Settings) -> None:
@@ -116,8 +134,13 @@ def warn_about_an_ephemeral_disk(settings: Settings) -> None:
 def start_web_servers(application: Application, services: Services) -> None:
     """Serve /healthz and /metrics (and the webhook) on the ports the settings name."""
     settings = services.settings
+    keeper: LeaseKeeper = application.bot_data[_KEEPER_KEY]
     health = Health(
-        db=services.db, nemo=services.nemo, bot=application.bot, webhook_url=settings.webhook_url
+        db=services.db,
+        nemo=services.nemo,
+        bot=application.bot,
+        webhook_url=settings.webhook_url,
+        standing_by=lambda: not settings.webhook_url and not keeper.holds(POLLER),
     )
     secret = application.bot_data.get(WEBHOOK_SECRET_KEY)
     servers = WebServers(application, settings, health, webhook_secret=secret)
@@ -178,13 +201,21 @@ async def close_services(application: Application) -> None:
     servers = application.bot_data.get(_WEB_KEY)
     if servers is not None:
         await servers.stop()
-    for key in (_RESUME_TASK_KEY, _WARM_UP_TASK_KEY):
-        task = application.bot_data.get(key)
-        if task is not None:
-            task.cancel()
+    if (resuming := application.bot_data.get(_RESUME_TASK_KEY)) is not None:
+        resuming.cancel()
+    for background in application.bot_data.get(_BACKGROUND_KEY, []):
+        background.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await background
+    if (ownership := application.bot_data.get(_OWNERSHIP_KEY)) is not None:
+        await ownership.close()
+    if (keeper := application.bot_data.get(_KEEPER_KEY)) is not None:
+        # Everything here stopped: the other replicas may take it over at once.
+        await keeper.release_all()
     services = application.bot_data.get(SERVICES_KEY)
     if services is None:
         return
+    await services.router.close()
     services.render_pool.close()
     await services.downloads.aclose()
     await services.nemo.aclose()

@@ -7,7 +7,7 @@ from telegram.ext import Application
 
 from bot import __version__
 from bot.config import Settings
-from bot.core.assembly import CoreSettings, build_core
+from bot.core.assembly import Core, CoreSettings, build_core
 from bot.core.chats import ChatDirectory
 from bot.core.local_exports import LocalRender
 from bot.core.media import (
@@ -16,7 +16,7 @@ from bot.core.media import (
     LOCAL_MODE_DOWNLOAD_MAX,
     LOCAL_MODE_UPLOAD_MAX,
 )
-from bot.core.recovery import Recovery
+from bot.core.routing.supply import RouterSupply
 from bot.core.shares import SharedVideos
 from bot.credential_store import DatabaseCredentials
 from bot.i18n import Catalogs
@@ -33,11 +33,11 @@ from storage import Database
 
 async def build_services(
     application: Application, settings: Settings, inbox: Inbox
-) -> tuple[Services, Recovery]:
+) -> tuple[Services, Core]:
     """Open the database and clients and build the core around them.
 
-    Returns the services handlers reach through their context, and the recovery to run
-    once start-up is done.
+    Returns the services handlers reach through their context, and the core, whose
+    recovery start-up runs once done.
     """
     db = await Database.open(settings.database_url)
     inbox.attach(db.inbox)
@@ -65,6 +65,7 @@ async def build_services(
     )
     local = settings.telegram_local_mode
     downloads = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0))
+    router = RouterSupply()
     core = build_core(
         db=db,
         nemo=nemo,
@@ -83,6 +84,7 @@ async def build_services(
             local_render=LocalRender(settings.local_render),
             local_render_short_side=settings.local_render_short_side,
         ),
+        route=router.route,
     )
     services = Services(
         settings=settings,
@@ -94,10 +96,11 @@ async def build_services(
         catalogs=catalogs,
         downloads=downloads,
         inbox=inbox,
-        albums=AlbumCollector(application.job_queue, handlers.on_album),
+        albums=AlbumCollector(application.job_queue, handlers.on_album, inbox.album_items_in_hand),
         outputs=outputs,
         me=me,
         shares=shares,
         render_pool=core.render_pool,
+        router=router,
     )
-    return services, core.recovery
+    return services, core

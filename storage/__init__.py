@@ -7,6 +7,7 @@ from storage.credentials import CredentialRepository
 from storage.database import Database
 from storage.errors import MigrationError, StorageError
 from storage.inbox import InboxRepository
+from storage.leases import LeaseRepository, Taken
 from storage.records import (
     ChatRecord,
     CollectionRecord,
@@ -31,10 +32,12 @@ __all__ = [
     "Database",
     "InboxRecord",
     "InboxRepository",
+    "LeaseRepository",
     "MigrationError",
     "RenderRecord",
     "RenderRepository",
     "StorageError",
+    "Taken",
     "TurnRecord",
     "TurnRepository",
     "UploadRepository",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from storage.chats import ChatRepository
@@ -11,6 +12,7 @@ from storage.connection import Connection
 from storage.covers import CoverRepository
 from storage.credentials import CredentialRepository
 from storage.inbox import InboxRepository
+from storage.leases import LeaseRepository
 from storage.location import MEMORY, create_private_file, is_postgresql, sqlite_path
 from storage.migrator import apply_migrations
 from storage.postgresql import PostgresConnection
@@ -26,9 +28,18 @@ log = logging.getLogger(__name__)
 class Database:
     """Open with `await Database.open(url)`, or `async with await Database.open(url) as db`."""
 
-    def __init__(self, connection: Connection, inbox_connection: Connection | None = None) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        inbox: Connection | None = None,
+        inbox_saves: Connection | None = None,
+        leases: Connection | None = None,
+    ) -> None:
         self._connection = connection
-        self._inbox_connection = inbox_connection
+        self._own_connections = list(
+            {id(c): c for c in (inbox, inbox_saves, leases) if c is not None}.values()
+        )
         self.credentials = CredentialRepository(connection)
         self.chats = ChatRepository(connection)
         self.renders = RenderRepository(connection)
@@ -36,7 +47,8 @@ class Database:
         self.uploads = UploadRepository(connection)
         self.collections = CollectionRepository(connection)
         self.covers = CoverRepository(connection)
-        self.inbox = InboxRepository(inbox_connection or connection)
+        self.inbox = InboxRepository(inbox or connection, saves=inbox_saves)
+        self.leases = LeaseRepository(leases or connection)
 
     @classmethod
     async def open(cls, url: str) -> Database:
@@ -48,8 +60,13 @@ class Database:
         MigrationError if the schema cannot be brought up to date.
         """
         if is_postgresql(url):
-            # The pool gives the inbox a connection of its own whenever it waits.
-            return cls(await _migrated(await PostgresConnection.open(url)))
+            connection = await _migrated(await PostgresConnection.open(url))
+            # The server runs the inbox's deletes beside everything else; only its saves,
+            # which the next getUpdates waits for, must not queue behind them.
+            inbox_saves, leases = await _own_connections(
+                connection, lambda: PostgresConnection.open(url, size=OWN_POOL_SIZE)
+            )
+            return cls(connection, inbox_saves=inbox_saves, leases=leases)
         path = sqlite_path(url)
         if path != MEMORY:
             create_private_file(path)
@@ -57,20 +74,14 @@ class Database:
         if path == MEMORY:
             # A second connection to ":memory:" would be another, empty database.
             return cls(connection)
-        # Every update waits for its inbox row before it is queued. Behind the bot's
-        # other statements on one connection that wait reached seconds under load
-        # (bench/load.py); on a connection of its own it waits only for SQLite's lock.
-        try:
-            inbox_connection = await SQLiteConnection.open(path)
-        except BaseException:
-            await connection.close()
-            raise
-        return cls(connection, inbox_connection)
+        # One connection runs one statement at a time: the inbox's deletes too go apart.
+        inbox, leases = await _own_connections(connection, lambda: SQLiteConnection.open(path))
+        return cls(connection, inbox=inbox, inbox_saves=inbox, leases=leases)
 
     async def close(self) -> None:
         """Close the database; the repositories fail with StorageError afterwards."""
-        if self._inbox_connection is not None:
-            await self._inbox_connection.close()
+        for own in self._own_connections:
+            await own.close()
         await self._connection.close()
 
     async def __aenter__(self) -> Database:
@@ -96,6 +107,34 @@ class Database:
         """
         async with self._connection.transaction() as statements:
             await rekey_chat(statements, old_chat_id, new_chat_id)
+
+
+# The pools of the inbox's saves and of the leases on PostgreSQL: few, short statements.
+OWN_POOL_SIZE = 2
+
+
+async def _own_connections(
+    connection: Connection, open_another: Callable[[], Awaitable[Connection]]
+) -> tuple[Connection, Connection]:
+    """Connections of their own for the inbox and for the leases (``connection`` is closed
+    if one cannot be opened).
+
+    Every polled update waits for its inbox row before the next getUpdates, and a
+    replica that cannot renew its leases in time loses its work to another. Behind the
+    bot's other statements (on SQLite's one connection, or queued for PostgreSQL's
+    pool) both waits reached seconds under load (bench/load.py); on their own they wait
+    only for SQLite's lock, or for the server.
+    """
+    opened: list[Connection] = []
+    try:
+        for _ in range(2):
+            opened.append(await open_another())
+    except BaseException:
+        for own in [*opened, connection]:
+            await own.close()
+        raise
+    inbox, leases = opened
+    return inbox, leases
 
 
 async def _migrated(connection: Connection) -> Connection:

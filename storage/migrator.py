@@ -5,17 +5,23 @@ the same numbers and names, so a version means the same schema on either engine 
 holds them to it). Each file runs in its own transaction together with its row in
 `schema_migrations`, so a failing file leaves no trace and the next start-up tries it again.
 Applied files are never edited: a schema change is a new file with the next number.
+
+Replicas of the bot starting together migrate one at a time: each transaction first
+takes a lock (PostgreSQL's transaction-scoped advisory lock; SQLite's BEGIN IMMEDIATE
+is one already) and checks again that its version is still unapplied.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from storage.connection import Connection, Dialect
+from storage.connection import Connection, Dialect, Statements
 from storage.errors import MigrationError, StorageError
 from storage.timestamps import to_text, utc_now
 
@@ -30,6 +36,12 @@ def packaged(dialect: Dialect) -> Traversable:
 
 
 _NAME = re.compile(r"(?P<version>\d+)_[a-z0-9_]+\.sql")
+
+# Any constant of the bot's own: the advisory lock the replicas' migrations queue on.
+_LOCK: dict[Dialect, str | None] = {
+    "postgresql": "SELECT pg_advisory_xact_lock(5202601)",
+    "sqlite": None,
+}
 
 _CREATE_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -76,7 +88,8 @@ async def apply_migrations(
     Raises MigrationError if a file fails or the database is newer than this code.
     """
     migrations = discover(packaged(connection.dialect) if directory is None else directory)
-    await connection.execute(_CREATE_TABLE)
+    async with _locked(connection) as statements:
+        await statements.execute(_CREATE_TABLE)
     rows = await connection.fetch_all("SELECT version FROM schema_migrations")
     applied = {row["version"] for row in rows}
     known = {migration.version for migration in migrations}
@@ -87,15 +100,30 @@ async def apply_migrations(
             version=max(unknown),
         )
     pending = [migration for migration in migrations if migration.version not in applied]
+    done = []
     for migration in pending:
-        await _apply(connection, migration)
-        log.info("applied migration %s", migration.name)
-    return [migration.version for migration in pending]
+        if await _apply(connection, migration):
+            log.info("applied migration %s", migration.name)
+            done.append(migration.version)
+    return done
 
 
-async def _apply(connection: Connection, migration: Migration) -> None:
+@contextlib.asynccontextmanager
+async def _locked(connection: Connection) -> AsyncIterator[Statements]:
+    async with connection.transaction() as statements:
+        if lock := _LOCK[connection.dialect]:
+            await statements.fetch_one(lock)
+        yield statements
+
+
+async def _apply(connection: Connection, migration: Migration) -> bool:
+    """Apply ``migration``; False when another replica applied it meanwhile."""
     try:
-        async with connection.transaction() as statements:
+        async with _locked(connection) as statements:
+            if await statements.fetch_one(
+                "SELECT version FROM schema_migrations WHERE version = ?", (migration.version,)
+            ):
+                return False
             await statements.execute_script(migration.sql)
             await statements.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
@@ -105,3 +133,4 @@ async def _apply(connection: Connection, migration: Migration) -> None:
         raise MigrationError(
             f"migration {migration.name} failed: {exc}", version=migration.version
         ) from exc
+    return True

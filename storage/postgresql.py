@@ -18,7 +18,8 @@ from storage.connection import Dialect, Params
 from storage.errors import StorageError
 
 # The bot's work is many short statements: a handful of connections keep up with it,
-# and each replica of the bot holds this many at most against the server's limit.
+# and each replica of the bot holds this many at most against the server's limit (plus
+# the small pools of the inbox and the leases: storage.database).
 POOL_SIZE = 10
 CONNECT_TIMEOUT_SECONDS = 10.0
 
@@ -130,15 +131,16 @@ class PostgresConnection:
         self._closed = False
 
     @classmethod
-    async def open(cls, url: str) -> PostgresConnection:
-        """Connect to the database `url` names (postgresql:// or postgres://).
+    async def open(cls, url: str, *, size: int = POOL_SIZE) -> PostgresConnection:
+        """Connect to the database `url` names (postgresql:// or postgres://), with a pool
+        of up to `size` connections.
 
         Raises StorageError when the URL is malformed or the server cannot be reached.
         """
         with _translate_errors():
             try:
                 pool = await asyncpg.create_pool(
-                    url, min_size=1, max_size=POOL_SIZE, timeout=CONNECT_TIMEOUT_SECONDS
+                    url, min_size=1, max_size=size, timeout=CONNECT_TIMEOUT_SECONDS
                 )
             except ValueError as exc:  # asyncpg's ClientConfigurationError is one too
                 # Not asyncpg's message: it may quote the URL, which may carry a password.

@@ -4,6 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.core import router
+from bot.core.routing import cache
 from tests.fakes.nemo import NemoFake
 from tests.fakes.telegram.fixtures import telegram_fake, telegram_fake_factory  # noqa: F401
 from tests.postgres import (  # noqa: F401
@@ -12,6 +14,18 @@ from tests.postgres import (  # noqa: F401
     postgres_server,
     pytest_runtest_makereport,
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Have the trained router before the first test, as a bot that has run before has it.
+
+    It is trained once a machine (once per table and code: its cache), before the
+    workers start, then each process loads it: a bot a test starts routes at once, and no
+    test process trains it beside a bot it runs, nor every bot process on its own.
+    """
+    if not hasattr(config, "workerinput") and cache.load() is None:
+        cache.store(router.trained())
+    router.install(cache.load() or router.trained())
 
 
 @pytest.fixture

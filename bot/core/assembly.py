@@ -9,7 +9,7 @@ from bot.core.agent_turns import TurnRunner
 from bot.core.chats import ChatDirectory
 from bot.core.collections import Collections
 from bot.core.conversions import Conversions
-from bot.core.dispatcher import Dispatcher
+from bot.core.dispatcher import Dispatcher, Route
 from bot.core.exports import Exporter
 from bot.core.local_exports import LocalExporter, LocalRender
 from bot.core.media import DEFAULT_MAX_PIXELS
@@ -17,6 +17,7 @@ from bot.core.ports import MediaFetcher, OutputFactory, Timer
 from bot.core.recovery import Recovery
 from bot.core.render_pool import RenderPool
 from bot.core.requests import RequestRunner
+from bot.core.router import Routing, route
 from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
 from bot.core.uploads import Uploader
@@ -48,6 +49,13 @@ class Core:
     dispatcher: Dispatcher
     recovery: Recovery
     render_pool: RenderPool
+    runner: RequestRunner
+
+
+async def route_in_place(text: str) -> Routing:
+    """Route with the router trained here on first use: for tests and tools, not the bot,
+    which must not train on its event loop (``bot.core.routing.supply``)."""
+    return route(text)
 
 
 def build_core(
@@ -59,6 +67,7 @@ def build_core(
     timer: Timer,
     fetcher: MediaFetcher,
     settings: CoreSettings,
+    route: Route = route_in_place,
 ) -> Core:
     """Build every piece of the core after the pieces it needs."""
     sessions = Sessions(db, nemo, settings.web_url)
@@ -100,8 +109,13 @@ def build_core(
         exporter=exporter,
         local=local,
         local_render=settings.local_render,
+        route=route,
     )
     recovery = Recovery(db, chats, timelines, exporter, local, runner, outputs)
     return Core(
-        collections=collections, dispatcher=dispatcher, recovery=recovery, render_pool=pool
+        collections=collections,
+        dispatcher=dispatcher,
+        recovery=recovery,
+        render_pool=pool,
+        runner=runner,
     )

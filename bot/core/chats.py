@@ -7,6 +7,7 @@ are cached here rather than asked of the database each time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 
@@ -29,6 +30,8 @@ class ChatDirectory:
         self._languages: dict[int, tuple[str | None, str | None]] = {}
         # The forum topic each chat last spoke to the bot in.
         self._topics: dict[int, int | None] = {}
+        # Per chat, the resolutions waiting for the database, first come first served.
+        self._resolving: dict[int, tuple[asyncio.Lock, list[int]]] = {}
 
     async def resolve(
         self,
@@ -43,7 +46,24 @@ class ChatDirectory:
         The sender's app language and the topic are remembered too, so that messages
         the bot sends on its own (after a restart, when a collection closes) are in the
         same language and reach the same topic.
+
+        A chat's updates leave here in the order they came: the first of a chat asks the
+        database, and one arriving meanwhile must not overtake it on its way to the
+        chat's line (``RequestRunner``) because its own look-up answered sooner.
         """
+        lock, users = self._resolving.setdefault(chat_id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                return await self._resolve(chat_id, language_code, is_group=is_group, topic=topic)
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._resolving[chat_id]
+
+    async def _resolve(
+        self, chat_id: int, language_code: str | None, *, is_group: bool, topic: int | None
+    ) -> ChatRef:
         chosen, remembered = await self._language_of(chat_id)
         if language_code and language_code != remembered:
             await self._db.chats.set_setting(chat_id, _LANGUAGE_HINT, language_code)

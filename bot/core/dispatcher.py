@@ -50,7 +50,7 @@ from bot.core.notices import (
 )
 from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
 from bot.core.requests import LineFull, RequestRunner
-from bot.core.router import route
+from bot.core.router import Routing
 from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
 from bot.core.uploads import IncomingFile, Uploader, UploadReport
@@ -60,6 +60,8 @@ from bot.nemo import NemoClient
 log = logging.getLogger(__name__)
 
 Handler = Callable[[ChatRef, Request, ChatOutput], Awaitable[None]]
+# Reads a message's action (``bot.core.router``); awaited, as the bot's waits for training.
+Route = Callable[[str], Awaitable[Routing]]
 
 AGENT_NEXT_STEPS = (Action.EXPORT, Action.STATE, Action.CREDITS)
 # Above this many members, only admins may change a group's language: in a small group
@@ -84,6 +86,7 @@ class Dispatcher:
         exporter: Exporter,
         local: LocalExporter,
         local_render: LocalRender,
+        route: Route,
     ) -> None:
         self._nemo = nemo
         self._chats = chats
@@ -96,6 +99,7 @@ class Dispatcher:
         self._exporter = exporter
         self._local = local
         self._local_render = local_render
+        self._route = route
         # Per chat, the export in line with nothing that could change the draft after it.
         self._export_in_line: dict[int, object] = {}
         self._table: dict[Action, Handler] = {
@@ -136,7 +140,7 @@ class Dispatcher:
         as if it were typed.
         """
         text = spelled_out(text, links)
-        routing = route(text)
+        routing = await self._route(text)
         if routing.unsure:
             await out.show(WhichDidYouMean(routing.unsure_between))
             return

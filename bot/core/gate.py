@@ -31,6 +31,10 @@ class ChatGate:
         lock = self._locks.get(chat_id)
         return lock is not None and lock.locked() and chat_id not in self._held.get()
 
+    def active(self, chat_id: int) -> bool:
+        """True while a request of this chat runs or waits, in any task."""
+        return chat_id in self._users
+
     @asynccontextmanager
     async def hold(self, chat_id: int) -> AsyncIterator[None]:
         """Wait for the chat's earlier requests, then run the body alone."""

@@ -57,9 +57,15 @@ class Recovery:
         self._outputs = outputs
         self._parallel_resumes = parallel_resumes
 
-    async def resume(self) -> None:
-        """Tell chats whose turn was cut, and finish every render in flight."""
+    async def resume(self, chat_id: int | None = None) -> None:
+        """Tell chats whose turn was cut, and finish every render in flight.
+
+        With ``chat_id``, that chat's only: a replica took it over from one that stopped,
+        while the other replicas' chats are theirs (``bot.telegram.ownership``).
+        """
         for turn in await self._db.turns.in_flight():
+            if chat_id is not None and turn.chat_id != chat_id:
+                continue
             await self._db.turns.finish(turn.chat_id)
             try:
                 chat = await self._chats.known(turn.chat_id)
@@ -71,7 +77,7 @@ class Recovery:
         renders = [
             record
             for record in await self._db.renders.undelivered()
-            if not await self._given_up(record)
+            if (chat_id is None or record.chat_id == chat_id) and not await self._given_up(record)
         ]
         limit = asyncio.Semaphore(self._parallel_resumes)
         results = await asyncio.gather(

@@ -10,6 +10,7 @@ out, where to get more: nothing raw reaches the chat.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -57,6 +58,10 @@ class RequestRunner:
         # Chats told their line is full, until it has room again.
         self._refusing: set[int] = set()
 
+    def active(self, chat_id: int) -> bool:
+        """True while a request of this chat runs or waits here (a turn, a render, an album)."""
+        return self._gate.active(chat_id)
+
     @contextlib.asynccontextmanager
     async def in_order(self, chat_id: int) -> AsyncIterator[None]:
         """Hold the chat's place in line: what comes after waits until the body is done.
@@ -85,15 +90,20 @@ class RequestRunner:
                 self._refusing.add(chat_id)
                 raise LineFull(first=first)
             self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+        # The place in line is taken before the person is told: telling takes a while
+        # (Telegram's pace), and a request that came later must not slip ahead meanwhile.
+        notice = asyncio.ensure_future(out.show(StillWorking())) if waits and not quiet else None
         try:
-            if waits and not quiet:
-                await out.show(StillWorking())
             async with self._gate.hold(chat_id):
+                if notice is not None:
+                    await notice
                 if waits:
                     waits = False
                     self._stop_waiting(chat_id)
                 yield
         finally:
+            if notice is not None and not notice.done():
+                notice.cancel()
             if waits:
                 self._stop_waiting(chat_id)
 

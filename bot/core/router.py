@@ -12,10 +12,9 @@ on the table gives the blend fewer misroutes and better-calibrated probabilities
 either alone, and the unsure logic below depends on those probabilities.
 
 Training takes seconds of CPU, so it does not happen at import: the first ``route()``
-trains (``warm_up()`` does it ahead of time, e.g. for a benchmark), and the bot trains
-in a process of its own after start-up (``python -m bot.core.routing.train``) and
-``install``s the result, so its event loop does not wait on it (a message arriving
-before then still trains one in place).
+trains (``warm_up()`` does it ahead of time, e.g. for a benchmark). The bot never trains
+on its event loop: it routes through ``bot.core.routing.supply``, which loads the router
+from a cache or trains it in a process of its own, and ``install``s it here.
 
 When it is not sure, the router says so (``Routing.unsure_between``) and the bot asks.
 An export is never guessed, so it is returned as the action only for a confident export
@@ -49,6 +48,7 @@ __all__ = [
     "install",
     "route",
     "trained",
+    "trained_here",
     "warm_up",
 ]
 
@@ -215,6 +215,11 @@ def warm_up() -> None:
 def trained() -> Router:
     """A router trained on the shipped table: a top-level function for a worker process."""
     return Router(examples.load())
+
+
+def trained_here() -> Router | None:
+    """The shipped router if this process has it already (trained or installed), else None."""
+    return _shipped
 
 
 def install(router: Router) -> None:

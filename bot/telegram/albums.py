@@ -9,13 +9,22 @@ chat's place in line at once, so a message sent right after the album waits for 
 upload, and takes each item as it arrives (``arrivals``), so the uploads need not wait
 for the quiet period; only what must know the whole album (the acknowledgement, the
 caption) does.
+
+An item received is not yet an item added: on its way it passes the guards, which may
+wait for the database, far longer than the quiet period under a burst. So an album is
+not closed while an item of its media group, received here, is still on its way to it
+(``in_hand``, the inbox's count): the quiet period and the cap only ever close an album
+on items nobody has received yet. Such an album is closed by the quiet period after its
+last item arrives (each arrival restarts it); only an item that never gets there (a
+guard refused it) leaves it to be looked at again a cap later: looking every fraction
+of a second at each of a burst's thousand albums held the event loop itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 
 from telegram import Message
@@ -38,6 +47,7 @@ class Album:
     """The items of one album collected so far, in the order they arrived."""
 
     chat_id: int
+    media_group_id: str = ""
     messages: list[Message] = field(default_factory=list)
     update_ids: list[int] = field(default_factory=list)
     first_seen: float = field(default_factory=time.monotonic)
@@ -75,14 +85,23 @@ class Album:
 
 # Given the application rather than the services: the collector is built with them.
 AlbumHandler = Callable[[Application, Album], Awaitable[None]]
+# The update ids of an album's items received and not yet handled, by chat and media group.
+InHand = Callable[[int, str], Collection[int]]
+
+
+def _none_in_hand(chat_id: int, media_group_id: str) -> Collection[int]:
+    return ()
 
 
 class AlbumCollector:
     """Groups album items and hands each album to ``on_album`` once, on its first item."""
 
-    def __init__(self, job_queue: JobQueue, on_album: AlbumHandler) -> None:
+    def __init__(
+        self, job_queue: JobQueue, on_album: AlbumHandler, in_hand: InHand = _none_in_hand
+    ) -> None:
         self._job_queue = job_queue
         self._on_album = on_album
+        self._in_hand = in_hand
         self._albums: dict[str, Album] = {}
 
     def add(self, message: Message, update_id: int) -> None:
@@ -90,7 +109,9 @@ class AlbumCollector:
         key = f"album:{message.chat_id}:{message.media_group_id}"
         album = self._albums.get(key)
         if album is None:
-            album = self._albums[key] = Album(chat_id=message.chat_id)
+            album = self._albums[key] = Album(
+                chat_id=message.chat_id, media_group_id=str(message.media_group_id)
+            )
             application = self._job_queue.application
             application.create_task(self._on_album(application, album))
         album.add(message, update_id)
@@ -101,7 +122,15 @@ class AlbumCollector:
         self._job_queue.run_once(self._flush, delay, data=key, name=key, chat_id=message.chat_id)
 
     async def _flush(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        key = context.job.data if context.job else None
-        album = self._albums.pop(str(key), None)
-        if album is not None:
-            album.close()
+        key = str(context.job.data if context.job else None)
+        album = self._albums.get(key)
+        if album is None:
+            return
+        on_its_way = set(self._in_hand(album.chat_id, album.media_group_id))
+        if not on_its_way.issubset(album.update_ids):
+            self._job_queue.run_once(
+                self._flush, MAX_WAIT_SECONDS, data=key, name=key, chat_id=album.chat_id
+            )
+            return
+        del self._albums[key]
+        album.close()

@@ -18,6 +18,7 @@ from bot.core.collections import Collections
 from bot.core.dispatcher import Dispatcher
 from bot.core.ports import ChatRef
 from bot.core.render_pool import RenderPool
+from bot.core.routing.supply import RouterSupply
 from bot.core.shares import SharedVideos
 from bot.i18n import Catalogs
 from bot.nemo import NemoClient
@@ -46,6 +47,7 @@ class Services:
     me: User
     shares: SharedVideos
     render_pool: RenderPool
+    router: RouterSupply
 
 
 @dataclass(frozen=True)

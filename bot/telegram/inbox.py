@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -50,6 +50,8 @@ class _Ticket:
     released: bool = False
 
 
+Admit = Callable[[Update], Awaitable[bool]]
+
 _current: ContextVar[_Ticket | None] = ContextVar("inbox_ticket", default=None)
 
 
@@ -59,9 +61,16 @@ class Inbox:
     def __init__(self) -> None:
         self._store: InboxRepository | None = None
         self._in_hand: set[int] = set()
+        # The chat of each update in hand, for the replica that holds the chat's lease.
+        self._chat_of: dict[int, int] = {}
+        # The album items in hand, by chat and media group: an album is not closed while
+        # one is still on its way to it (bot.telegram.albums).
+        self._album_items: dict[tuple[int, str], set[int]] = {}
+        self._album_of: dict[int, tuple[int, str]] = {}
         # Serialized only when saved: most updates are handled before, and never are.
         self._unsaved: dict[int, Update] = {}
         self._saving = asyncio.Lock()
+        self._writing: frozenset[int] = frozenset()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
 
@@ -85,7 +94,38 @@ class Inbox:
             return False
         self._in_hand.add(update.update_id)
         self._unsaved[update.update_id] = update
+        if update.effective_chat is not None:
+            self._chat_of[update.update_id] = update.effective_chat.id
+        if (album := _album_of(update)) is not None:
+            self._album_of[update.update_id] = album
+            self._album_items.setdefault(album, set()).add(update.update_id)
         return True
+
+    def in_hand(self, update_id: int) -> bool:
+        """True while the update is queued or being handled here."""
+        return update_id in self._in_hand
+
+    def chats_in_hand(self) -> set[int]:
+        """The chats with an update queued or being handled here."""
+        return set(self._chat_of.values())
+
+    def album_items_in_hand(self, chat_id: int, media_group_id: str) -> set[int]:
+        """The updates of one album queued or being handled here, whether in it yet or not."""
+        return set(self._album_items.get((chat_id, media_group_id), ()))
+
+    def pass_on(self, update_id: int) -> None:
+        """Let go of a saved update without handling it: another replica handles its chat."""
+        self._let_go([update_id])
+
+    def _let_go(self, update_ids: Sequence[int]) -> None:
+        self._in_hand.difference_update(update_ids)
+        for update_id in update_ids:
+            self._chat_of.pop(update_id, None)
+            if (album := self._album_of.pop(update_id, None)) is not None:
+                items = self._album_items[album]
+                items.discard(update_id)
+                if not items:
+                    del self._album_items[album]
 
     async def save(self) -> None:
         """Write every update received and not yet handled; return once they are on disk."""
@@ -94,25 +134,34 @@ class Inbox:
                 return
             batch, self._unsaved = self._unsaved, {}
             rows = {update_id: json.dumps(update.to_dict()) for update_id, update in batch.items()}
+            chats = {i: self._chat_of[i] for i in batch if i in self._chat_of}
+            self._writing = frozenset(batch)
             try:
-                await self._store.add(rows)
+                await self._store.add(rows, chats)
             except BaseException:
                 # Not known to be written (shutdown cancels the getUpdates that saves):
                 # kept for the next save, except what was handled meanwhile.
                 kept = {i: update for i, update in batch.items() if i in self._in_hand}
                 self._unsaved = kept | self._unsaved
                 raise
+            finally:
+                self._writing = frozenset()
 
-    async def restore(self, bot: Bot) -> list[Update]:
+    async def restore(self, bot: Bot, update_ids: Sequence[int] | None = None) -> list[Update]:
         """The updates a previous run received and did not finish, oldest first.
 
-        They are still stored: queueing them puts them in hand again.
+        With ``update_ids``, only those not in hand already: another replica received
+        them for a chat this one holds. They are still stored: queueing them puts them in
+        hand again.
         """
         if self._store is None:
             return []
-        records = await self._store.pending()
+        wanted = None if update_ids is None else [i for i in update_ids if i not in self._in_hand]
+        if wanted == []:
+            return []
+        records = await self._store.pending(wanted)
         updates = [Update.de_json(json.loads(record.payload), bot) for record in records]
-        if updates:
+        if updates and update_ids is None:
             log.info("%d update(s) from before the restart will be handled first", len(updates))
         return updates
 
@@ -161,10 +210,14 @@ class Inbox:
         if ticket.released:
             return
         ticket.released = True
-        self._in_hand.difference_update(ticket.update_ids)
-        # Rows not written yet are simply not written; a batch being written is ahead
-        # of this delete on the inbox's connection.
+        self._let_go(ticket.update_ids)
+        # Rows not written yet are simply not written. A batch being written is waited
+        # for: on PostgreSQL the delete takes another connection of the pool and could
+        # run before the insert commits, leaving a row to be handled again after a crash.
         saved = [i for i in ticket.update_ids if self._unsaved.pop(i, None) is None]
+        if not self._writing.isdisjoint(saved):
+            async with self._saving:
+                pass
         if saved and self._store is not None:
             await self._store.remove(saved)
 
@@ -173,21 +226,43 @@ class InboxQueue(asyncio.Queue[object]):
     """The Application's update queue; each Update is taken in hand as it is queued.
 
     With ``save_each`` (webhook mode) ``put`` returns only once the update is on disk,
-    as the webhook's answer tells Telegram the update arrived.
+    as the webhook's answer tells Telegram the update arrived. Then, with several
+    replicas behind a load balancer, an update is queued only if ``admit`` says this
+    replica holds its chat; otherwise it stays stored for the one that does
+    (``bot.telegram.ownership``).
     """
 
     def __init__(self, inbox: Inbox, *, save_each: bool) -> None:
         super().__init__()
         self._inbox = inbox
         self._save_each = save_each
+        self._admit: Admit | None = None
+
+    def admit_with(self, admit: Admit) -> None:
+        """Queue only the updates ``admit`` accepts, once saved (webhook mode)."""
+        self._admit = admit
 
     async def put(self, item: object) -> None:
         """Queue ``item``; an Update already in hand is dropped as a duplicate."""
-        if isinstance(item, Update) and not self._inbox.receive(item):
+        if not isinstance(item, Update):
+            await super().put(item)
             return
-        await super().put(item)
-        if self._save_each and isinstance(item, Update):
-            await self._inbox.save()
+        if not self._inbox.receive(item):
+            return
+        if not self._save_each:
+            await super().put(item)
+            return
+        await self._inbox.save()
+        try:
+            admitted = self._admit is None or await self._admit(item)
+        except BaseException:
+            # Stored, not queued: Telegram's retry, or the replicas' sweep, finds it.
+            self._inbox.pass_on(item.update_id)
+            raise
+        if admitted:
+            await super().put(item)
+        else:
+            self._inbox.pass_on(item.update_id)
 
 
 class InboxRequest(HTTPXRequest):
@@ -236,6 +311,13 @@ class InboxProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to free: the database is closed with the other services."""
+
+
+def _album_of(update: Update) -> tuple[int, str] | None:
+    message = update.effective_message
+    if message is None or not message.media_group_id:
+        return None
+    return (message.chat_id, message.media_group_id)
 
 
 def _discard(coroutine: Awaitable[Any]) -> None:

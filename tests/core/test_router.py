@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.core import router
 from bot.core.actions import Action
 from bot.core.router import ROUTABLE, Router, Routing, classify, route, warm_up
-from bot.core.routing import examples
+from bot.core.routing import cache, examples
 from tests.conftest import REPORT
 from tests.core.routing_table import LANGUAGES, TABLE, kfold_accuracy, measure
 
@@ -268,10 +268,13 @@ def test_route_never_raises_on_mixed_known_words(words):
     assert routing.action is not EXPORT or not routing.unsure
 
 
-def test_the_router_trained_by_the_bots_trainer_process_routes_like_this_one():
+def test_the_router_trained_by_the_bots_trainer_process_routes_like_this_one(tmp_path):
     pickled = subprocess.run(
-        [sys.executable, "-m", "bot.core.routing.train"], check=True, capture_output=True
+        [sys.executable, "-m", "bot.core.routing.train", str(tmp_path)],
+        check=True,
+        capture_output=True,
     ).stdout
-    router = pickle.loads(pickled)
     rows = TABLE[::10]
-    assert [router.route(row.text) for row in rows] == [route(row.text) for row in rows]
+    for trained in (pickle.loads(pickled), cache.load(tmp_path)):
+        assert trained is not None
+        assert [trained.route(row.text) for row in rows] == [route(row.text) for row in rows]

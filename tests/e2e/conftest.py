@@ -6,41 +6,13 @@ runs once on SQLite and once on PostgreSQL, its id naming the engine.
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pickle
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.core import router
 from tests.e2e.harness import RunningBot, WebhookDeployment, bot_env, webhook_deployment
 from tests.fakes.nemo import NemoFake
 from tests.fakes.telegram import TelegramFake
-
-
-@pytest.fixture(scope="session", autouse=True)
-def trained_router(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Train the router before the first bot of this process, once for the whole run.
-
-    The bots a test runs in this process share the process's router, which their first
-    message would otherwise train in place (bot.core.router): seconds of CPU, tens on a
-    loaded machine, spent while a test's clock runs and the fakes, threads of this same
-    process, wait for the interpreter. Under pytest-xdist the first worker here trains
-    it, and the others load its pickle.
-    """
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        router.warm_up()
-        return
-    shared = tmp_path_factory.getbasetemp().parent / "router.pickle"
-    with shared.with_suffix(".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if shared.exists():
-            router.install(pickle.loads(shared.read_bytes()))  # this run's, from a worker
-            return
-        trained = router.trained()
-        router.install(trained)
-        shared.write_bytes(pickle.dumps(trained, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @pytest.fixture

@@ -48,7 +48,14 @@ def deployment_env(
 
 
 # Tests wait less than people do: progress and polls come sooner, and every log line shows.
-_TEST_PACE = {"STILL_WORKING_SECONDS": "0.3", "RENDER_POLL_SECONDS": "0.5", "LOG_LEVEL": "DEBUG"}
+# A killed bot's leases lapse in 5 s, so the next start polls soon (bot.core.leases);
+# shorter, a loaded CI machine stalling a replica that long would lose it its lease.
+_TEST_PACE = {
+    "STILL_WORKING_SECONDS": "0.3",
+    "RENDER_POLL_SECONDS": "0.5",
+    "LEASE_SECONDS": "5",
+    "LOG_LEVEL": "DEBUG",
+}
 
 
 def bot_env(

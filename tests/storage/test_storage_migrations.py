@@ -63,12 +63,13 @@ async def test_packaged_migrations_create_every_table(db: Database, database_url
         "inbox",
         "collection_contributions",
         "project_covers",
+        "leases",
     }
     connection = await open_connection(database_url)
     try:
         rows = await connection.fetch_all(_TABLES[connection.dialect])
         assert tables <= {row["name"] for row in rows}
-        assert await versions(connection) == [1, 2, 3, 4, 5, 6, 7, 8, 10]
+        assert await versions(connection) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     finally:
         await connection.close()
 
@@ -139,7 +140,7 @@ async def test_uploads_recorded_before_0005_stay_uploaded(
 
 
 async def test_a_second_run_applies_nothing(connection: Connection) -> None:
-    assert await apply_migrations(connection) == [1, 2, 3, 4, 5, 6, 7, 8, 10]
+    assert await apply_migrations(connection) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     assert await apply_migrations(connection, packaged(connection.dialect)) == []
 
 

@@ -91,3 +91,48 @@ async def test_items_already_in_come_at_once_and_none_twice():
     album.add(item(3), 103)
     album.close()
     assert [message.message_id async for message in arrivals] == [3]
+
+
+async def test_an_album_stays_open_while_an_item_received_is_still_on_its_way():
+    """Under a burst an item waits in the guards far past the quiet period: the album
+    waits for it, and closes on the next quiet period once nothing is on its way."""
+    albums: list[Album] = []
+    received: list[int] = []
+    in_hand = {101, 102, 103}
+
+    async def on_album(application: object, album: Album) -> None:
+        albums.append(album)
+        async for message in album.arrivals():
+            received.append(message.message_id)
+
+    jobs = ManualJobQueue()
+    collector = AlbumCollector(cast(JobQueue, jobs), on_album, lambda chat, group: in_hand)
+    collector.add(item(1), 101)
+    collector.add(item(2), 102)
+    await jobs.end_quiet_periods()
+    await jobs.end_quiet_periods()
+    [receiving] = jobs.tasks
+    await until(lambda: received == [1, 2], timeout=1, interval=0)
+    assert not receiving.done(), "closed with item 3 still on its way"
+    collector.add(item(3, caption="crea"), 103)
+    await jobs.end_quiet_periods()
+    await until(receiving.done, timeout=1, interval=0)
+    assert received == [1, 2, 3] and len(albums) == 1
+
+
+async def test_an_item_that_never_reaches_its_album_does_not_hold_it_open():
+    in_hand = {101, 102}
+    jobs = ManualJobQueue()
+
+    async def on_album(application: object, album: Album) -> None:
+        async for _ in album.arrivals():
+            pass
+
+    collector = AlbumCollector(cast(JobQueue, jobs), on_album, lambda chat, group: in_hand)
+    collector.add(item(1), 101)
+    await jobs.end_quiet_periods()
+    [receiving] = jobs.tasks
+    assert not receiving.done()
+    in_hand.discard(102)  # refused by a guard: handled without reaching the album
+    await jobs.end_quiet_periods()
+    await until(receiving.done, timeout=1, interval=0)

@@ -141,6 +141,32 @@ async def test_an_update_kept_for_its_album_stays_until_the_album_is_done(
     assert await pending_ids(db) == []
 
 
+def album_item(update_id: int, group: str = "7001") -> Update:
+    chat = Chat(id=42, type=Chat.PRIVATE)
+    message = Message(
+        message_id=update_id, date=datetime.now(UTC), chat=chat, media_group_id=group
+    )
+    return Update(update_id=update_id, message=message)
+
+
+async def test_album_items_count_in_hand_from_arrival_until_released_or_passed_on(
+    inbox: Inbox,
+):
+    for update_id in (1, 2, 3):
+        inbox.receive(album_item(update_id))
+    inbox.receive(album_item(4, group="7002"))
+    inbox.receive(update(5))
+    assert inbox.album_items_in_hand(42, "7001") == {1, 2, 3}
+    async with inbox.handling([1]):
+        inbox.keep_current()
+    assert inbox.album_items_in_hand(42, "7001") == {1, 2, 3}, "kept for its album"
+    inbox.pass_on(3)
+    async with inbox.handling([1, 2]):
+        pass
+    assert inbox.album_items_in_hand(42, "7001") == set()
+    assert inbox.album_items_in_hand(42, "7002") == {4}
+
+
 async def test_nothing_new_starts_after_the_cut(inbox: Inbox, db: Database):
     processor = InboxProcessor(inbox, 8)
     ran: list[int] = []

@@ -6,15 +6,14 @@ Each test decodes the MP4 that reached sendVideo with PyAV. Renders are small (1
 
 from __future__ import annotations
 
+import asyncio
 import io
-import signal
-import sqlite3
-from pathlib import Path
 
 import av
 import numpy as np
 
-from tests.e2e.harness import bot_env, python_m_bot
+from storage import Database
+from tests.e2e.harness import bot_env, kill, python_m_bot, stop
 from tests.fakes.nemo import steps
 from tests.fakes.telegram.files import jpeg_bytes, voice_bytes
 from tests.render.media import loudness, write_clip
@@ -111,17 +110,21 @@ def test_no_uploads_is_told_in_words_not_rendered(start_bot, telegram_fake, nemo
     assert telegram_fake.calls_to("sendVideo") == []
 
 
-def _render_status(database: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(database) as db:
-        return db.execute("SELECT source, status FROM renders").fetchall()
+def _undelivered(database_url: str) -> list[tuple[str, str]]:
+    """Each render not yet delivered nor given up, as (source, status), read as the bot would."""
+
+    async def read() -> list[tuple[str, str]]:
+        async with await Database.open(database_url) as db:
+            return [(record.source, record.status) for record in await db.renders.undelivered()]
+
+    return asyncio.run(read())
 
 
 def test_a_local_render_cut_by_a_kill_is_made_again_and_delivered_once(
-    telegram_fake, nemo, tmp_path
+    telegram_fake, nemo, tmp_path, database_url
 ):
-    database = tmp_path / "bot.sqlite3"
     env = bot_env(
-        telegram_fake, nemo, database, LOCAL_RENDER="always", LOCAL_RENDER_SHORT_SIDE="360"
+        telegram_fake, nemo, database_url, LOCAL_RENDER="always", LOCAL_RENDER_SHORT_SIDE="360"
     )
     first = python_m_bot(env, tmp_path / "bot.log")
     chat = telegram_fake.private_chat(language_code="en")
@@ -129,29 +132,22 @@ def test_a_local_render_cut_by_a_kill_is_made_again_and_delivered_once(
         _photos(chat, telegram_fake)
         chat.send_text("/export 4 seconds per photo")
         # Recorded and handed to the worker, which takes seconds to start and render.
-        until_sync(lambda: _render_status(database) == [("local", "rendering")], timeout=30)
+        until_sync(lambda: _undelivered(database_url) == [("local", "rendering")], timeout=30)
     finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=30)
+        kill(first)
     assert telegram_fake.calls_to("sendVideo") == []
 
     second = python_m_bot(env, tmp_path / "bot.log")
     try:
         video = _video(telegram_fake, chat, timeout=90)
-        until_sync(lambda: _delivered(database), timeout=30)
+        until_sync(lambda: _undelivered(database_url) == [], timeout=30)
     finally:
-        second.send_signal(signal.SIGTERM)
-        second.wait(timeout=30)
+        stop(second)
     seconds, width, height, *_ = _decoded(telegram_fake, video)
     assert abs(seconds - 12.0) <= 0.2
     assert (width, height) == (640, 360)
     assert len(telegram_fake.calls_to("sendVideo")) == 1
     assert nemo.count(*_RENDER_SUBMIT) == 0
-
-
-def _delivered(database: Path) -> bool:
-    with sqlite3.connect(database) as db:
-        return db.execute("SELECT delivered_at IS NOT NULL FROM renders").fetchall() == [(1,)]
 
 
 def _one_by_one(chat, nemo, sends) -> None:

@@ -142,7 +142,7 @@ class Dispatcher:
         text = spelled_out(text, links)
         routing = await self._route(text)
         if routing.unsure:
-            await out.show(WhichDidYouMean(routing.unsure_between))
+            await out.show(WhichDidYouMean(routing.choices))
             return
         await self.dispatch(chat, Request(routing.action, text, sender, tuple(links)), out)
 

@@ -109,6 +109,16 @@ class Routing:
         """True when the person should be asked which of ``unsure_between`` they meant."""
         return bool(self.unsure_between)
 
+    @property
+    def choices(self) -> tuple[Action, ...]:
+        """What to offer when asking: the candidates, and always a change for the agent.
+
+        Unsure between two actions ("ok procedi": export or status?), the person may have
+        meant neither; what runs when nobody answers must be a choice too.
+        """
+        extra = () if Action.CHAT in self.unsure_between else (Action.CHAT,)
+        return self.unsure_between + extra
+
 
 class Router:
     """Rules plus a model trained on labelled examples; one per table."""

@@ -278,3 +278,14 @@ def test_the_router_trained_by_the_bots_trainer_process_routes_like_this_one(tmp
     for trained in (pickle.loads(pickled), cache.load(tmp_path)):
         assert trained is not None
         assert [trained.route(row.text) for row in rows] == [route(row.text) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("unsure_between", "offered"),
+    [
+        ((Action.EXPORT, Action.CHAT), (Action.EXPORT, Action.CHAT)),
+        ((Action.EXPORT, Action.STATE), (Action.EXPORT, Action.STATE, Action.CHAT)),
+    ],
+)
+def test_a_question_always_offers_a_change_for_the_agent(unsure_between, offered):
+    assert Routing(Action.CHAT, unsure_between).choices == offered

@@ -85,6 +85,7 @@ async def build_services(
             local_render_short_side=settings.local_render_short_side,
         ),
         route=router.route,
+        router_ready=router.ready,
     )
     services = Services(
         settings=settings,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def build_core(
     fetcher: MediaFetcher,
     settings: CoreSettings,
     route: Route = route_in_place,
+    router_ready: Callable[[], bool] = lambda: True,
 ) -> Core:
     """Build every piece of the core after the pieces it needs."""
     sessions = Sessions(db, nemo, settings.web_url)
@@ -110,6 +112,7 @@ def build_core(
         local=local,
         local_render=settings.local_render,
         route=route,
+        router_ready=router_ready,
     )
     recovery = Recovery(db, chats, timelines, exporter, local, runner, outputs)
     return Core(

@@ -87,6 +87,7 @@ class Dispatcher:
         local: LocalExporter,
         local_render: LocalRender,
         route: Route,
+        router_ready: Callable[[], bool] = lambda: True,
     ) -> None:
         self._nemo = nemo
         self._chats = chats
@@ -100,6 +101,7 @@ class Dispatcher:
         self._local = local
         self._local_render = local_render
         self._route = route
+        self._router_ready = router_ready
         # Per chat, the export in line with nothing that could change the draft after it.
         self._export_in_line: dict[int, object] = {}
         self._table: dict[Action, Handler] = {
@@ -140,11 +142,15 @@ class Dispatcher:
         as if it were typed.
         """
         text = spelled_out(text, links)
-        routing = await self._route(text)
-        if routing.unsure:
-            await out.show(WhichDidYouMean(routing.choices))
-            return
-        await self.dispatch(chat, Request(routing.action, text, sender, tuple(links)), out)
+        # Read before the router is there (the first seconds after a start), the message
+        # waits for it holding its place: an album sent after it must not go first.
+        waits = contextlib.nullcontext() if self._router_ready() else self.in_order(chat.chat_id)
+        async with waits:
+            routing = await self._route(text)
+            if routing.unsure:
+                await out.show(WhichDidYouMean(routing.choices))
+                return
+            await self.dispatch(chat, Request(routing.action, text, sender, tuple(links)), out)
 
     async def follow(self, chat: ChatRef, instruction: Instruction, out: ChatOutput) -> None:
         """Run what came with an upload: a parsed command, or text to read."""

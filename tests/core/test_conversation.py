@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,6 +42,7 @@ from bot.core.notices import (
 )
 from bot.core.ports import ChatOutput, ChatRef, MediaUnavailable, OutputFactory
 from bot.core.requests import MAX_WAITING
+from bot.core.router import Routing
 from bot.core.uploads import IncomingFile
 from bot.nemo import NemoClient, NemoTimeouts
 from storage import Database
@@ -123,8 +125,11 @@ class NoFiles:
         raise MediaUnavailable(file_id)
 
 
-@pytest.fixture
-async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnderTest]:
+@asynccontextmanager
+async def running_core(
+    nemo: NemoFake, tmp_path: Path, **core_options: Any
+) -> AsyncIterator[CoreUnderTest]:
+    """The core over the NemoVideo fake and a SQLite file; ``core_options`` go to build_core."""
     db = await Database.open(str(tmp_path / "bot.sqlite3"))
     timeouts = NemoTimeouts(render_poll_first=0.05, render_poll_max=0.2, retry_backoff=0.01)
     client = NemoClient(
@@ -149,10 +154,17 @@ async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnde
             upload_limit=50_000_000,
             workdir=tmp_path,
         ),
+        **core_options,
     )
     yield CoreUnderTest(core, speaking_to)
     await client.aclose()
     await db.close()
+
+
+@pytest.fixture
+async def conversation(nemo: NemoFake, tmp_path: Path) -> AsyncIterator[CoreUnderTest]:
+    async with running_core(nemo, tmp_path) as core:
+        yield core
 
 
 CHAT = ChatRef(chat_id=42, locale="it")
@@ -514,3 +526,32 @@ async def test_a_flooding_chat_is_refused_past_a_few_waiting_and_others_go_on(co
     await asyncio.gather(running, *queued, return_exceptions=True)
     # Only the turns that waited their turn could ever reach the agent.
     assert nemo.count("POST", "/run_sse") == 2
+
+
+async def test_a_message_waiting_for_the_router_keeps_its_place_before_a_later_album(
+    nemo, tmp_path
+):
+    arrived = asyncio.Event()
+    router_there = asyncio.Event()
+
+    async def route_when_there(text: str) -> Routing:
+        arrived.set()
+        await router_there.wait()
+        return Routing(Action.CHAT)
+
+    nemo.script_turn(steps.text("Fatto."))
+    async with running_core(
+        nemo, tmp_path, route=route_when_there, router_ready=router_there.is_set
+    ) as conversation:
+        out = RecordingOutput()
+        text = asyncio.create_task(conversation.text(CHAT, "metti una musica", out))
+        await arrived.wait()
+        files = Arriving(jpeg_file("a"))
+        files.complete()
+        album = asyncio.create_task(conversation.media(CHAT, files, None, out))
+        await asyncio.sleep(0.2)
+        assert nemo.count(*UPLOADS) == 0, "the album waits behind the message before it"
+        router_there.set()
+        await asyncio.gather(text, album)
+    answers = [n for n in out.notices if isinstance(n, AgentReply | UploadAcknowledged)]
+    assert [type(answer) for answer in answers] == [AgentReply, UploadAcknowledged]

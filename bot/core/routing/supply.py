@@ -66,6 +66,10 @@ class RouterSupply:
         if self._ready is None:
             self._ready = asyncio.create_task(self._supply())
 
+    def ready(self) -> bool:
+        """True once ``route`` answers at once, without waiting for the router."""
+        return self._ready is not None and self._ready.done() and not self._ready.cancelled()
+
     async def route(self, text: str) -> Routing:
         """Route ``text`` once the router is there; see ``bot.core.router``."""
         self.start()

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from bot.core.actions import Action
 from bot.core.routing import examples
 from bot.core.routing import features as linear_features
+from bot.core.routing.blend import Blend
 from bot.core.routing.linear import LinearModel
 from bot.core.routing.model import Model, features
 from bot.core.routing.rules import ROUTABLE, Reading, read
@@ -115,18 +116,15 @@ class Router:
 
     def __init__(self, table: tuple[examples.Example, ...]) -> None:
         readings = [(read(row.text), row.label) for row in table]
-        self._bayes = Model.train((features(reading), label) for reading, label in readings)
-        self._linear = LinearModel.train(
+        bayes = Model.train((features(reading), label) for reading, label in readings)
+        linear = LinearModel.train(
             (linear_features.features(reading), label) for reading, label in readings
         )
+        self._models = Blend.of(bayes, linear)
 
     def probabilities(self, reading: Reading) -> dict[Action, float]:
         """The two models' probabilities, multiplied (equal weights) and renormalised."""
-        bayes = self._bayes.probabilities(features(reading))
-        linear = self._linear.probabilities(linear_features.features(reading))
-        scores = {label: math.sqrt(bayes[label] * linear[label]) for label in bayes}
-        total = sum(scores.values())
-        return {label: score / total for label, score in scores.items()}
+        return self._models.probabilities(linear_features.features(reading))
 
     def route(self, text: str) -> Routing:
         """Route a message; see the module docstring for what "unsure" means."""

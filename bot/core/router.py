@@ -3,13 +3,15 @@
 Routing is intent classification, not substring search: "crea un video con le foto e
 poi lo esporto io" is a chat request, "esporta in 1080p" an export. Two readers work
 together. The rules (``bot.core.routing.rules``) decide alone where statistics must not
-overrule them: a link to media, a message made only of links, a leading intent
-command. Elsewhere two models trained on the labelled table
-(``bot/core/routing/examples.tsv``) weigh the message's n-grams with the rules' cues:
-a naive Bayes model and a logistic regression, whose probabilities are multiplied
-(a product of experts). Each errs where the other does not: 10-fold cross-validation
-on the table gives the blend fewer misroutes and better-calibrated probabilities than
-either alone, and the unsure logic below depends on those probabilities.
+overrule them: a link to media, a message made only of links, a link beside words
+asking to add it (or to copy its style: the agent's), a leading intent command.
+Elsewhere two models trained on the labelled table (``bot/core/routing/examples.tsv``)
+weigh the message's n-grams with the rules' cues: a naive Bayes model and a logistic
+regression, whose probabilities are multiplied (a product of experts, scored in one
+pass: ``bot.core.routing.blend``). Each errs where the other does not: 10-fold
+cross-validation on the table gives the blend fewer misroutes and better-calibrated
+probabilities than either alone, and the unsure logic below depends on those
+probabilities.
 
 Training takes seconds of CPU, so it does not happen at import: the first ``route()``
 trains (``warm_up()`` does it ahead of time, e.g. for a benchmark), and the bot trains
@@ -37,7 +39,7 @@ from bot.core.routing import features as linear_features
 from bot.core.routing.blend import Blend
 from bot.core.routing.linear import LinearModel
 from bot.core.routing.model import Model, features
-from bot.core.routing.rules import ROUTABLE, Reading, read
+from bot.core.routing.rules import ROUTABLE, Reading, beside_links, read
 
 __all__ = [
     "ROUTABLE",
@@ -45,6 +47,7 @@ __all__ = [
     "Router",
     "Routing",
     "Thresholds",
+    "beside_links",
     "classify",
     "decide",
     "install",
@@ -233,10 +236,18 @@ def _router() -> Router:
 
 
 def route(text: str) -> Routing:
-    """Route a message with the model trained on the shipped table (trained on first use)."""
-    return _router().route(text)
+    """Route a message with the model trained on the shipped table (trained on first use).
+
+    What the rules decide alone (a link, a command) needs no model: it is answered at
+    once, even while the model is still being trained.
+    """
+    reading = read(text)
+    if reading.decided is not None:
+        return Routing(reading.decided)
+    router = _router()
+    return decide(reading, router.probabilities(reading))
 
 
 def classify(text: str) -> Action:
     """The single action a message gets when nobody is asked (never an unsure EXPORT)."""
-    return _router().route(text).action
+    return route(text).action

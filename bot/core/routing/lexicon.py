@@ -6,6 +6,8 @@ Entries are written as normalised (casefolded, no accents or punctuation, words 
 
 from enum import StrEnum
 
+__all__ = ["ADDING", "LEXICON", "PLAIN_BESIDE_LINKS", "Tag"]
+
 
 class Tag(StrEnum):
     """The role a word or phrase plays in a request."""
@@ -37,6 +39,7 @@ class Tag(StrEnum):
     INDEFINITE = "indefinite"  # "una traccia" is new content, not the project's tracks
     FILLER = "filler"  # articles and pronouns between a verb and its object
     LINK_WORD = "link word"  # "ecco il link": an upload when the message has a link
+    REFERENCE = "reference"  # "come questo", "like this", "风格": a link as a model to follow
     BREAK = "break"  # punctuation between clauses; never in the lexicon
     KNOWN = "known"  # a word that looks like a cue but is not one ("esporto", "用户")
 
@@ -246,6 +249,18 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("把", "我", "我的", "这个", "那个", "一下", "请", "现在", "的"),
     ),
     Tag.LINK_WORD: ("link", "url", "ecco", "here is", "here s", "链接", "网址"),
+    # Beside a link, what it points to is a model, not material: "fallo come questo",
+    # "make it look like this", "照着这个风格做".
+    Tag.REFERENCE: (
+        *("come questo", "come questa", "come quello", "come quella", "come questi"),
+        *("come queste", "come in", "come nel", "come nella", "tipo questo", "tipo questa"),
+        *("tipo quello", "stile", "simile", "simili", "uguale", "ispirati", "ispirato"),
+        *("ispirandoti", "ispirazione", "spunto", "riferimento", "imita", "sullo stile"),
+        *("like this", "like that", "like the", "like in", "like my", "like these"),
+        *("look like", "looks like", "style", "same as", "similar", "inspired"),
+        *("inspiration", "reference", "imitate", "mimic", "vibe", "vibes", "as in"),
+        *("风格", "像", "照着", "参考", "模仿", "一样", "类似", "同款", "仿照", "感觉"),
+    ),
     Tag.KNOWN: (
         # Close to an intent word, far from its meaning: "the ending" is not "sending",
         # "spostalo" (move it) is not "esportalo"; 出片效果 is how the output looks, and a
@@ -282,5 +297,43 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("da scaricare", "da esportare", "da mandare", "da inviare"),
         *("mandato", "mandata", "mandati", "mandate", "inviato", "inviata", "inviati"),
         *("spedito", "spedita", "girato", "girata", "passato", "passata"),
+        # Wanting, not likeness ("i'd like this added"); a picture, not "like" (像).
+        *("d like", "would like", "id like", "图像", "像素", "好像", "录像", "影像", "头像"),
     ),
 }
+
+# Beside a link (not a media file), these ask to add or use what it points to: "usa questo
+# video https://…", "add this too https://…", "这个也加进去 https://…". Words tagged UPLOAD
+# or LINK_WORD ask for it too.
+ADDING = frozenset(
+    {
+        *("aggiungi", "aggiungere", "aggiungilo", "aggiungila", "aggiungili", "aggiungile"),
+        *("aggiungici", "aggiungimi", "aggiungerlo", "aggiungerla", "metti", "mettici"),
+        *("mettilo", "mettila", "mettili", "mettile", "mettere", "metterlo", "metterla"),
+        *("mettimelo", "mettimela", "mettine", "usa", "usala", "usalo", "usali", "usale"),
+        *("usare", "usarlo", "usarla", "usarle", "usarli", "inserisci", "inseriscilo"),
+        *("inseriscila", "inserire", "includi", "includilo", "includila", "includere"),
+        *("prendi", "prendilo", "prendila", "prendili", "prendile", "prendere", "piglia"),
+        *("importa", "allega", "infila", "anche", "pure", "dentro", "vorrei", "voglio"),
+        *("add", "use", "put", "insert", "include", "take", "grab", "pull", "import"),
+        *("attach", "throw", "toss", "stick", "also", "want", "need", "wanna", "d like"),
+        *("would like", "id like"),
+        *("加", "加上", "加入", "添加", "放", "放上", "放进", "用", "用上", "插入", "拿"),
+        *("也", "还有", "要", "想要"),
+    }
+)
+# Beside a link, these add nothing to the upload: a message of them and adding words asks
+# only for the upload, and no instruction follows it.
+PLAIN_BESIDE_LINKS = frozenset(
+    {
+        *("questo", "questa", "questi", "queste", "quello", "quella", "qui", "qua", "da"),
+        *("foto", "video", "clip", "immagine", "immagini", "file", "filmato", "filmati"),
+        *("grazie", "ciao", "e", "ed", "altro", "altra", "altri", "altre", "ancora"),
+        *("this", "these", "that", "those", "one", "ones", "here", "from", "and", "more"),
+        *("photo", "photos", "pic", "pics", "picture", "pictures", "image", "images"),
+        *("videos", "clips", "footage", "files", "thanks", "thank", "you", "thx", "pls"),
+        *("plz", "as", "well", "in", "s", "too", "is", "are", "link", "hi", "hey"),
+        *("这个", "这些", "那个", "这", "那", "里", "这里", "在这", "照片", "图片", "视频"),
+        *("素材", "谢谢", "你", "和", "一下", "进去", "去", "吧", "啊", "了"),
+    }
+)

@@ -5,15 +5,25 @@ asks for it: a short request wins, while the same word inside an editing instruc
 ("aggiungi il saldo finale come titolo"), after a deferral ("lo esporto domani"), under
 a condition ("如果导出要很久…") or a negation ("non esportare") leaves the message to the
 editing agent. The rules alone decide what no statistics should overrule: a media link,
-a message made only of links, a leading intent command. For everything else they give a
+a message made only of links, a link beside words about it, a leading intent command.
+For everything else they give a
 verdict and the roles of the words they know (``Reading.cues``), which the trained model
 weighs alongside the message's n-grams (see ``bot.core.routing.model``).
 
 How a message is read (the words themselves: ``bot.core.routing.words``):
 
-1. Links: a link to a media file, or a message made only of links, is an upload (the
-   caller uploads ``extract_links(text)``; any instruction beside them can then be
-   routed like a caption). Quoted text is dropped: a title to write is not a request.
+1. Links: a link to a media file, or a message made only of links, is an upload. So is
+   a link to any page (Drive, Dropbox, YouTube, Instagram, TikTok…) beside words asking
+   to add or use what it points to ("usa questo video", "add this too", "这个也加进去",
+   "ecco il link"): a person who pastes a link and says "add" expects it in the video,
+   whatever the host. Two readings keep such a link out: a refusal ("non usare questo
+   link", "别用那个链接") and a model to follow ("fallo come questo", "make it look like
+   this", "照着这个风格做"), where the person expects the agent to look at it, not the
+   project to grow; both go to the agent, link and all. Other words beside a page link
+   are left to the model. The caller uploads ``extract_links(text)``, then runs the
+   words that say more than "add this" (``beside_links``: "metti questa clip
+   all'inizio") like a photo's caption. Quoted text is dropped: a title to write is
+   not a request.
 2. A leading "/command", with or without "@botname", that names an intent decides.
 3. Two steps ("先导出，然后发我", "metti la musica e poi esporta"): the first is what is
    asked now, so it alone gives the verdict; the cues after "then" are kept apart.
@@ -38,7 +48,7 @@ from bot.core.routing.lexicon import Tag
 from bot.core.routing.words import Unit
 from bot.core.slash import parse_slash
 
-__all__ = ["ROUTABLE", "Reading", "read"]
+__all__ = ["ROUTABLE", "Reading", "beside_links", "read"]
 
 # What free text can ask for, in a fixed order; the other actions are commands and
 # buttons only.
@@ -111,6 +121,8 @@ def read(text: str) -> Reading:
         decided = Action.UPLOAD
     elif command and units and units[0].tag in _INTENT_OF_TAG:
         decided = _INTENT_OF_TAG[units[0].tag]
+    elif links:
+        decided = _link_request(units)
     now, later = _steps(units, has_link=bool(links))
     verdict = decided or _decide(_score(now, has_link=bool(links)))
     cues = _cues(now)
@@ -123,6 +135,29 @@ def read(text: str) -> Reading:
     if "?" in prose or "？" in prose:
         cues.append("question")
     return Reading(decided, verdict, words.text_of(runs), tuple(cues), held_back)
+
+
+def beside_links(text: str, links: Sequence[str]) -> str | None:
+    """The instruction that came with links to upload, like a caption with a photo ("metti
+    questa clip all'inizio"), or None when the words only ask for the upload ("aggiungi
+    anche questo", "ecco il link")."""
+    rest = " ".join(_without(text, links).split())
+    if all(words.plain_beside_links(unit) for unit in words.units(words.runs(rest))):
+        return None
+    return rest
+
+
+def _link_request(units: Sequence[Unit]) -> Action | None:
+    """What words beside a link (not a media file) ask: UPLOAD when they ask to add or use
+    what it points to ("usa questo video", "add this too", "这个也加进去"); CHAT when they
+    take it as a model ("fallo come questo", "照着这个风格") or refuse it ("non usare
+    questo link"); None when they say neither, and the model decides."""
+    if any(unit.tag is Tag.REFERENCE for unit in units):
+        return Action.CHAT
+    adding = [index for index, unit in enumerate(units) if words.adds(unit)]
+    if any(_negated(units, index) for index in adding):
+        return Action.CHAT
+    return Action.UPLOAD if adding else None
 
 
 def _steps(units: list[Unit], *, has_link: bool) -> tuple[list[Unit], list[Unit]]:

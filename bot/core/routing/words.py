@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.routing import pinyin
-from bot.core.routing.lexicon import LEXICON, Tag
+from bot.core.routing.lexicon import ADDING, LEXICON, PLAIN_BESIDE_LINKS, Tag
 
-__all__ = ["BREAK", "Unit", "runs", "text_of", "units"]
+__all__ = ["BREAK", "Unit", "adds", "plain_beside_links", "runs", "text_of", "units"]
 
 BREAK = "|"
 _INTENTS = frozenset({Tag.EXPORT, Tag.CREDITS, Tag.STATE, Tag.UPLOAD})
@@ -65,9 +65,22 @@ def _build_lexicon() -> dict[tuple[str, ...], Tag]:
     return lexicon
 
 
+def _normalised(entries: frozenset[str]) -> frozenset[tuple[str, ...]]:
+    return frozenset(
+        tuple(word if _CJK_CHAR.match(word) else _squeeze(word) for word in entry.split())
+        for entry in entries
+    )
+
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 ENTRIES = _build_lexicon()
+_ADDING = _normalised(ADDING)
+_PLAIN = _normalised(PLAIN_BESIDE_LINKS)
+# Beside a link, units of these roles say nothing more than "here it is".
+_PLAIN_TAGS = frozenset(
+    {Tag.UPLOAD, Tag.LINK_WORD, Tag.FILLER, Tag.BREAK, Tag.PREP, Tag.THING, Tag.FILE}
+)
 _LONGEST_PHRASE = max(len(words) for words in ENTRIES)
 _CHINESE_WORDS = frozenset(word for words in ENTRIES for word in words if _CJK_CHAR.match(word))
 _LONGEST_CHINESE = max(len(word) for word in _CHINESE_WORDS)
@@ -113,6 +126,16 @@ def runs(text: str) -> list[str]:
         elif found and found[-1] != BREAK:
             found.append(BREAK)
     return found
+
+
+def adds(unit: Unit) -> bool:
+    """Beside a link, this unit asks to add or use what it points to."""
+    return unit.tag in (Tag.UPLOAD, Tag.LINK_WORD) or unit.words in _ADDING
+
+
+def plain_beside_links(unit: Unit) -> bool:
+    """Beside a link, this unit says nothing more than "add it" or "here it is"."""
+    return unit.tag in _PLAIN_TAGS or unit.words in _ADDING or unit.words in _PLAIN
 
 
 def text_of(found: Sequence[str]) -> str:

@@ -161,6 +161,8 @@ def test_an_editing_request_naming_an_intent_goes_to_the_agent(text):
     ("text", "action"),
     [
         ("先导出，然后告诉我还剩多少积分", EXPORT),
+        ("esportalo e poi dimmi quanti crediti restano", EXPORT),
+        ("dimmi a che punto sei e poi esportalo", STATE),
         ("先告诉我还有多少积分，然后再导出", CREDITS),
         ("先把背景音乐调小，然后导出给我", CHAT),
         ("change the song and then export", CHAT),

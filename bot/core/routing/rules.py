@@ -134,7 +134,12 @@ def read(text: str) -> Reading:
         cues.append("link")
     if "?" in prose or "？" in prose:
         cues.append("question")
-    return Reading(decided, verdict, words.text_of(runs), tuple(cues), held_back)
+    text = words.text_of(runs)
+    if later and verdict is not Action.CHAT:
+        # The request is the first step: the second's words ("esportalo e poi dimmi i
+        # crediti") would outvote it in the model. Its cues stay, marked "then:".
+        text = text[: units[len(now)].start].rstrip()
+    return Reading(decided, verdict, text, tuple(cues), held_back)
 
 
 def beside_links(text: str, links: Sequence[str]) -> str | None:

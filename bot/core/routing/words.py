@@ -106,6 +106,7 @@ class Unit:
 
     words: tuple[str, ...]
     tag: Tag | None
+    start: int = 0  # where it begins in ``text_of`` the runs
 
 
 def runs(text: str) -> list[str]:
@@ -146,13 +147,23 @@ def text_of(found: Sequence[str]) -> str:
 def units(found: Sequence[str]) -> list[Unit]:
     """The runs as lexicon units: Chinese cut into words, phrases grouped, longest first."""
     tokens: list[str] = []
+    starts: list[int] = []
+    offset = -1  # the space before the first run is not in the text
     for run in found:
-        tokens.extend(_segment_chinese(run) if _CJK_CHAR.match(run) else (run,))
+        if run == BREAK:
+            tokens.append(run)
+            starts.append(max(offset, 0))
+            continue
+        offset += 1
+        for token in _segment_chinese(run) if _CJK_CHAR.match(run) else (run,):
+            tokens.append(token)
+            starts.append(offset)
+            offset += len(token)
     grouped = []
     start = 0
     while start < len(tokens):
         unit = _unit_at(tokens, start)
-        grouped.append(unit)
+        grouped.append(Unit(unit.words, unit.tag, starts[start]))
         start += len(unit.words)
     return grouped
 

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from bot.core.actions import Action
+from bot.core.routing import words
 from bot.core.routing.rules import beside_links, read
 
 
@@ -92,3 +93,39 @@ def test_what_the_rules_decide_is_routed_before_the_model_is_trained():
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     )
     assert result.stdout.split() == ["upload", "True"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("就按现在的样子导出", "导出"), ("道出视频", "视频"), ("直接给我下载链接吧", "下载")],
+)
+def test_a_word_read_by_sound_never_splits_a_word_spelt_right(text, word):
+    assert word in [unit.words[0] for unit in words.units(words.runs(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "voglio il video in verticale",
+        "i want the video with the old song",
+        "fammi vedere il video con la musica nuova",
+        "vorrei il video muto",
+    ],
+)
+def test_the_video_described_after_a_wanting_or_showing_verb_is_no_export_cue(text):
+    assert "deliver>export" not in read(text).cues
+    assert "show>export" not in read(text).cues
+    assert read(text).verdict is not Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mandami il video in hd",
+        "lo voglio sul telefono stasera",
+        "voglio il video per stasera",
+        "i need the video for tonight",
+    ],
+)
+def test_where_when_or_how_well_still_asks_for_the_video(text):
+    assert read(text).verdict is Action.EXPORT

@@ -21,9 +21,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.routing import pinyin
-from bot.core.routing.lexicon import ADDING, LEXICON, PLAIN_BESIDE_LINKS, Tag
+from bot.core.routing.lexicon import (
+    ADDING,
+    DESCRIBING,
+    LEXICON,
+    PLAIN_BESIDE_LINKS,
+    SETTINGS,
+    WANTING,
+    Tag,
+)
 
-__all__ = ["BREAK", "Unit", "adds", "plain_beside_links", "runs", "text_of", "units"]
+__all__ = [
+    "BREAK",
+    "DESCRIBING_WORDS",
+    "SETTING_WORDS",
+    "WANTING_WORDS",
+    "Unit",
+    "adds",
+    "plain_beside_links",
+    "runs",
+    "text_of",
+    "units",
+]
 
 BREAK = "|"
 _INTENTS = frozenset({Tag.EXPORT, Tag.CREDITS, Tag.STATE, Tag.UPLOAD})
@@ -76,6 +95,9 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 ENTRIES = _build_lexicon()
 _ADDING = _normalised(ADDING)
+DESCRIBING_WORDS = _normalised(DESCRIBING)
+SETTING_WORDS = _normalised(SETTINGS)
+WANTING_WORDS = _normalised(WANTING)
 _PLAIN = _normalised(PLAIN_BESIDE_LINKS)
 # Beside a link, units of these roles say nothing more than "here it is".
 _PLAIN_TAGS = frozenset(
@@ -168,23 +190,47 @@ def units(found: Sequence[str]) -> list[Unit]:
     return grouped
 
 
-def _segment_chinese(run: str) -> list[str]:
-    """Greedy longest match against the lexicon, by spelling and then by sound; unknown
-    characters stand alone."""
+# What a segmentation costs per unit: a word spelt as in the lexicon least, a word read
+# by sound more, a character left alone most. The cheapest segmentation wins, so a
+# homophone never splits a word spelt right: in "样子导出" the sound of "子导" (指导)
+# does not take the 导 of 导出, nor "到处是" the 视 of "道出视频".
+_SPELT, _BY_SOUND, _ALONE = 2, 3, 4
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment_chinese(run: str) -> tuple[str, ...]:
+    """The cheapest cut into lexicon words, by spelling or by sound; unknown characters
+    stand alone. Of equal cuts, the one whose first word is longest."""
     sounds = pinyin.syllables(run)
+    homophones = _homophones()
+    size = len(run)
+    # best[start]: the cost of the rest of the run from ``start``, and its first word.
+    best: list[tuple[int, str]] = [(0, "")] * (size + 1)
+    for start in range(size - 1, -1, -1):
+        choice: tuple[int, str] | None = None
+        for length in range(min(_LONGEST_CHINESE, size - start), 0, -1):
+            window = run[start : start + length]
+            if length == 1:
+                word, cost = window, _ALONE
+            elif window in _CHINESE_WORDS:
+                word, cost = window, _SPELT
+            else:
+                heard = homophones.get(length, {}).get(" ".join(sounds[start : start + length]))
+                if heard is None:
+                    continue
+                word, cost = heard, _BY_SOUND
+            total = cost + best[start + length][0]
+            if choice is None or total < choice[0]:
+                choice = (total, word)
+        assert choice is not None  # a character alone is always a choice
+        best[start] = choice
     words = []
     start = 0
-    while start < len(run):
-        for length in range(min(_LONGEST_CHINESE, len(run) - start), 0, -1):
-            window = run[start : start + length]
-            word = window if length == 1 or window in _CHINESE_WORDS else None
-            if word is None and length in _homophones():
-                word = _homophones()[length].get(" ".join(sounds[start : start + length]))
-            if word is not None:
-                words.append(word)
-                start += length
-                break
-    return words
+    while start < size:
+        word = best[start][1]
+        words.append(word)
+        start += len(word)
+    return tuple(words)
 
 
 _by_sound: dict[int, dict[str, str]] | None = None

@@ -129,3 +129,23 @@ def test_the_video_described_after_a_wanting_or_showing_verb_is_no_export_cue(te
 )
 def test_where_when_or_how_well_still_asks_for_the_video(text):
     assert read(text).verdict is Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the render is too dark to see anything", "l'export era sgranato", "il download non parte"],
+)
+def test_an_export_word_the_sentence_speaks_of_is_no_request(text):
+    reading = read(text)
+    assert "export" not in reading.cues
+    assert reading.verdict is not Action.EXPORT
+
+
+@pytest.mark.parametrize("text", ["il video finito lo voglio verticale", "vorrei il video muto"])
+def test_the_video_wished_otherwise_holds_back_an_export(text):
+    assert read(text).held_back
+
+
+@pytest.mark.parametrize("text", ["fai l'export", "start the export", "voglio vederlo"])
+def test_a_verb_before_the_export_or_wanting_to_see_it_still_asks(text):
+    assert not read(text).held_back

@@ -334,6 +334,8 @@ SETTINGS = frozenset(
         *("alta", "buona", "massima", "high", "best", "good", "quality", "risoluzione"),
         *("stasera", "oggi", "domattina", "tonight", "today", "asap", "entro", "by", "per"),
         *("for", "su", "on", "whatsapp", "telegram", "email", "mail", "instagram", "grazie"),
+        *("full", "chat", "here", "qui", "questa", "this", "mp4", "vederlo", "vederla"),
+        *("averlo", "averla", "riceverlo", "scaricarlo", "see", "have", "get"),
         *("thanks", "pls", "plz", "pronto", "ready", "so", "cosi", "perche", "because", "da"),
     }
 )

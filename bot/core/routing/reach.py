@@ -13,7 +13,9 @@ from bot.core.routing.lexicon import Tag
 from bot.core.routing.words import Unit
 
 __all__ = [
+    "as_subject",
     "asked_how",
+    "describes_wish",
     "governs_request",
     "makes_file",
     "negated",
@@ -26,6 +28,15 @@ __all__ = [
 _CLITICS = frozenset({("lo",), ("la",), ("li",), ("le",), ("ancora",), ("yet",)})
 _REQUEST_TAGS = frozenset({Tag.EXPORT, Tag.CREDITS, Tag.STATE, Tag.UPLOAD, Tag.DELIVER, Tag.SHOW})
 _VIDEO = frozenset({Tag.THING, Tag.FILE})
+# Before an export word, these make it a noun: "the render", "l'export", "il download".
+_DETERMINERS = frozenset(
+    (word,)
+    for word in (
+        *("the", "my", "our", "your", "this", "that", "last", "previous", "first", "latest"),
+        *("il", "lo", "la", "l", "mio", "tuo", "nostro", "questo", "quel", "quello"),
+        *("ultimo", "ultima", "precedente", "primo", "prima", "sto"),
+    )
+)
 _OBJECT_REACH = 4  # how far a verb looks, past fillers, for its object
 _DEVICE_REACH = 5  # how far a verb looks, past the video and prepositions, for a phone
 
@@ -157,3 +168,31 @@ def governs_request(units: Sequence[Unit], index: int) -> bool:
     """ "fai l'export", "fammi scaricare": the light verb only carries the request."""
     position = _object(units, index)
     return position is not None and units[position].tag in _REQUEST_TAGS
+
+
+def as_subject(units: Sequence[Unit], index: int) -> bool:
+    """ "the render is too dark", "l'export era sgranato": an export word made a noun by
+    a determiner, opening its clause, is what the sentence speaks of, not a request
+    ("fai l'export", "start the export" have a verb before it)."""
+    before = index - 1
+    while before >= 0 and units[before].tag is not Tag.BREAK:
+        if units[before].words not in _DETERMINERS:
+            return False
+        before -= 1
+    return before < index - 1
+
+
+def describes_wish(units: Sequence[Unit], index: int) -> bool:
+    """ "voglio il video in verticale", "lo voglio verticale", "show me it with the new
+    song": a wanting or showing verb whose object is the video as it should become."""
+    position = _object(units, index)
+    if position is None:
+        return False
+    target = units[position]
+    if target.tag in _VIDEO:
+        return _described(units, index, position)
+    return (
+        units[index].words in words.WANTING_WORDS
+        and target.tag is None
+        and target.words not in words.SETTING_WORDS
+    )

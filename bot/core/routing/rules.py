@@ -62,7 +62,7 @@ _INTENT_OF_TAG = {
     Tag.UPLOAD: Action.UPLOAD,
 }
 # An export word under these is not a request for one: never a confident export.
-_HOLDING_BACK = frozenset({"not-export", "not-deliver", "price"})
+_HOLDING_BACK = frozenset({"not-export", "not-deliver", "price", "wish"})
 # An export asked for, in whatever words: what a deferral in its clause holds back.
 _ASKED_EXPORT = frozenset(
     {"export", "deliver>export", "device>export", "how>export", "make>export"}
@@ -210,12 +210,16 @@ def _cues(units: Sequence[Unit]) -> list[str]:
                 continue
             case Tag.EXPORT | Tag.CREDITS | Tag.STATE | Tag.UPLOAD if reach.negated(units, index):
                 cues.append(f"not-{unit.tag}")
+            case Tag.EXPORT if reach.as_subject(units, index):
+                cues.append("export-named")
             case Tag.CREDITS | Tag.STATE if reach.new_content(units, index):
                 cues.append(f"new-{unit.tag}")
             case Tag.DELIVER | Tag.SHOW if reach.negated(units, index):
                 cues.append(f"not-{unit.tag}")
             case Tag.EDIT | Tag.LIGHT | Tag.PRODUCE if reach.negated(units, index):
                 cues.append("not-edit")
+            case Tag.DELIVER | Tag.SHOW if reach.describes_wish(units, index):
+                cues.append("wish")
             case Tag.DELIVER | Tag.SHOW:
                 cues.append(f"{unit.tag}>{reach.verb_intent(units, index) or 'other'}")
             case Tag.EDIT if reach.onto_device(units, index):
@@ -245,6 +249,8 @@ def _score(units: Sequence[Unit], *, has_link: bool) -> Counter[Action]:
     scores: Counter[Action] = Counter()
     for index, unit in enumerate(units):
         match unit.tag:
+            case Tag.EXPORT if reach.negated(units, index) or reach.as_subject(units, index):
+                continue
             case Tag.EXPORT | Tag.UPLOAD if not reach.negated(units, index):
                 scores[_INTENT_OF_TAG[unit.tag]] += _REQUEST
             case Tag.CREDITS | Tag.STATE if not (

@@ -38,6 +38,7 @@ __all__ = [
     "WANTING_WORDS",
     "Unit",
     "adds",
+    "forget",
     "plain_beside_links",
     "runs",
     "text_of",
@@ -149,6 +150,13 @@ def runs(text: str) -> list[str]:
         elif found and found[-1] != BREAK:
             found.append(BREAK)
     return found
+
+
+def forget() -> None:
+    """Empty what is remembered of words seen (typo readings, Chinese cuts): for a
+    benchmark that wants the cost of words never seen."""
+    _typo_tag.cache_clear()
+    _segment_chinese.cache_clear()
 
 
 def adds(unit: Unit) -> bool:

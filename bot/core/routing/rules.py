@@ -29,7 +29,10 @@ How a message is read (the words themselves: ``bot.core.routing.words``):
    asked now, so it alone gives the verdict; the cues after "then" are kept apart.
 4. Scopes: a negation reaches the next verb, so "不用改了，直接导" declines the edit, not
    the export; a deferral or a condition holds back an export in its own clause, a
-   "wait" everything after it.
+   "wait" everything after it. An export word the sentence speaks of ("the render is
+   too dark", "l'export era sgranato") asks for nothing, and a wanting or showing verb
+   whose video is described ("voglio il video in verticale", "lo voglio verticale")
+   wishes for an edit: neither is ever a confident export (``bot.core.routing.reach``).
 5. Score: each cue adds weight to an intent or to CHAT; the best intent is the verdict
    only if it scores above CHAT.
 """

@@ -50,7 +50,7 @@ from bot.core.notices import (
 )
 from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
 from bot.core.requests import LineFull, RequestRunner
-from bot.core.router import Routing
+from bot.core.router import Routing, beside_links
 from bot.core.sessions import Sessions
 from bot.core.timelines import Timelines
 from bot.core.uploads import IncomingFile, Uploader, UploadReport
@@ -296,17 +296,38 @@ class Dispatcher:
             await out.show(TimelineShown(timeline), (Action.EXPORT,))
 
     async def _links(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
-        """Upload media by link; the cloud fetches it, in the chat's order like any file."""
+        """Upload media by link; the cloud fetches it, in the chat's order like any file.
+
+        Words beside the links that say more than "add this" ("metti questa clip
+        all'inizio") then run like a photo's caption, once the media is in the project.
+        """
         urls = extract_links(request.text, request.links)
         if not urls:
             await out.show(NothingToUpload())
             return
+        then = beside_links(request.text, urls)
         self._draft_may_change(chat)
-        async with self._runner.exclusive(chat, out), self._runner.failures(chat, out):
-            async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
-                await progress.update(Uploading(count=len(urls)))
-                report = await self._uploader.upload_links(chat, urls)
-            await self._acknowledge(chat, report, out)
+        async with self._runner.exclusive(chat, out):
+            report = UploadReport()
+            async with self._runner.failures(chat, out):
+                async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
+                    await progress.update(Uploading(count=len(urls)))
+                    report = await self._uploader.upload_links(chat, urls)
+                await self._acknowledge(chat, report, out, instruction_follows=then is not None)
+            if then is not None and report.in_project:
+                await self._beside_links(chat, then, request.sender, out)
+
+    async def _beside_links(
+        self, chat: ChatRef, words: str, sender: Sender | None, out: ChatOutput
+    ) -> None:
+        """Route the words that came with links; an upload they name is the one just done,
+        so what they ask beyond it is the agent's."""
+        routing = await self._route(words)
+        if routing.unsure:
+            await out.show(WhichDidYouMean(routing.choices))
+            return
+        action = Action.CHAT if routing.action is Action.UPLOAD else routing.action
+        await self.dispatch(chat, Request(action, words, sender), out)
 
     async def _collect(self, chat: ChatRef, request: Request, out: ChatOutput) -> None:
         opened_by = request.sender.name if request.sender else "?"

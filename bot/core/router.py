@@ -3,13 +3,15 @@
 Routing is intent classification, not substring search: "crea un video con le foto e
 poi lo esporto io" is a chat request, "esporta in 1080p" an export. Two readers work
 together. The rules (``bot.core.routing.rules``) decide alone where statistics must not
-overrule them: a link to media, a message made only of links, a leading intent
-command. Elsewhere two models trained on the labelled table
-(``bot/core/routing/examples.tsv``) weigh the message's n-grams with the rules' cues:
-a naive Bayes model and a logistic regression, whose probabilities are multiplied
-(a product of experts). Each errs where the other does not: 10-fold cross-validation
-on the table gives the blend fewer misroutes and better-calibrated probabilities than
-either alone, and the unsure logic below depends on those probabilities.
+overrule them: a link to media, a message made only of links, a link beside words
+asking to add it (or to copy its style: the agent's), a leading intent command.
+Elsewhere two models trained on the labelled table (``bot/core/routing/examples.tsv``)
+weigh the message's n-grams with the rules' cues: a naive Bayes model and a logistic
+regression, whose probabilities are multiplied (a product of experts, scored in one
+pass: ``bot.core.routing.blend``). Each errs where the other does not: 10-fold
+cross-validation on the table gives the blend fewer misroutes and better-calibrated
+probabilities than either alone, and the unsure logic below depends on those
+probabilities.
 
 Training takes seconds of CPU, so it does not happen at import: the first ``route()``
 trains (``warm_up()`` does it ahead of time, e.g. for a benchmark). The bot never trains
@@ -33,9 +35,10 @@ from dataclasses import dataclass
 from bot.core.actions import Action
 from bot.core.routing import examples
 from bot.core.routing import features as linear_features
+from bot.core.routing.blend import Blend
 from bot.core.routing.linear import LinearModel
 from bot.core.routing.model import Model, features
-from bot.core.routing.rules import ROUTABLE, Reading, read
+from bot.core.routing.rules import ROUTABLE, Reading, beside_links, read
 
 __all__ = [
     "ROUTABLE",
@@ -43,6 +46,7 @@ __all__ = [
     "Router",
     "Routing",
     "Thresholds",
+    "beside_links",
     "classify",
     "decide",
     "install",
@@ -125,18 +129,15 @@ class Router:
 
     def __init__(self, table: tuple[examples.Example, ...]) -> None:
         readings = [(read(row.text), row.label) for row in table]
-        self._bayes = Model.train((features(reading), label) for reading, label in readings)
-        self._linear = LinearModel.train(
+        bayes = Model.train((features(reading), label) for reading, label in readings)
+        linear = LinearModel.train(
             (linear_features.features(reading), label) for reading, label in readings
         )
+        self._models = Blend.of(bayes, linear)
 
     def probabilities(self, reading: Reading) -> dict[Action, float]:
         """The two models' probabilities, multiplied (equal weights) and renormalised."""
-        bayes = self._bayes.probabilities(features(reading))
-        linear = self._linear.probabilities(linear_features.features(reading))
-        scores = {label: math.sqrt(bayes[label] * linear[label]) for label in bayes}
-        total = sum(scores.values())
-        return {label: score / total for label, score in scores.items()}
+        return self._models.probabilities(linear_features.features(reading))
 
     def route(self, text: str) -> Routing:
         """Route a message; see the module docstring for what "unsure" means."""
@@ -250,10 +251,18 @@ def _router() -> Router:
 
 
 def route(text: str) -> Routing:
-    """Route a message with the model trained on the shipped table (trained on first use)."""
-    return _router().route(text)
+    """Route a message with the model trained on the shipped table (trained on first use).
+
+    What the rules decide alone (a link, a command) needs no model: it is answered at
+    once, even while the model is still being trained.
+    """
+    reading = read(text)
+    if reading.decided is not None:
+        return Routing(reading.decided)
+    router = _router()
+    return decide(reading, router.probabilities(reading))
 
 
 def classify(text: str) -> Action:
     """The single action a message gets when nobody is asked (never an unsure EXPORT)."""
-    return _router().route(text).action
+    return route(text).action

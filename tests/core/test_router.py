@@ -47,6 +47,11 @@ def test_router_generalises_to_lines_it_was_not_trained_on(record_property):
     record_property(REPORT, accuracy.line())
     # 2026-12-07, fifth voice (4,429 lines) and the rules for two steps, declined edits,
     # conditions and homophones: 94.7 % (it 95.4, en 94.1, zh 94.6); was 93.1 % on 3,828.
+    # 2026-12-06 (router4), sixth voice (4,636 lines, 208 new hard negatives, page links
+    # and indirect exports) and the rules for page links, the video wished otherwise and
+    # export words as subjects: ~94.7 % (it 94.8, en 93.9, zh 95.2); floors kept, as the
+    # harder new lines took back what the rules gained (before this round: 94.6 % on
+    # the 4,428 lines without the sixth voice).
     assert accuracy.overall >= 0.94, accuracy.line()
     for language in LANGUAGES:
         assert accuracy.right[language] >= 0.935 * accuracy.total[language], accuracy.line()
@@ -161,6 +166,8 @@ def test_an_editing_request_naming_an_intent_goes_to_the_agent(text):
     ("text", "action"),
     [
         ("先导出，然后告诉我还剩多少积分", EXPORT),
+        ("esportalo e poi dimmi quanti crediti restano", EXPORT),
+        ("dimmi a che punto sei e poi esportalo", STATE),
         ("先告诉我还有多少积分，然后再导出", CREDITS),
         ("先把背景音乐调小，然后导出给我", CHAT),
         ("change the song and then export", CHAT),

@@ -138,6 +138,43 @@ def test_link_is_uploaded_by_url(bot, telegram_fake, nemo):
     assert request.json == {"urls": ["https://media.example.org/clip.mp4"], "source_type": "url"}
 
 
+def test_words_beside_a_link_run_after_its_upload_like_a_caption(bot, telegram_fake, nemo):
+    nemo.script_turn(steps.text("Ho messo la clip all'inizio."))
+    url = "https://www.dropbox.com/s/q1w2e3/intro.mov?dl=0"
+    chat = telegram_fake.private_chat()
+    chat.send_text(f"metti questa clip all'inizio {url}")
+    # The words need the trained router, which a loaded machine may still be training.
+    telegram_fake.wait_for_message_sync(chat, contains="Ho messo la clip all'inizio.", timeout=60)
+    [upload] = nemo.requests_to("POST", "/api/upload-video")
+    assert upload.json == {"urls": [url], "source_type": "url"}
+    [turn] = nemo.requests_to("POST", "/run_sse")
+    assert turn.time > upload.time
+    assert turn.json["new_message"]["parts"][0]["text"] == "metti questa clip all'inizio"
+
+
+def test_a_page_link_with_words_asking_to_add_it_is_uploaded_and_nothing_more(
+    bot, telegram_fake, nemo
+):
+    chat = telegram_fake.private_chat(language_code="en")
+    chat.send_text("add this one too https://youtu.be/abcDEF12345")
+    # The fake, like the cloud, takes no page that is not a media file; the bot asked.
+    telegram_fake.wait_for_message_sync(chat, contains="Supported formats")
+    [upload] = nemo.requests_to("POST", "/api/upload-video")
+    assert upload.json == {"urls": ["https://youtu.be/abcDEF12345"], "source_type": "url"}
+    assert nemo.requests_to("POST", "/run_sse") == []
+
+
+def test_a_link_given_as_a_model_goes_to_the_agent_with_the_link(bot, telegram_fake, nemo):
+    nemo.script_turn(steps.text("Ok, stesso ritmo."))
+    text = "fallo come questo https://www.instagram.com/reel/Cz9abc/ ma più lento"
+    chat = telegram_fake.private_chat()
+    chat.send_text(text)
+    telegram_fake.wait_for_message_sync(chat, contains="stesso ritmo", timeout=60)
+    assert nemo.requests_to("POST", "/api/upload-video") == []
+    [turn] = nemo.requests_to("POST", "/run_sse")
+    assert turn.json["new_message"]["parts"][0]["text"] == text
+
+
 def test_chat_turn_is_relayed_without_tool_names(bot, telegram_fake, nemo):
     nemo.script_turn(
         steps.tool_call("search_music", {"mood": "italian"}),

@@ -6,6 +6,16 @@ Entries are written as normalised (casefolded, no accents or punctuation, words 
 
 from enum import StrEnum
 
+__all__ = [
+    "ADDING",
+    "DESCRIBING",
+    "LEXICON",
+    "PLAIN_BESIDE_LINKS",
+    "SETTINGS",
+    "WANTING",
+    "Tag",
+]
+
 
 class Tag(StrEnum):
     """The role a word or phrase plays in a request."""
@@ -37,6 +47,7 @@ class Tag(StrEnum):
     INDEFINITE = "indefinite"  # "una traccia" is new content, not the project's tracks
     FILLER = "filler"  # articles and pronouns between a verb and its object
     LINK_WORD = "link word"  # "ecco il link": an upload when the message has a link
+    REFERENCE = "reference"  # "come questo", "like this", "风格": a link as a model to follow
     BREAK = "break"  # punctuation between clauses; never in the lexicon
     KNOWN = "known"  # a word that looks like a cue but is not one ("esporto", "用户")
 
@@ -78,6 +89,11 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         "导",  # alone, as in "直接导", "快导"; the words that merely contain it are KNOWN
         *("rimandamelo", "rimandami", "resend", "re send", "sfornalo", "buttamelo"),
         *("output", "push it out", "spit out", "send it thru", "send it through"),
+        # Traditional and Cantonese: 匯出 is Taiwan's 导出, 發畀我 Hong Kong's 发给我.
+        *("匯出", "汇出", "發畀我", "發俾我", "发畀我", "传过来", "出视频", "出成品", "拿到手"),
+        *("consegnamelo", "consegnamela", "inoltramelo", "me lo inoltri", "me lo consegni"),
+        *("tiralo fuori", "tirala fuori", "sparalo fuori", "spara fuori", "butta fuori"),
+        *("buttalo fuori", "shoot it over", "shoot it to me", "hit me with"),
     ),
     Tag.CREDITS: (
         *("crediti", "credito", "saldo", "credits", "credit", "balance", "點數", "点数够"),
@@ -93,7 +109,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("permettermi", "permettere", "付得起", "付不起", "负担得起"),  # "can I afford"
         *("caro", "cara", "tariffa", "spesa", "spende", "spendere", "spendo", "fee", "fees"),
         *("the damage", "费用", "收钱", "花钱", "扣钱", "扣分", "扣几分", "扣分不"),
-        *("渲染费", "导出费", "费多少"),
+        *("渲染费", "导出费", "费多少", "扣几点", "扣幾點", "扣点", "扣點", "要扣"),
         "够",  # "剩的分够出片吗": enough credits for it? ("够了" is KNOWN: enough said)
     ),
     Tag.STATE: (
@@ -163,6 +179,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("consegna", "consegnami", "consegnamelo", "inoltra", "inoltrami", "mi serve"),
         *("mi servirebbe", "salva", "salvalo", "salvala", "salvamelo", "salvarlo", "save"),
         *("存", "拿"),
+        *("sending", "manderebbe", "invierebbe", "ship", "can i have", "could i have"),
+        *("may i have", "can we have", "d like", "would like", "id like", "d love"),
+        "would love",
     ),
     Tag.SHOW: (
         *("mostra", "mostrami", "fammi vedere", "vedere", "show", "see", "view"),
@@ -172,7 +191,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("video", "filmato", "risultato", "montaggio", "movie"),
         *("film", "result", "clip", "final cut", "com e venuto", "come e venuto"),
         *("视频", "成品", "结果", "影片", "vid", "final video", "finished video"),
-        *("片子", "最终视频"),
+        *("片子", "最终视频", "thing", "finished thing", "draft", "bozza", "filmino"),
+        *("slideshow", "montage"),
     ),
     Tag.FILE: (
         *("file", "mp4", "final file", "file finale", "file definitivo", "文件", "最终文件"),
@@ -209,7 +229,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("come", "come faccio", "dove", "how", "how do i", "how can i", "where do i"),
         *("怎么", "怎样", "如何", "在哪里", "在哪儿", "哪里"),
     ),
-    Tag.OWN: ("esporto", "scarico", "salvo", "esportero", "scarichero"),
+    Tag.OWN: ("esporto", "scarico", "salvo", "esportero", "scarichero", "porto", "ricevo"),
     Tag.DEVICE: (
         *("telefono", "cellulare", "smartphone", "iphone", "galleria", "rullino"),
         *("phone", "camera roll", "gallery", "手机", "相册", "朋友圈"),
@@ -243,9 +263,21 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("mio", "mia", "tuo", "your", "our", "nostro", "final", "finale", "this"),
         *("questo", "quel", "quello", "it", "to", "over", "please", "per favore", "ora", "now"),
         *("adesso", "subito", "qui", "here", "del", "della", "of", "tutto", "whole"),
-        *("把", "我", "我的", "这个", "那个", "一下", "请", "现在", "的"),
+        *("把", "我", "我的", "这个", "那个", "一下", "请", "现在", "的", "个", "that"),
     ),
     Tag.LINK_WORD: ("link", "url", "ecco", "here is", "here s", "链接", "网址"),
+    # Beside a link, what it points to is a model, not material: "fallo come questo",
+    # "make it look like this", "照着这个风格做".
+    Tag.REFERENCE: (
+        *("come questo", "come questa", "come quello", "come quella", "come questi"),
+        *("come queste", "come in", "come nel", "come nella", "tipo questo", "tipo questa"),
+        *("tipo quello", "stile", "simile", "simili", "uguale", "ispirati", "ispirato"),
+        *("ispirandoti", "ispirazione", "spunto", "riferimento", "imita", "sullo stile"),
+        *("like this", "like that", "like the", "like in", "like my", "like these"),
+        *("look like", "looks like", "style", "same as", "similar", "inspired"),
+        *("inspiration", "reference", "imitate", "mimic", "vibe", "vibes", "as in"),
+        *("风格", "像", "照着", "参考", "模仿", "一样", "类似", "同款", "仿照", "感觉"),
+    ),
     Tag.KNOWN: (
         # Close to an intent word, far from its meaning: "the ending" is not "sending",
         # "spostalo" (move it) is not "esportalo"; 出片效果 is how the output looks, and a
@@ -282,5 +314,69 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("da scaricare", "da esportare", "da mandare", "da inviare"),
         *("mandato", "mandata", "mandati", "mandate", "inviato", "inviata", "inviati"),
         *("spedito", "spedita", "girato", "girata", "passato", "passata"),
+        # Wanting, not likeness ("i'd like this added"); a picture, not "like" (像).
+        *("图像", "像素", "好像", "录像", "影像", "头像"),
     ),
 }
+
+# After the video a DELIVER or SHOW verb asks for, these describe the video it should
+# become ("voglio il video in verticale", "fammi vedere il video con la musica nuova"):
+# an edit, not the video as it is.
+DESCRIBING = frozenset(
+    {"in", "con", "with", "senza", "without", "come", "like", "tipo", "a colori", "as a"}
+)
+# ...unless what follows is where, when or how well to have it: "mandami il video in hd",
+# "voglio il video per stasera". After a wanting verb ("voglio il video verticale")
+# any other word describes the video.
+SETTINGS = frozenset(
+    {
+        *("hd", "full hd", "fullhd", "4k", "2k", "1080p", "1080", "720p", "720", "qualita"),
+        *("alta", "buona", "massima", "high", "best", "good", "quality", "risoluzione"),
+        *("stasera", "oggi", "domattina", "tonight", "today", "asap", "entro", "by", "per"),
+        *("for", "su", "on", "whatsapp", "telegram", "email", "mail", "instagram", "grazie"),
+        *("full", "chat", "here", "qui", "questa", "this", "mp4", "vederlo", "vederla"),
+        *("averlo", "averla", "riceverlo", "scaricarlo", "see", "have", "get"),
+        *("thanks", "pls", "plz", "pronto", "ready", "so", "cosi", "perche", "because", "da"),
+    }
+)
+WANTING = frozenset(
+    {
+        *("voglio", "vorrei", "want", "need", "wanna", "mi serve", "mi servirebbe", "想要"),
+        *("d like", "would like", "id like", "d love", "would love"),
+    }
+)
+# Beside a link (not a media file), these ask to add or use what it points to: "usa questo
+# video https://…", "add this too https://…", "这个也加进去 https://…". Words tagged UPLOAD
+# or LINK_WORD ask for it too.
+ADDING = frozenset(
+    {
+        *("aggiungi", "aggiungere", "aggiungilo", "aggiungila", "aggiungili", "aggiungile"),
+        *("aggiungici", "aggiungimi", "aggiungerlo", "aggiungerla", "metti", "mettici"),
+        *("mettilo", "mettila", "mettili", "mettile", "mettere", "metterlo", "metterla"),
+        *("mettimelo", "mettimela", "mettine", "usa", "usala", "usalo", "usali", "usale"),
+        *("usare", "usarlo", "usarla", "usarle", "usarli", "inserisci", "inseriscilo"),
+        *("inseriscila", "inserire", "includi", "includilo", "includila", "includere"),
+        *("prendi", "prendilo", "prendila", "prendili", "prendile", "prendere", "piglia"),
+        *("importa", "allega", "infila", "anche", "pure", "dentro", "vorrei", "voglio"),
+        *("add", "use", "put", "insert", "include", "take", "grab", "pull", "import"),
+        *("attach", "throw", "toss", "stick", "also", "want", "need", "wanna", "d like"),
+        *("would like", "id like"),
+        *("加", "加上", "加入", "添加", "放", "放上", "放进", "用", "用上", "插入", "拿"),
+        *("也", "还有", "要", "想要"),
+    }
+)
+# Beside a link, these add nothing to the upload: a message of them and adding words asks
+# only for the upload, and no instruction follows it.
+PLAIN_BESIDE_LINKS = frozenset(
+    {
+        *("questo", "questa", "questi", "queste", "quello", "quella", "qui", "qua", "da"),
+        *("foto", "video", "clip", "immagine", "immagini", "file", "filmato", "filmati"),
+        *("grazie", "ciao", "e", "ed", "altro", "altra", "altri", "altre", "ancora"),
+        *("this", "these", "that", "those", "one", "ones", "here", "from", "and", "more"),
+        *("photo", "photos", "pic", "pics", "picture", "pictures", "image", "images"),
+        *("videos", "clips", "footage", "files", "thanks", "thank", "you", "thx", "pls"),
+        *("plz", "as", "well", "in", "s", "too", "is", "are", "link", "hi", "hey"),
+        *("这个", "这些", "那个", "这", "那", "里", "这里", "在这", "照片", "图片", "视频"),
+        *("素材", "谢谢", "你", "和", "一下", "进去", "去", "吧", "啊", "了"),
+    }
+)

@@ -87,8 +87,7 @@ class LinearModel:
 
     def probabilities(self, found: Sequence[str]) -> dict[Action, float]:
         """Each label's probability; features never seen in training weigh nothing."""
-        vocabulary = self.vocabulary
-        rows = [vocabulary[feature] for feature in found if feature in vocabulary]
+        rows = [row for row in map(self.vocabulary.get, found) if row is not None]
         rows.append(len(self.vocabulary))  # the biases
         scores = self.matrix[rows].sum(axis=0)
         exponentials = [math.exp(score) for score in (scores - scores.max()).tolist()]

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from bot.core.actions import Action
 from bot.core.routing.rules import ROUTABLE, Reading
 
-__all__ = ["Model", "features"]
+__all__ = ["CUE_WEIGHT", "Model", "features"]
 
 _CHAR_NGRAMS = (2, 3, 4)
-_CUE_WEIGHT = 3  # a cue is one word's role; n-grams of one word are a dozen features
+CUE_WEIGHT = 3  # a cue is one word's role; n-grams of one word are a dozen features
 _SMOOTHING = 0.1
 
 
@@ -39,7 +39,7 @@ def features(reading: Reading) -> list[str]:
     padded = f" {reading.text} "
     for size in _CHAR_NGRAMS:
         found += [padded[start : start + size] for start in range(len(padded) - size + 1)]
-    found += [f"c:{cue}" for cue in reading.cues] * _CUE_WEIGHT
+    found += [f"c:{cue}" for cue in reading.cues] * CUE_WEIGHT
     return found
 
 
@@ -77,7 +77,7 @@ class Model:
 
     def probabilities(self, found: Sequence[str]) -> dict[Action, float]:
         """Each label's tempered posterior; features never seen in training are skipped."""
-        rows = [self.weights[feature] for feature in found if feature in self.weights]
+        rows = [row for row in map(self.weights.get, found) if row is not None]
         temperature = math.sqrt(max(len(rows), 1))
         # Summing per label with zip(*rows) runs in C; a loop over labels in Python cost
         # half the router's latency.

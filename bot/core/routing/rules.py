@@ -5,21 +5,34 @@ asks for it: a short request wins, while the same word inside an editing instruc
 ("aggiungi il saldo finale come titolo"), after a deferral ("lo esporto domani"), under
 a condition ("如果导出要很久…") or a negation ("non esportare") leaves the message to the
 editing agent. The rules alone decide what no statistics should overrule: a media link,
-a message made only of links, a leading intent command. For everything else they give a
+a message made only of links, a link beside words about it, a leading intent command.
+For everything else they give a
 verdict and the roles of the words they know (``Reading.cues``), which the trained model
 weighs alongside the message's n-grams (see ``bot.core.routing.model``).
 
 How a message is read (the words themselves: ``bot.core.routing.words``):
 
-1. Links: a link to a media file, or a message made only of links, is an upload (the
-   caller uploads ``extract_links(text)``; any instruction beside them can then be
-   routed like a caption). Quoted text is dropped: a title to write is not a request.
+1. Links: a link to a media file, or a message made only of links, is an upload. So is
+   a link to any page (Drive, Dropbox, YouTube, Instagram, TikTok…) beside words asking
+   to add or use what it points to ("usa questo video", "add this too", "这个也加进去",
+   "ecco il link"): a person who pastes a link and says "add" expects it in the video,
+   whatever the host. Two readings keep such a link out: a refusal ("non usare questo
+   link", "别用那个链接") and a model to follow ("fallo come questo", "make it look like
+   this", "照着这个风格做"), where the person expects the agent to look at it, not the
+   project to grow; both go to the agent, link and all. Other words beside a page link
+   are left to the model. The caller uploads ``extract_links(text)``, then runs the
+   words that say more than "add this" (``beside_links``: "metti questa clip
+   all'inizio") like a photo's caption. Quoted text is dropped: a title to write is
+   not a request.
 2. A leading "/command", with or without "@botname", that names an intent decides.
 3. Two steps ("先导出，然后发我", "metti la musica e poi esporta"): the first is what is
    asked now, so it alone gives the verdict; the cues after "then" are kept apart.
 4. Scopes: a negation reaches the next verb, so "不用改了，直接导" declines the edit, not
    the export; a deferral or a condition holds back an export in its own clause, a
-   "wait" everything after it.
+   "wait" everything after it. An export word the sentence speaks of ("the render is
+   too dark", "l'export era sgranato") asks for nothing, and a wanting or showing verb
+   whose video is described ("voglio il video in verticale", "lo voglio verticale")
+   wishes for an edit: neither is ever a confident export (``bot.core.routing.reach``).
 5. Score: each cue adds weight to an intent or to CHAT; the best intent is the verdict
    only if it scores above CHAT.
 """
@@ -33,12 +46,12 @@ from dataclasses import dataclass
 
 from bot.core.actions import Action
 from bot.core.links import extract_links, is_media_link
-from bot.core.routing import words
+from bot.core.routing import reach, words
 from bot.core.routing.lexicon import Tag
 from bot.core.routing.words import Unit
 from bot.core.slash import parse_slash
 
-__all__ = ["ROUTABLE", "Reading", "read"]
+__all__ = ["ROUTABLE", "Reading", "beside_links", "read"]
 
 # What free text can ask for, in a fixed order; the other actions are commands and
 # buttons only.
@@ -51,16 +64,12 @@ _INTENT_OF_TAG = {
     Tag.STATE: Action.STATE,
     Tag.UPLOAD: Action.UPLOAD,
 }
-# What may stand between a negation and its verb: "non lo esportare", "non ancora l'export".
-_CLITICS = frozenset({("lo",), ("la",), ("li",), ("le",), ("ancora",), ("yet",)})
-_REQUEST_TAGS = frozenset({*_INTENT_OF_TAG, Tag.DELIVER, Tag.SHOW})
 # An export word under these is not a request for one: never a confident export.
-_HOLDING_BACK = frozenset({"not-export", "not-deliver", "price"})
+_HOLDING_BACK = frozenset({"not-export", "not-deliver", "price", "wish"})
 # An export asked for, in whatever words: what a deferral in its clause holds back.
 _ASKED_EXPORT = frozenset(
     {"export", "deliver>export", "device>export", "how>export", "make>export"}
 )
-_VIDEO = frozenset({Tag.THING, Tag.FILE})
 _ASIDES = frozenset({"defer", "self", "condition", "wait"})
 # Words that say nothing of what is asked: a step made only of them is no step.
 _EMPTY = frozenset({Tag.FILLER, Tag.BREAK, Tag.PREP})
@@ -71,8 +80,6 @@ _REQUEST = 3  # an intent word, or a verb with the video as its object
 _EDIT = 4  # an editing verb outweighs one intent word: "aggiungi il saldo come titolo"
 _PRICE = 4  # "quanto costa esportare?": the price outweighs the export word it names
 _ASIDE = 3  # a deferral, a condition or "myself": with one intent word, a tie, so CHAT
-_OBJECT_REACH = 4  # how far a verb looks, past fillers, for its object
-_DEVICE_REACH = 5  # how far a verb looks, past the video and prepositions, for a phone
 
 # Quoted text is content (a title, a caption), never a request: "metti il titolo «Scarica
 # ora»". Single quotes count only around words, so apostrophes (l'app, don't) stay.
@@ -111,6 +118,8 @@ def read(text: str) -> Reading:
         decided = Action.UPLOAD
     elif command and units and units[0].tag in _INTENT_OF_TAG:
         decided = _INTENT_OF_TAG[units[0].tag]
+    elif links:
+        decided = _link_request(units)
     now, later = _steps(units, has_link=bool(links))
     verdict = decided or _decide(_score(now, has_link=bool(links)))
     cues = _cues(now)
@@ -122,7 +131,35 @@ def read(text: str) -> Reading:
         cues.append("link")
     if "?" in prose or "？" in prose:
         cues.append("question")
-    return Reading(decided, verdict, words.text_of(runs), tuple(cues), held_back)
+    text = words.text_of(runs)
+    if later and verdict is not Action.CHAT:
+        # The request is the first step: the second's words ("esportalo e poi dimmi i
+        # crediti") would outvote it in the model. Its cues stay, marked "then:".
+        text = text[: units[len(now)].start].rstrip()
+    return Reading(decided, verdict, text, tuple(cues), held_back)
+
+
+def beside_links(text: str, links: Sequence[str]) -> str | None:
+    """The instruction that came with links to upload, like a caption with a photo ("metti
+    questa clip all'inizio"), or None when the words only ask for the upload ("aggiungi
+    anche questo", "ecco il link")."""
+    rest = " ".join(_without(text, links).split())
+    if all(words.plain_beside_links(unit) for unit in words.units(words.runs(rest))):
+        return None
+    return rest
+
+
+def _link_request(units: Sequence[Unit]) -> Action | None:
+    """What words beside a link (not a media file) ask: UPLOAD when they ask to add or use
+    what it points to ("usa questo video", "add this too", "这个也加进去"); CHAT when they
+    take it as a model ("fallo come questo", "照着这个风格") or refuse it ("non usare
+    questo link"); None when they say neither, and the model decides."""
+    if any(unit.tag is Tag.REFERENCE for unit in units):
+        return Action.CHAT
+    adding = [index for index, unit in enumerate(units) if words.adds(unit)]
+    if any(reach.negated(units, index) for index in adding):
+        return Action.CHAT
+    return Action.UPLOAD if adding else None
 
 
 def _steps(units: list[Unit], *, has_link: bool) -> tuple[list[Unit], list[Unit]]:
@@ -174,25 +211,29 @@ def _cues(units: Sequence[Unit]) -> list[str]:
         match unit.tag:
             case None | Tag.FILLER | Tag.KNOWN | Tag.BREAK | Tag.PREP | Tag.HOW:
                 continue
-            case Tag.EXPORT | Tag.CREDITS | Tag.STATE | Tag.UPLOAD if _negated(units, index):
+            case Tag.EXPORT | Tag.CREDITS | Tag.STATE | Tag.UPLOAD if reach.negated(units, index):
                 cues.append(f"not-{unit.tag}")
-            case Tag.CREDITS | Tag.STATE if _new_content(units, index):
+            case Tag.EXPORT if reach.as_subject(units, index):
+                cues.append("export-named")
+            case Tag.CREDITS | Tag.STATE if reach.new_content(units, index):
                 cues.append(f"new-{unit.tag}")
-            case Tag.DELIVER | Tag.SHOW if _negated(units, index):
+            case Tag.DELIVER | Tag.SHOW if reach.negated(units, index):
                 cues.append(f"not-{unit.tag}")
-            case Tag.EDIT | Tag.LIGHT | Tag.PRODUCE if _negated(units, index):
+            case Tag.EDIT | Tag.LIGHT | Tag.PRODUCE if reach.negated(units, index):
                 cues.append("not-edit")
+            case Tag.DELIVER | Tag.SHOW if reach.describes_wish(units, index):
+                cues.append("wish")
             case Tag.DELIVER | Tag.SHOW:
-                cues.append(f"{unit.tag}>{_verb_intent(units, index) or 'other'}")
-            case Tag.EDIT if _onto_device(units, index):
+                cues.append(f"{unit.tag}>{reach.verb_intent(units, index) or 'other'}")
+            case Tag.EDIT if reach.onto_device(units, index):
                 cues.append("device>export")
-            case Tag.PRODUCE | Tag.LIGHT if _makes_file(units, index):
+            case Tag.PRODUCE | Tag.LIGHT if reach.makes_file(units, index):
                 cues.append("make>export")
             case Tag.PRODUCE:
                 cues.append(str(Tag.EDIT))
-            case Tag.LIGHT if _governs_request(units, index):
+            case Tag.LIGHT if reach.governs_request(units, index):
                 cues.append("light>request")
-            case Tag.OWN if _asked_how(units, index):
+            case Tag.OWN if reach.asked_how(units, index):
                 cues.append("how>export")
             case Tag.THEN:
                 cues.append(str(Tag.DEFER))
@@ -211,27 +252,31 @@ def _score(units: Sequence[Unit], *, has_link: bool) -> Counter[Action]:
     scores: Counter[Action] = Counter()
     for index, unit in enumerate(units):
         match unit.tag:
-            case Tag.EXPORT | Tag.UPLOAD if not _negated(units, index):
+            case Tag.EXPORT if reach.negated(units, index) or reach.as_subject(units, index):
+                continue
+            case Tag.EXPORT | Tag.UPLOAD if not reach.negated(units, index):
                 scores[_INTENT_OF_TAG[unit.tag]] += _REQUEST
             case Tag.CREDITS | Tag.STATE if not (
-                _negated(units, index) or _new_content(units, index)
+                reach.negated(units, index) or reach.new_content(units, index)
             ):
                 scores[_INTENT_OF_TAG[unit.tag]] += _REQUEST
             case Tag.DELIVER | Tag.SHOW:
-                intent = _verb_intent(units, index)
+                intent = reach.verb_intent(units, index)
                 if intent is not None:
                     scores[intent] += _REQUEST
-            case Tag.OWN if _asked_how(units, index):
+            case Tag.OWN if reach.asked_how(units, index):
                 scores[Action.EXPORT] += _REQUEST
             case Tag.PRICE:
                 scores[Action.CREDITS] += _PRICE
-            case Tag.EDIT if _onto_device(units, index):
+            case Tag.EDIT if reach.onto_device(units, index):
                 scores[Action.EXPORT] += _REQUEST
-            case Tag.PRODUCE | Tag.LIGHT if _makes_file(units, index):
+            case Tag.PRODUCE | Tag.LIGHT if reach.makes_file(units, index):
                 scores[Action.EXPORT] += _REQUEST
-            case Tag.EDIT | Tag.PRODUCE if not _negated(units, index):
+            case Tag.EDIT | Tag.PRODUCE if not reach.negated(units, index):
                 scores[Action.CHAT] += _EDIT
-            case Tag.LIGHT if not (_governs_request(units, index) or _negated(units, index)):
+            case Tag.LIGHT if not (
+                reach.governs_request(units, index) or reach.negated(units, index)
+            ):
                 scores[Action.CHAT] += _EDIT
             case Tag.DEFER | Tag.THEN | Tag.WAIT | Tag.CONDITION | Tag.SELF:
                 scores[Action.CHAT] += _ASIDE
@@ -243,101 +288,3 @@ def _score(units: Sequence[Unit], *, has_link: bool) -> Counter[Action]:
 def _decide(scores: Counter[Action]) -> Action:
     best = max(_PRIORITY, key=scores.__getitem__)  # on a tie, max keeps the first
     return best if scores[best] > scores[Action.CHAT] else Action.CHAT
-
-
-def _negated(units: Sequence[Unit], index: int) -> bool:
-    """A negation before the word, past clitics and a wanting or light verb: "non lo
-    esportare", "non voglio esportarlo", "non farmelo scaricare", "don't want to export"."""
-    before = index - 1
-    while before >= 0 and (
-        units[before].words in _CLITICS
-        or units[before].tag in (Tag.FILLER, Tag.DELIVER, Tag.LIGHT)
-    ):
-        before -= 1
-    return before >= 0 and units[before].tag is Tag.NEGATION
-
-
-def _asked_how(units: Sequence[Unit], index: int) -> bool:
-    """ "come lo scarico?", "dove lo salvo?": a first-person verb asked how, not a plan."""
-    before = index - 1
-    while before >= 0 and (units[before].words in _CLITICS or units[before].tag is Tag.FILLER):
-        before -= 1
-    return before >= 0 and units[before].tag is Tag.HOW
-
-
-def _new_content(units: Sequence[Unit], index: int) -> bool:
-    """ "una traccia", "a new track": something to add, not the project's own."""
-    return any(unit.tag is Tag.INDEFINITE for unit in units[max(0, index - 2) : index])
-
-
-def _object(units: Sequence[Unit], index: int) -> int | None:
-    """Where the object of the verb at ``index`` is: the next unit in its clause that is
-    not a filler."""
-    for position in range(index + 1, min(len(units), index + 1 + _OBJECT_REACH)):
-        if units[position].tag is Tag.BREAK:
-            return None
-        if units[position].tag is not Tag.FILLER:
-            return position
-    return None
-
-
-def _onto_device(units: Sequence[Unit], index: int) -> bool:
-    """ "mettilo sul telefono", "存到相册", "put it on my phone": the video delivered."""
-    for position in range(index + 1, min(len(units), index + 1 + _DEVICE_REACH)):
-        tag = units[position].tag
-        if tag is Tag.DEVICE:
-            return True
-        if tag not in (Tag.FILLER, Tag.PREP, Tag.THING, Tag.FILE):
-            return False
-    return False
-
-
-def _verb_intent(units: Sequence[Unit], index: int) -> Action | None:
-    """What DELIVER or SHOW asks for: "mandami il video" is an export, "mostrami il
-    progetto" the state, and "voglio il video più corto" an edit. With nothing after
-    the verb, its object may stand before it: "视频给我", "把文件给我"."""
-    if _negated(units, index):
-        return None
-    if units[index].tag is Tag.DELIVER and _onto_device(units, index):
-        return Action.EXPORT
-    position = _object(units, index)
-    if position is None:
-        return _fronted_object(units, index)
-    if position + 1 < len(units) and units[position + 1].tag is Tag.CHANGE:
-        return None
-    target = units[position].tag
-    if target in _VIDEO or (units[index].tag is Tag.DELIVER and target is Tag.PROJECT):
-        return Action.EXPORT
-    if units[index].tag is Tag.SHOW and target in (Tag.PROJECT, Tag.STATE):
-        return Action.STATE
-    return None
-
-
-def _fronted_object(units: Sequence[Unit], index: int) -> Action | None:
-    """An export when the verb ends the clause and the video stands just before it,
-    past fillers and a break ("把成品发我", "il video? mandalo")."""
-    before = index - 1
-    while before >= 0 and units[before].tag in (Tag.FILLER, Tag.BREAK):
-        before -= 1
-    if units[index].tag is Tag.DELIVER and before >= 0 and units[before].tag in _VIDEO:
-        return Action.EXPORT
-    return None
-
-
-def _makes_file(units: Sequence[Unit], index: int) -> bool:
-    """ "genera l'mp4", "make the final file", "生成最终文件": making the deliverable is
-    the export; "make the file shorter" is an edit."""
-    if _negated(units, index):
-        return False
-    position = _object(units, index)
-    return (
-        position is not None
-        and units[position].tag is Tag.FILE
-        and not (position + 1 < len(units) and units[position + 1].tag is Tag.CHANGE)
-    )
-
-
-def _governs_request(units: Sequence[Unit], index: int) -> bool:
-    """ "fai l'export", "fammi scaricare": the light verb only carries the request."""
-    position = _object(units, index)
-    return position is not None and units[position].tag in _REQUEST_TAGS

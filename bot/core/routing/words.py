@@ -14,15 +14,36 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.routing import pinyin
-from bot.core.routing.lexicon import LEXICON, Tag
+from bot.core.routing.lexicon import (
+    ADDING,
+    DESCRIBING,
+    LEXICON,
+    PLAIN_BESIDE_LINKS,
+    SETTINGS,
+    WANTING,
+    Tag,
+)
 
-__all__ = ["BREAK", "Unit", "runs", "text_of", "units"]
+__all__ = [
+    "BREAK",
+    "DESCRIBING_WORDS",
+    "SETTING_WORDS",
+    "WANTING_WORDS",
+    "Unit",
+    "adds",
+    "forget",
+    "plain_beside_links",
+    "runs",
+    "text_of",
+    "units",
+]
 
 BREAK = "|"
 _INTENTS = frozenset({Tag.EXPORT, Tag.CREDITS, Tag.STATE, Tag.UPLOAD})
@@ -44,9 +65,12 @@ _FUZZY_CUTOFF = 0.8
 _FUZZY_MIN_LENGTH = 6  # shorter words are too alike: "credi" (you believe) vs "credit"
 
 
+_REPEATS = re.compile(r"(.)\1+")
+
+
 def _squeeze(word: str) -> str:
     """Fold runs of one character: typos double letters, shouting triples them."""
-    return re.sub(r"(.)\1+", r"\1", word)
+    return _REPEATS.sub(r"\1", word)
 
 
 def _build_lexicon() -> dict[tuple[str, ...], Tag]:
@@ -61,9 +85,25 @@ def _build_lexicon() -> dict[tuple[str, ...], Tag]:
     return lexicon
 
 
+def _normalised(entries: frozenset[str]) -> frozenset[tuple[str, ...]]:
+    return frozenset(
+        tuple(word if _CJK_CHAR.match(word) else _squeeze(word) for word in entry.split())
+        for entry in entries
+    )
+
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 ENTRIES = _build_lexicon()
+_ADDING = _normalised(ADDING)
+DESCRIBING_WORDS = _normalised(DESCRIBING)
+SETTING_WORDS = _normalised(SETTINGS)
+WANTING_WORDS = _normalised(WANTING)
+_PLAIN = _normalised(PLAIN_BESIDE_LINKS)
+# Beside a link, units of these roles say nothing more than "here it is".
+_PLAIN_TAGS = frozenset(
+    {Tag.UPLOAD, Tag.LINK_WORD, Tag.FILLER, Tag.BREAK, Tag.PREP, Tag.THING, Tag.FILE}
+)
 _LONGEST_PHRASE = max(len(words) for words in ENTRIES)
 _CHINESE_WORDS = frozenset(word for words in ENTRIES for word in words if _CJK_CHAR.match(word))
 _LONGEST_CHINESE = max(len(word) for word in _CHINESE_WORDS)
@@ -89,6 +129,7 @@ class Unit:
 
     words: tuple[str, ...]
     tag: Tag | None
+    start: int = 0  # where it begins in ``text_of`` the runs
 
 
 def runs(text: str) -> list[str]:
@@ -111,6 +152,23 @@ def runs(text: str) -> list[str]:
     return found
 
 
+def forget() -> None:
+    """Empty what is remembered of words seen (typo readings, Chinese cuts): for a
+    benchmark that wants the cost of words never seen."""
+    _typo_tag.cache_clear()
+    _segment_chinese.cache_clear()
+
+
+def adds(unit: Unit) -> bool:
+    """Beside a link, this unit asks to add or use what it points to."""
+    return unit.tag in (Tag.UPLOAD, Tag.LINK_WORD) or unit.words in _ADDING
+
+
+def plain_beside_links(unit: Unit) -> bool:
+    """Beside a link, this unit says nothing more than "add it" or "here it is"."""
+    return unit.tag in _PLAIN_TAGS or unit.words in _ADDING or unit.words in _PLAIN
+
+
 def text_of(found: Sequence[str]) -> str:
     """The runs as the model reads them: words only, space-separated."""
     return " ".join(run for run in found if run != BREAK)
@@ -119,34 +177,68 @@ def text_of(found: Sequence[str]) -> str:
 def units(found: Sequence[str]) -> list[Unit]:
     """The runs as lexicon units: Chinese cut into words, phrases grouped, longest first."""
     tokens: list[str] = []
+    starts: list[int] = []
+    offset = -1  # the space before the first run is not in the text
     for run in found:
-        tokens.extend(_segment_chinese(run) if _CJK_CHAR.match(run) else (run,))
+        if run == BREAK:
+            tokens.append(run)
+            starts.append(max(offset, 0))
+            continue
+        offset += 1
+        for token in _segment_chinese(run) if _CJK_CHAR.match(run) else (run,):
+            tokens.append(token)
+            starts.append(offset)
+            offset += len(token)
     grouped = []
     start = 0
     while start < len(tokens):
         unit = _unit_at(tokens, start)
-        grouped.append(unit)
+        grouped.append(Unit(unit.words, unit.tag, starts[start]))
         start += len(unit.words)
     return grouped
 
 
-def _segment_chinese(run: str) -> list[str]:
-    """Greedy longest match against the lexicon, by spelling and then by sound; unknown
-    characters stand alone."""
+# What a segmentation costs per unit: a word spelt as in the lexicon least, a word read
+# by sound more, a character left alone most. The cheapest segmentation wins, so a
+# homophone never splits a word spelt right: in "样子导出" the sound of "子导" (指导)
+# does not take the 导 of 导出, nor "到处是" the 视 of "道出视频".
+_SPELT, _BY_SOUND, _ALONE = 2, 3, 4
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment_chinese(run: str) -> tuple[str, ...]:
+    """The cheapest cut into lexicon words, by spelling or by sound; unknown characters
+    stand alone. Of equal cuts, the one whose first word is longest."""
     sounds = pinyin.syllables(run)
+    homophones = _homophones()
+    size = len(run)
+    # best[start]: the cost of the rest of the run from ``start``, and its first word.
+    best: list[tuple[int, str]] = [(0, "")] * (size + 1)
+    for start in range(size - 1, -1, -1):
+        choice: tuple[int, str] | None = None
+        for length in range(min(_LONGEST_CHINESE, size - start), 0, -1):
+            window = run[start : start + length]
+            if length == 1:
+                word, cost = window, _ALONE
+            elif window in _CHINESE_WORDS:
+                word, cost = window, _SPELT
+            else:
+                heard = homophones.get(length, {}).get(" ".join(sounds[start : start + length]))
+                if heard is None:
+                    continue
+                word, cost = heard, _BY_SOUND
+            total = cost + best[start + length][0]
+            if choice is None or total < choice[0]:
+                choice = (total, word)
+        assert choice is not None  # a character alone is always a choice
+        best[start] = choice
     words = []
     start = 0
-    while start < len(run):
-        for length in range(min(_LONGEST_CHINESE, len(run) - start), 0, -1):
-            window = run[start : start + length]
-            word = window if length == 1 or window in _CHINESE_WORDS else None
-            if word is None and length in _homophones():
-                word = _homophones()[length].get(" ".join(sounds[start : start + length]))
-            if word is not None:
-                words.append(word)
-                start += length
-                break
-    return words
+    while start < size:
+        word = best[start][1]
+        words.append(word)
+        start += len(word)
+    return tuple(words)
 
 
 _by_sound: dict[int, dict[str, str]] | None = None
@@ -181,9 +273,55 @@ def _unit_at(tokens: Sequence[str], start: int) -> Unit:
     return Unit((tokens[start],), _typo_tag(tokens[start]))
 
 
+@functools.lru_cache(maxsize=4096)
 def _typo_tag(word: str) -> Tag | None:
-    """The tag of the intent word this one is a typo of ("esprota"), if any."""
+    """The tag of the intent word this one is a typo of ("esprota"), if any; remembered,
+    as people write the same words again and again."""
     if len(word) < _FUZZY_MIN_LENGTH:
         return None
-    close = difflib.get_close_matches(word, _FUZZY_TARGETS, n=1, cutoff=_FUZZY_CUTOFF)
+    candidates = _letter_counts().candidates(word)
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=_FUZZY_CUTOFF)
     return ENTRIES[(close[0],)] if close else None
+
+
+class _LetterCounts:
+    """The typo targets' letter counts, to rule most of them out for a word at once.
+
+    ``difflib``'s ratio is 2·M/T, where M, the matched characters, is at most the letters
+    two words share counted with repetition; a target sharing too few cannot reach the
+    cutoff, so ``get_close_matches`` on the rest finds what it would on them all. Scoring
+    the 90 targets one by one in Python was most of a message's routing time.
+    """
+
+    def __init__(self, targets: Sequence[str]) -> None:
+        import numpy as np  # the trained models use it already; the rules' import need not
+
+        self._np = np
+        self._targets = targets
+        self._lengths = np.array([len(target) for target in targets])
+        self._counts = np.array([self._count(target) for target in targets])
+
+    def _count(self, word: str) -> list[int]:
+        # Letters outside a-z share the last slot: that only overstates what is shared,
+        # so no target that could match is ruled out.
+        counts = [0] * 27
+        for char in word:
+            counts[ord(char) - 97 if "a" <= char <= "z" else 26] += 1
+        return counts
+
+    def candidates(self, word: str) -> list[str]:
+        np = self._np
+        shared = np.minimum(self._counts, self._count(word)).sum(axis=1)
+        # A hair below the cutoff: float rounding must not rule out a word at it.
+        possible = 2 * shared >= _FUZZY_CUTOFF * (self._lengths + len(word)) - 1e-9
+        return [self._targets[index] for index in np.flatnonzero(possible).tolist()]
+
+
+_letters: _LetterCounts | None = None
+
+
+def _letter_counts() -> _LetterCounts:
+    global _letters
+    if _letters is None:
+        _letters = _LetterCounts(_FUZZY_TARGETS)
+    return _letters

@@ -1,0 +1,198 @@
+"""How far a word reaches in its message: what a negation denies, what a verb takes as
+its object, where the video goes. The rules (``bot.core.routing.rules``) read each
+intent word in this context; none of it reaches across a clause's break.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.actions import Action
+from bot.core.routing import words
+from bot.core.routing.lexicon import Tag
+from bot.core.routing.words import Unit
+
+__all__ = [
+    "as_subject",
+    "asked_how",
+    "describes_wish",
+    "governs_request",
+    "makes_file",
+    "negated",
+    "new_content",
+    "onto_device",
+    "verb_intent",
+]
+
+# What may stand between a negation and its verb: "non lo esportare", "non ancora l'export".
+_CLITICS = frozenset({("lo",), ("la",), ("li",), ("le",), ("ancora",), ("yet",)})
+_REQUEST_TAGS = frozenset({Tag.EXPORT, Tag.CREDITS, Tag.STATE, Tag.UPLOAD, Tag.DELIVER, Tag.SHOW})
+_VIDEO = frozenset({Tag.THING, Tag.FILE})
+# Before an export word, these make it a noun: "the render", "l'export", "il download".
+_DETERMINERS = frozenset(
+    (word,)
+    for word in (
+        *("the", "my", "our", "your", "this", "that", "last", "previous", "first", "latest"),
+        *("il", "lo", "la", "l", "mio", "tuo", "nostro", "questo", "quel", "quello"),
+        *("ultimo", "ultima", "precedente", "primo", "prima", "sto"),
+    )
+)
+_OBJECT_REACH = 4  # how far a verb looks, past fillers, for its object
+_DEVICE_REACH = 5  # how far a verb looks, past the video and prepositions, for a phone
+
+
+def negated(units: Sequence[Unit], index: int) -> bool:
+    """A negation before the word, past clitics and a wanting or light verb: "non lo
+    esportare", "non voglio esportarlo", "non farmelo scaricare", "don't want to export"."""
+    before = index - 1
+    while before >= 0 and (
+        units[before].words in _CLITICS
+        or units[before].tag in (Tag.FILLER, Tag.DELIVER, Tag.LIGHT)
+    ):
+        before -= 1
+    return before >= 0 and units[before].tag is Tag.NEGATION
+
+
+def asked_how(units: Sequence[Unit], index: int) -> bool:
+    """ "come lo scarico?", "dove lo salvo?": a first-person verb asked how, not a plan."""
+    before = index - 1
+    while before >= 0 and (units[before].words in _CLITICS or units[before].tag is Tag.FILLER):
+        before -= 1
+    return before >= 0 and units[before].tag is Tag.HOW
+
+
+def new_content(units: Sequence[Unit], index: int) -> bool:
+    """ "una traccia", "a new track": something to add, not the project's own."""
+    return any(unit.tag is Tag.INDEFINITE for unit in units[max(0, index - 2) : index])
+
+
+def _object(units: Sequence[Unit], index: int) -> int | None:
+    """Where the object of the verb at ``index`` is: the next unit in its clause that is
+    not a filler."""
+    for position in range(index + 1, min(len(units), index + 1 + _OBJECT_REACH)):
+        if units[position].tag is Tag.BREAK:
+            return None
+        if units[position].tag is not Tag.FILLER:
+            return position
+    return None
+
+
+def onto_device(units: Sequence[Unit], index: int) -> bool:
+    """ "mettilo sul telefono", "存到相册", "put it on my phone": the video delivered."""
+    for position in range(index + 1, min(len(units), index + 1 + _DEVICE_REACH)):
+        tag = units[position].tag
+        if tag is Tag.DEVICE:
+            return True
+        if tag not in (Tag.FILLER, Tag.PREP, Tag.THING, Tag.FILE):
+            return False
+    return False
+
+
+def verb_intent(units: Sequence[Unit], index: int) -> Action | None:
+    """What DELIVER or SHOW asks for: "mandami il video" is an export, "mostrami il
+    progetto" the state, and "voglio il video più corto" an edit. With nothing after
+    the verb, its object may stand before it: "视频给我", "把文件给我"."""
+    if negated(units, index):
+        return None
+    if units[index].tag is Tag.DELIVER and onto_device(units, index):
+        return Action.EXPORT
+    position = _object(units, index)
+    if position is None:
+        return _fronted_object(units, index)
+    if position + 1 < len(units) and units[position + 1].tag is Tag.CHANGE:
+        return None
+    target = units[position].tag
+    if target in _VIDEO and _described(units, index, position):
+        return None
+    if target in _VIDEO or (units[index].tag is Tag.DELIVER and target is Tag.PROJECT):
+        return Action.EXPORT
+    if units[index].tag is Tag.SHOW and target in (Tag.PROJECT, Tag.STATE):
+        return Action.STATE
+    return None
+
+
+def _described(units: Sequence[Unit], verb: int, position: int) -> bool:
+    """ "voglio il video in verticale", "show me the video with the new song": words
+    after the video describe the one to make, an edit; "mandamelo in hd", "lo voglio sul
+    telefono stasera" still ask for the video."""
+    after = _past_fillers(units, position + 1)
+    if after is None:
+        return False
+    if units[after].words in words.DESCRIBING_WORDS or units[after].tag is Tag.REFERENCE:
+        then = _past_fillers(units, after + 1)
+        return then is not None and not (
+            units[then].tag is Tag.DEVICE or units[then].words in words.SETTING_WORDS
+        )
+    return (
+        units[verb].words in words.WANTING_WORDS
+        and units[after].tag is None
+        and units[after].words not in words.SETTING_WORDS
+    )
+
+
+def _past_fillers(units: Sequence[Unit], start: int) -> int | None:
+    """The first unit from ``start`` that is not a filler, if its clause goes on."""
+    for position in range(start, len(units)):
+        if units[position].tag is Tag.BREAK:
+            return None
+        if units[position].tag is not Tag.FILLER:
+            return position
+    return None
+
+
+def _fronted_object(units: Sequence[Unit], index: int) -> Action | None:
+    """An export when the verb ends the clause and the video stands just before it,
+    past fillers and a break ("把成品发我", "il video? mandalo")."""
+    before = index - 1
+    while before >= 0 and units[before].tag in (Tag.FILLER, Tag.BREAK):
+        before -= 1
+    if units[index].tag is Tag.DELIVER and before >= 0 and units[before].tag in _VIDEO:
+        return Action.EXPORT
+    return None
+
+
+def makes_file(units: Sequence[Unit], index: int) -> bool:
+    """ "genera l'mp4", "make the final file", "生成最终文件": making the deliverable is
+    the export; "make the file shorter" is an edit."""
+    if negated(units, index):
+        return False
+    position = _object(units, index)
+    return (
+        position is not None
+        and units[position].tag is Tag.FILE
+        and not (position + 1 < len(units) and units[position + 1].tag is Tag.CHANGE)
+    )
+
+
+def governs_request(units: Sequence[Unit], index: int) -> bool:
+    """ "fai l'export", "fammi scaricare": the light verb only carries the request."""
+    position = _object(units, index)
+    return position is not None and units[position].tag in _REQUEST_TAGS
+
+
+def as_subject(units: Sequence[Unit], index: int) -> bool:
+    """ "the render is too dark", "l'export era sgranato": an export word made a noun by
+    a determiner, opening its clause, is what the sentence speaks of, not a request
+    ("fai l'export", "start the export" have a verb before it)."""
+    before = index - 1
+    while before >= 0 and units[before].tag is not Tag.BREAK:
+        if units[before].words not in _DETERMINERS:
+            return False
+        before -= 1
+    return before < index - 1
+
+
+def describes_wish(units: Sequence[Unit], index: int) -> bool:
+    """ "voglio il video in verticale", "lo voglio verticale", "show me it with the new
+    song": a wanting or showing verb whose object is the video as it should become."""
+    position = _object(units, index)
+    if position is None:
+        return False
+    target = units[position]
+    if target.tag in _VIDEO:
+        return _described(units, index, position)
+    return (
+        units[index].words in words.WANTING_WORDS
+        and target.tag is None
+        and target.words not in words.SETTING_WORDS
+    )

@@ -1,0 +1,151 @@
+"""The rules of routing on their own: links and the words beside them."""
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.core.actions import Action
+from bot.core.routing import words
+from bot.core.routing.rules import beside_links, read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "usa questo video https://www.dropbox.com/s/8fj2k/matrimonio?dl=0",
+        "metti questa clip all'inizio https://streamable.com/x7k2p",
+        "https://youtu.be/dQw4w9WgXcQ mettilo nel montaggio",
+        "aggiungi il mio tiktok https://www.tiktok.com/@giulia.r/video/7312345678901234567",
+        "add this one too https://drive.google.com/file/d/1pQrStUv/view",
+        "can you use my insta reel? https://www.instagram.com/reel/C1a2b3c4/",
+        "grab the video from here https://we.tl/t-Zz99YyXx",
+        "加上这个 https://pan.baidu.com/s/1aBcDeFg",
+        "这个片段加到最后 https://streamable.com/q9w8e",
+        "用这个视频 https://www.bilibili.com/video/BV1xx411c7mD",
+    ],
+)
+def test_a_page_link_beside_words_asking_to_add_it_is_an_upload(text):
+    assert read(text).decided is Action.UPLOAD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "usa lo stile di questo reel https://www.instagram.com/reel/abc123/",
+        "fallo come questo https://www.instagram.com/reel/Cz9abc/ ma più lento",
+        "make it look like this https://www.youtube.com/watch?v=styleRef1",
+        "照着这个风格做 https://v.douyin.com/styleXY/",
+        "non usare questo link https://drive.google.com/file/d/1Zx9/view",
+        "don't use this one https://www.dropbox.com/s/q1w2e3/old?dl=0",
+        "别用这个链接 https://pan.baidu.com/s/1aBcDeFg",
+    ],
+)
+def test_a_link_refused_or_given_as_a_model_goes_to_the_agent(text):
+    assert read(text).decided is Action.CHAT
+
+
+def test_wanting_is_not_likeness():
+    assert read("i'd like this one added https://youtu.be/abc").decided is Action.UPLOAD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aggiungi anche questo https://youtu.be/abc",
+        "ecco il link https://we.tl/t-abc",
+        "use these photos, thanks! https://photos.app.goo.gl/k2JHn8",
+        "这个也加进去 https://pan.baidu.com/s/1abc",
+        "https://youtu.be/abc mettilo nel montaggio",
+    ],
+)
+def test_words_asking_only_for_the_upload_leave_nothing_to_run(text):
+    assert beside_links(text, ["https://" + text.split("https://")[1].split()[0]]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "link", "rest"),
+    [
+        (
+            "metti questa clip all'inizio https://streamable.com/x7k2p",
+            "https://streamable.com/x7k2p",
+            "metti questa clip all'inizio",
+        ),
+        (
+            "https://youtu.be/abc add it after the beach part",
+            "https://youtu.be/abc",
+            "add it after the beach part",
+        ),
+        ("把这个放到开头 https://v.douyin.com/x/", "https://v.douyin.com/x/", "把这个放到开头"),
+    ],
+)
+def test_words_saying_more_than_add_this_are_the_instruction(text, link, rest):
+    assert beside_links(text, [link]) == rest
+
+
+def test_what_the_rules_decide_is_routed_before_the_model_is_trained():
+    code = (
+        "import bot.core.router as r;"
+        "print(r.route('aggiungi anche questo https://youtu.be/abc').action.value,"
+        " r._shipped is None)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["upload", "True"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("就按现在的样子导出", "导出"), ("道出视频", "视频"), ("直接给我下载链接吧", "下载")],
+)
+def test_a_word_read_by_sound_never_splits_a_word_spelt_right(text, word):
+    assert word in [unit.words[0] for unit in words.units(words.runs(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "voglio il video in verticale",
+        "i want the video with the old song",
+        "fammi vedere il video con la musica nuova",
+        "vorrei il video muto",
+    ],
+)
+def test_the_video_described_after_a_wanting_or_showing_verb_is_no_export_cue(text):
+    assert "deliver>export" not in read(text).cues
+    assert "show>export" not in read(text).cues
+    assert read(text).verdict is not Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mandami il video in hd",
+        "lo voglio sul telefono stasera",
+        "voglio il video per stasera",
+        "i need the video for tonight",
+    ],
+)
+def test_where_when_or_how_well_still_asks_for_the_video(text):
+    assert read(text).verdict is Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the render is too dark to see anything", "l'export era sgranato", "il download non parte"],
+)
+def test_an_export_word_the_sentence_speaks_of_is_no_request(text):
+    reading = read(text)
+    assert "export" not in reading.cues
+    assert reading.verdict is not Action.EXPORT
+
+
+@pytest.mark.parametrize("text", ["il video finito lo voglio verticale", "vorrei il video muto"])
+def test_the_video_wished_otherwise_holds_back_an_export(text):
+    assert read(text).held_back
+
+
+@pytest.mark.parametrize("text", ["fai l'export", "start the export", "voglio vederlo"])
+def test_a_verb_before_the_export_or_wanting_to_see_it_still_asks(text):
+    assert not read(text).held_back

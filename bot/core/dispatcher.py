@@ -19,6 +19,7 @@ from collections.abc import (
     Sequence,
 )
 
+from bot.core.acknowledgements import Acknowledgements, counted
 from bot.core.actions import Action, Instruction, Request, Sender
 from bot.core.agent_turns import TurnRunner
 from bot.core.chats import ChatDirectory
@@ -30,8 +31,6 @@ from bot.core.notices import (
     Activity,
     AdminsOnly,
     AgentReply,
-    AlreadyInProject,
-    Contributed,
     CreditsShown,
     ExportAlreadyComing,
     Greeting,
@@ -44,11 +43,10 @@ from bot.core.notices import (
     TimelineShown,
     TooManyWaiting,
     TurnCutShort,
-    UploadAcknowledged,
     Uploading,
     WhichDidYouMean,
 )
-from bot.core.ports import ChatOutput, ChatRef, ProgressReporter
+from bot.core.ports import ChatOutput, ChatRef
 from bot.core.requests import LineFull, RequestRunner
 from bot.core.router import Routing, beside_links
 from bot.core.sessions import Sessions
@@ -101,6 +99,7 @@ class Dispatcher:
         self._local = local
         self._local_render = local_render
         self._route = route
+        self._acknowledgements = Acknowledgements(collections, sessions)
         self._router_ready = router_ready
         # Per chat, the export in line with nothing that could change the draft after it.
         self._export_in_line: dict[int, object] = {}
@@ -188,13 +187,13 @@ class Dispatcher:
                 self._runner.failures(chat, out),
                 out.working(Activity.UPLOADING_DOCUMENT) as progress,
             ):
-                report = await self._uploader.upload(chat, _counted(files, progress))
+                report = await self._uploader.upload(chat, counted(files, progress))
             then = instruction()
             follows = isinstance(then, Request) or bool(
                 then and then.strip() and report.in_project
             )
             contributor = sender.name if sender is not None and chat.is_group else None
-            await self._acknowledge(
+            await self._acknowledgements.say(
                 chat,
                 report,
                 out,
@@ -313,7 +312,9 @@ class Dispatcher:
                 async with out.working(Activity.UPLOADING_DOCUMENT) as progress:
                     await progress.update(Uploading(count=len(urls)))
                     report = await self._uploader.upload_links(chat, urls)
-                await self._acknowledge(chat, report, out, instruction_follows=then is not None)
+                await self._acknowledgements.say(
+                    chat, report, out, instruction_follows=then is not None
+                )
             if then is not None and report.in_project:
                 await self._beside_links(chat, then, request.sender, out)
 
@@ -370,49 +371,8 @@ class Dispatcher:
         """A request that may change the draft arrived: a later export is a new one."""
         self._export_in_line.pop(chat.chat_id, None)
 
-    async def _acknowledge(
-        self,
-        chat: ChatRef,
-        report: UploadReport,
-        out: ChatOutput,
-        contributor: str | None = None,
-        *,
-        instruction_follows: bool = False,
-        collecting: bool = False,
-    ) -> None:
-        """Say what became of a batch; a member's files in a collection are only counted."""
-        for refusal in report.refused:
-            await out.show(refusal)
-        if report.uploaded and collecting and contributor is not None:
-            await self._collections.contributed(chat.chat_id, contributor, report.uploaded)
-            await out.show(Contributed(report.uploaded, report.total, contributor))
-        elif report.uploaded:
-            await out.show(
-                UploadAcknowledged(report.uploaded, report.total, contributor, instruction_follows)
-            )
-        elif report.already_in:
-            total = await self._sessions.item_count(chat)
-            await out.show(AlreadyInProject(report.already_in, total))
-
 
 async def _may_change_group_language(sender: Sender | None) -> bool:
     if sender is None:
         return False
     return await sender.group_size() <= LANGUAGE_OPEN_TO_ALL_UP_TO or await sender.is_admin()
-
-
-async def _counted(
-    files: Iterable[IncomingFile] | AsyncIterable[IncomingFile], progress: ProgressReporter
-) -> AsyncIterator[IncomingFile]:
-    """Hand the files on as they arrive, the status counting them meanwhile."""
-    count = 0
-    arriving = files if isinstance(files, AsyncIterable) else _at_once(files)
-    async for incoming in arriving:
-        count += 1
-        await progress.update(Uploading(count=count))
-        yield incoming
-
-
-async def _at_once(files: Iterable[IncomingFile]) -> AsyncIterator[IncomingFile]:
-    for incoming in files:
-        yield incoming

@@ -32,13 +32,13 @@ from tests.core.heldout import (
 
 MIN_OVERALL = 0.97
 MIN_PER_LANG = 0.95
-# Reached on 2026-12-06 over the three batches, after the router's round judged by the
-# sealed third: 95.8 % overall (it 97.2, en 95.1, zh 95.1), 2 lines routed to an export
-# by mistake. Batch 1 (its misses once read) 97.4 %; batch 2 (blind, then its confusion
-# counts guided the round) 95.6 %; batch 3 (sealed) 94.4 %, from 92.9 % before the round.
+# Reached over the four batches on 2026-12-07, before the round the sealed fourth judges:
+# 95.5 % overall (it 96.3, en 95.4, zh 94.6), 5 lines routed to an export by mistake.
+# Batch 1 (its misses once read) 97.4 %; batch 2 (blind, its confusion counts then guided
+# a round) 95.6 %; batch 3 (sealed for that round) 94.4 %; batch 4 (sealed) 94.1 %.
 FLOOR_OVERALL = 0.955
-FLOOR_PER_LANG = 0.95
-FLOOR_FALSE_EXPORTS = 2
+FLOOR_PER_LANG = 0.945
+FLOOR_FALSE_EXPORTS = 5
 
 
 @dataclass
@@ -106,8 +106,8 @@ def test_router_on_heldout_set_holds_its_level(record_property) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #11's targets are not met on the blind batches: 95.8 % overall (97 %), "
-    "2 false exports (0)",
+    reason="issue #11's targets are not met on the blind batches: 95.5 % overall (97 %), "
+    "zh 94.6 % (95 %), 5 false exports (0)",
 )
 def test_router_on_heldout_set_meets_the_targets() -> None:
     _assert_bars(measure(classify, load_heldout()), MIN_OVERALL, MIN_PER_LANG, 0)

@@ -36,7 +36,7 @@ MIN_PER_LANG = 0.95
 # 95.5 % overall (it 96.3, en 95.4, zh 94.6), 5 lines routed to an export by mistake.
 # Batch 1 (its misses once read) 97.4 %; batch 2 (blind, its confusion counts then guided
 # a round) 95.6 %; batch 3 (sealed for that round) 94.4 %; batch 4 (sealed) 94.1 %.
-FLOOR_OVERALL = 0.955
+FLOOR_OVERALL = 0.95
 FLOOR_PER_LANG = 0.945
 FLOOR_FALSE_EXPORTS = 5
 

@@ -95,6 +95,7 @@ async def share_with_replicas(
         queue = application.update_queue
         assert isinstance(queue, InboxQueue)
         queue.admit_with(ownership.admit)
+        services.albums.gather_first(ownership.take_waiting)
         application.bot_data[_OWNERSHIP_KEY] = ownership
         tasks.append(asyncio.create_task(ownership.run()))
     else:

@@ -23,12 +23,15 @@ of a second at each of a burst's thousand albums held the event loop itself.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 
 from telegram import Message
 from telegram.ext import Application, ContextTypes, JobQueue
+
+log = logging.getLogger(__name__)
 
 # Album items arrive milliseconds apart (often in one getUpdates batch); bots in the
 # wild wait 0.6-2.5 s; every item restarts the wait, up to the cap. Uploads start on
@@ -93,6 +96,10 @@ def _none_in_hand(chat_id: int, media_group_id: str) -> Collection[int]:
     return ()
 
 
+async def _nothing_elsewhere() -> None:
+    return None
+
+
 class AlbumCollector:
     """Groups album items and hands each album to ``on_album`` once, on its first item."""
 
@@ -102,7 +109,17 @@ class AlbumCollector:
         self._job_queue = job_queue
         self._on_album = on_album
         self._in_hand = in_hand
+        self._gather: Callable[[], Awaitable[None]] = _nothing_elsewhere
         self._albums: dict[str, Album] = {}
+
+    def gather_first(self, gather: Callable[[], Awaitable[None]]) -> None:
+        """Before closing an album, take in hand what ``gather`` finds of it elsewhere.
+
+        Behind a webhook with several replicas, an item may have reached another replica,
+        which leaves it in the shared inbox for this one; under load the regular pick-up
+        can come after the quiet period, and the album would close without it.
+        """
+        self._gather = gather
 
     def add(self, message: Message, update_id: int) -> None:
         """Add an item; (re)start the album's quiet-period timer."""
@@ -126,6 +143,12 @@ class AlbumCollector:
         album = self._albums.get(key)
         if album is None:
             return
+        try:
+            await self._gather()
+        except Exception:
+            # Looking elsewhere is a courtesy to a late item; it must not keep the album
+            # that is here from closing.
+            log.exception("could not look for album %s's items elsewhere", key)
         on_its_way = set(self._in_hand(album.chat_id, album.media_group_id))
         if not on_its_way.issubset(album.update_ids):
             self._job_queue.run_once(

@@ -75,7 +75,9 @@ def test_turn_cut_by_a_kill_is_reported_not_resent(telegram_fake, nemo, tmp_path
     chat = telegram_fake.private_chat(language_code="en")
     try:
         chat.send_text("make a long video of the sea")
-        until_sync(lambda: nemo.count("POST", "/run_sse") == 1)
+        # Killed once the agent's first step is in the draft, not merely once the turn
+        # began: on a loaded machine the fake applies it a moment later.
+        until_sync(lambda: any(s.draft["t"] for s in list(nemo.sessions.values())))
     finally:
         kill(first)
     notice = _restart_until(env, tmp_path / "bot.log", telegram_fake, chat, "restarted")

@@ -136,3 +136,30 @@ async def test_an_item_that_never_reaches_its_album_does_not_hold_it_open():
     in_hand.discard(102)  # refused by a guard: handled without reaching the album
     await jobs.end_quiet_periods()
     await until(receiving.done, timeout=1, interval=0)
+
+
+async def test_before_closing_an_album_what_another_replica_received_is_taken_in_hand():
+    """Behind a webhook, item 2 reached the other replica: gathering it takes it in hand,
+    so the quiet period does not close the album without it."""
+    in_hand = {101}
+    received: list[int] = []
+
+    async def on_album(application: object, album: Album) -> None:
+        async for message in album.arrivals():
+            received.append(message.message_id)
+
+    async def gather() -> None:
+        in_hand.add(102)  # the shared inbox's row, queued here again
+
+    jobs = ManualJobQueue()
+    collector = AlbumCollector(cast(JobQueue, jobs), on_album, lambda chat, group: in_hand)
+    collector.gather_first(gather)
+    collector.add(item(1), 101)
+    await jobs.end_quiet_periods()
+    [receiving] = jobs.tasks
+    await until(lambda: received == [1], timeout=1, interval=0)
+    assert not receiving.done(), "closed without the item the other replica received"
+    collector.add(item(2), 102)
+    await jobs.end_quiet_periods()
+    await until(receiving.done, timeout=1, interval=0)
+    assert received == [1, 2]

@@ -124,7 +124,10 @@ def test_an_export_ish_line_without_an_export_word_is_asked_about():
 
 @pytest.mark.parametrize(
     "text",
-    ["esporta", "mandamelo", "export it rn", "ship it", "导出视频", "弄好了发我", "/esporta"],
+    [
+        *("esporta", "mandamelo", "export it rn", "ship it", "导出视频", "弄好了发我"),
+        *("/esporta", "ok send", "me lo spedisci?", "给我吧"),
+    ],
 )
 def test_a_clear_export_request_is_a_confident_export(text):
     assert route(text) == Routing(EXPORT)
@@ -156,6 +159,11 @@ def test_a_price_question_gets_the_balance(text):
         "the export looked blurry, sharpen the faces",
         "nel video finale metti i crediti dei fotografi",
         "下载一首歌放进去",
+        "esporta le didascalie in bianco",
+        "export the captions in yellow",
+        "render the text bigger",
+        "导出字幕",
+        "把标题渲染成金色",
     ],
 )
 def test_an_editing_request_naming_an_intent_goes_to_the_agent(text):

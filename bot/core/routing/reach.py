@@ -22,6 +22,7 @@ __all__ = [
     "negated",
     "new_content",
     "onto_device",
+    "sets_quality",
     "verb_intent",
 ]
 
@@ -101,6 +102,13 @@ def acts_on_content(units: Sequence[Unit], index: int) -> bool:
             break
     before = index - 1
     return before >= 1 and units[before].tag is Tag.CONTENT and units[before - 1].words == ("把",)
+
+
+def sets_quality(units: Sequence[Unit], index: int) -> bool:
+    """ "in qualità più alta", "higher quality": a comparative of how to export, not of
+    how the video should become ("più luminoso", "brighter")."""
+    after = index + 1
+    return after < len(units) and units[after].words in words.SETTING_WORDS
 
 
 def _qualifies(units: Sequence[Unit], position: int) -> bool:

@@ -85,7 +85,7 @@ class Thresholds:
     export_considered: float = 0.35  # below this an export is not worth asking about
     # An export no rule sees asked for ("lo voglio sul telefono"): only when the model is
     # all but certain (math.inf would turn it off).
-    export_unasked: float = 0.95
+    export_unasked: float = 0.97
     # A free action (credits, state, upload help) the rules doubt: the model overrules
     # them from here. Being wrong costs a reply, never credits.
     against_rules: float = 0.70
@@ -94,6 +94,10 @@ class Thresholds:
 # Tuned by 10-fold cross-validation on the table (tests/core/test_router.py prints it):
 # the most accurate setting with no non-export line routed to a confident export. Letting
 # unasked exports through from 0.85 gained 0.5 points and cost 2 false exports.
+# 2026-12-07: unasked exports from 0.97, not 0.95. In 10-fold no non-export line taken
+# for an unasked export tops 0.84, but unseen praise and complaints ("thanks, great job") come
+# close; the stricter bar asks about 11 more lines of 4,636 (94.65 -> 94.41 %), never
+# exports one more.
 THRESHOLDS = Thresholds()
 
 

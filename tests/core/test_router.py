@@ -107,6 +107,8 @@ def test_a_malformed_table_line_names_its_number(tmp_path):
         pytest.param("no need to export, keep editing", id="en-no-need"),
         pytest.param("等一下再导出", id="zh-wait"),
         pytest.param("i want the video to feel nostalgic", id="en-want-the-video-to-feel"),
+        pytest.param("render finale: più luminoso", id="it-export-word-and-comparative"),
+        pytest.param("export it, brighter", id="en-export-word-and-comparative"),
     ],
 )
 def test_a_borderline_export_is_never_an_export(text):
@@ -124,7 +126,10 @@ def test_an_export_ish_line_without_an_export_word_is_asked_about():
 
 @pytest.mark.parametrize(
     "text",
-    ["esporta", "mandamelo", "export it rn", "ship it", "导出视频", "弄好了发我", "/esporta"],
+    [
+        *("esporta", "mandamelo", "export it rn", "ship it", "导出视频", "弄好了发我"),
+        *("/esporta", "ok send", "me lo spedisci?", "给我吧", "esportalo in qualità più alta"),
+    ],
 )
 def test_a_clear_export_request_is_a_confident_export(text):
     assert route(text) == Routing(EXPORT)
@@ -156,6 +161,11 @@ def test_a_price_question_gets_the_balance(text):
         "the export looked blurry, sharpen the faces",
         "nel video finale metti i crediti dei fotografi",
         "下载一首歌放进去",
+        "esporta le didascalie in bianco",
+        "export the captions in yellow",
+        "render the text bigger",
+        "导出字幕",
+        "把标题渲染成金色",
     ],
 )
 def test_an_editing_request_naming_an_intent_goes_to_the_agent(text):

@@ -149,3 +149,47 @@ def test_the_video_wished_otherwise_holds_back_an_export(text):
 @pytest.mark.parametrize("text", ["fai l'export", "start the export", "voglio vederlo"])
 def test_a_verb_before_the_export_or_wanting_to_see_it_still_asks(text):
     assert not read(text).held_back
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "esporta le didascalie in bianco",
+        "scarica la musica da youtube e mettila",
+        "export the subtitles as srt",
+        "render the text bigger",
+        "download some stock footage of the sea",
+        "导出字幕",
+        "把字幕导出成白色",
+        "下载一首歌放进去",
+    ],
+)
+def test_an_export_word_acting_on_a_part_of_the_video_asks_for_an_edit(text):
+    reading = read(text)
+    assert reading.verdict is Action.CHAT
+    assert reading.held_back
+    assert "export>content" in reading.cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["esporta il video con i sottotitoli", "export it with subtitles", "导出视频", "esportalo"],
+)
+def test_an_export_of_the_video_with_its_parts_is_still_an_export(text):
+    reading = read(text)
+    assert "export>content" not in reading.cues
+    assert not reading.held_back
+
+
+@pytest.mark.parametrize(
+    "text", ["ok send", "mandami", "me lo spedisci?", "给我吧", "ok va bene, mandami", "dammi"]
+)
+def test_a_sending_verb_alone_sends_the_video(text):
+    assert read(text).verdict is Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    "text", ["send to mom", "voglio", "non mandare", "mandami la musica", "ok send the song"]
+)
+def test_a_sending_verb_with_more_to_say_is_not_a_bare_send(text):
+    assert read(text).verdict is not Action.EXPORT

@@ -34,6 +34,7 @@ class Tag(StrEnum):
     PRODUCE = "produce"  # "genera", "生成": an edit, unless what it makes is the FILE
     CHANGE = "change"  # "il video più corto": the object is to be edited, not sent
     PROJECT = "project"  # the project, as the object of DELIVER or SHOW
+    CONTENT = "content"  # a part of the video ("i sottotitoli", "字幕"): exported, an edit
     DEFER = "defer"  # "later", "domani": the intent in its clause is not for now
     THEN = "then"  # "poi", "然后": the request before it comes first, the one after waits
     WAIT = "wait"  # "aspetta", "等一下": holds back whatever follows it
@@ -204,6 +205,22 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("to feel", "to look", "to sound", "sembri", "sembrare"),
     ),
     Tag.PROJECT: ("progetto", "project", "lavoro", "work", "项目", "作品"),
+    # What is in the video, not the video: "esporta le didascalie in bianco", "render the
+    # text bigger", "下载一首歌放进去" ask for an edit with an export word.
+    Tag.CONTENT: (
+        *("sottotitoli", "sottotitolo", "didascalie", "didascalia", "scritte", "scritta"),
+        *("testo", "testi", "titolo", "titoli", "font", "carattere", "musica", "canzone"),
+        *("canzoni", "brano", "brani", "colonna sonora", "audio", "voce", "effetto"),
+        *("effetti", "transizione", "transizioni", "logo", "filigrana", "adesivo"),
+        *("adesivi", "immagine", "immagini", "foto", "sfondo", "base musicale"),
+        *("subtitles", "subtitle", "subs", "captions", "caption", "text", "texts"),
+        *("title", "titles", "lyrics", "words", "music", "song", "songs", "soundtrack"),
+        *("sound", "sounds", "voiceover", "effect", "effects", "transition", "transitions"),
+        *("logo", "watermark", "sticker", "stickers", "image", "images", "photo", "photos"),
+        *("background", "footage", "stock footage"),
+        *("字幕", "文字", "标题", "歌", "歌曲", "音乐", "背景音乐", "配乐", "音效", "特效"),
+        *("转场", "贴纸", "水印", "字体", "图片", "照片", "素材", "歌词", "背景"),
+    ),
     Tag.DEFER: (
         # "prima di esportare", "before we export", "export的时候": the export comes later.
         *("prima di", "prima de", "before we", "before you", "before i", "的时候"),

@@ -13,6 +13,7 @@ from bot.core.routing.lexicon import Tag
 from bot.core.routing.words import Unit
 
 __all__ = [
+    "acts_on_content",
     "as_subject",
     "asked_how",
     "describes_wish",
@@ -21,6 +22,7 @@ __all__ = [
     "negated",
     "new_content",
     "onto_device",
+    "sets_quality",
     "verb_intent",
 ]
 
@@ -38,6 +40,14 @@ _DETERMINERS = frozenset(
     )
 )
 _OBJECT_REACH = 4  # how far a verb looks, past fillers, for its object
+# Between a verb and what it acts on, how much of it: "download some music", "下载一首歌".
+_QUANTIFIERS = frozenset(
+    (word,)
+    for word in (
+        *("some", "any", "more", "all", "qualche", "dei", "degli", "delle", "altra"),
+        *("altro", "altre", "altri", "tutti", "tutte", "一", "首", "段", "些", "点", "张"),
+    )
+)
 _DEVICE_REACH = 5  # how far a verb looks, past the video and prepositions, for a phone
 
 
@@ -77,6 +87,42 @@ def _object(units: Sequence[Unit], index: int) -> int | None:
     return None
 
 
+def acts_on_content(units: Sequence[Unit], index: int) -> bool:
+    """ "esporta le didascalie in bianco", "download a song", "把字幕导出成白色": the export
+    word acts on a part of the video, not on the video, so it asks for an edit."""
+    for position in range(index + 1, min(len(units), index + 1 + _OBJECT_REACH)):
+        unit = units[position]
+        if unit.tag is Tag.CONTENT:
+            return True
+        if not (
+            unit.tag in (Tag.FILLER, Tag.INDEFINITE)
+            or unit.words in _QUANTIFIERS
+            or _qualifies(units, position)
+        ):
+            break
+    before = index - 1
+    return before >= 1 and units[before].tag is Tag.CONTENT and units[before - 1].words == ("把",)
+
+
+def sets_quality(units: Sequence[Unit], index: int) -> bool:
+    """ "in qualità più alta", "higher quality": a comparative of how to export, not of
+    how the video should become ("più luminoso", "brighter")."""
+    after = index + 1
+    return after < len(units) and units[after].words in words.SETTING_WORDS
+
+
+def _qualifies(units: Sequence[Unit], position: int) -> bool:
+    """ "the white subtitles": a word just before the part it qualifies, but not one that
+    says how to export the video ("export it with subtitles", "in hd")."""
+    return (
+        units[position].tag is None
+        and units[position].words not in words.DESCRIBING_WORDS
+        and units[position].words not in words.SETTING_WORDS
+        and position + 1 < len(units)
+        and units[position + 1].tag is Tag.CONTENT
+    )
+
+
 def onto_device(units: Sequence[Unit], index: int) -> bool:
     """ "mettilo sul telefono", "存到相册", "put it on my phone": the video delivered."""
     for position in range(index + 1, min(len(units), index + 1 + _DEVICE_REACH)):
@@ -95,6 +141,8 @@ def verb_intent(units: Sequence[Unit], index: int) -> Action | None:
     if negated(units, index):
         return None
     if units[index].tag is Tag.DELIVER and onto_device(units, index):
+        return Action.EXPORT
+    if _bare_send(units, index):
         return Action.EXPORT
     position = _object(units, index)
     if position is None:
@@ -149,6 +197,17 @@ def _fronted_object(units: Sequence[Unit], index: int) -> Action | None:
     if units[index].tag is Tag.DELIVER and before >= 0 and units[before].tag in _VIDEO:
         return Action.EXPORT
     return None
+
+
+def _bare_send(units: Sequence[Unit], index: int) -> bool:
+    """ "ok send", "me lo spedisci?", "给我吧": a sending verb with nothing else to send
+    than the video, in a message that says nothing else."""
+    return units[index].words in words.SENDING_WORDS and all(
+        position == index
+        or units[position].tag in (Tag.FILLER, Tag.BREAK)
+        or units[position].words in words.ACKNOWLEDGING_WORDS
+        for position in range(len(units))
+    )
 
 
 def makes_file(units: Sequence[Unit], index: int) -> bool:

@@ -33,6 +33,12 @@ How a message is read (the words themselves: ``bot.core.routing.words``):
    too dark", "l'export era sgranato") asks for nothing, and a wanting or showing verb
    whose video is described ("voglio il video in verticale", "lo voglio verticale")
    wishes for an edit: neither is ever a confident export (``bot.core.routing.reach``).
+   Nor is an export word whose object is a part of the video, not the video ("esporta
+   le didascalie in bianco", "render the text bigger", "下载一首歌放进去"): an edit;
+   nor one beside a comparative of how the video should become ("render finale: più
+   luminoso"; "in qualità più alta" is a setting). A sending verb alone but for a
+   pronoun and an "ok" ("ok send", "me lo spedisci?", "给我吧") has only the video to
+   send: an export.
 5. Score: each cue adds weight to an intent or to CHAT; the best intent is the verdict
    only if it scores above CHAT.
 """
@@ -65,7 +71,9 @@ _INTENT_OF_TAG = {
     Tag.UPLOAD: Action.UPLOAD,
 }
 # An export word under these is not a request for one: never a confident export.
-_HOLDING_BACK = frozenset({"not-export", "not-deliver", "price", "wish"})
+_HOLDING_BACK = frozenset(
+    {"not-export", "not-deliver", "price", "wish", "export>content", "change"}
+)
 # An export asked for, in whatever words: what a deferral in its clause holds back.
 _ASKED_EXPORT = frozenset(
     {"export", "deliver>export", "device>export", "how>export", "make>export"}
@@ -215,6 +223,8 @@ def _cues(units: Sequence[Unit]) -> list[str]:
                 cues.append(f"not-{unit.tag}")
             case Tag.EXPORT if reach.as_subject(units, index):
                 cues.append("export-named")
+            case Tag.EXPORT if reach.acts_on_content(units, index):
+                cues.append("export>content")
             case Tag.CREDITS | Tag.STATE if reach.new_content(units, index):
                 cues.append(f"new-{unit.tag}")
             case Tag.DELIVER | Tag.SHOW if reach.negated(units, index):
@@ -235,6 +245,8 @@ def _cues(units: Sequence[Unit]) -> list[str]:
                 cues.append("light>request")
             case Tag.OWN if reach.asked_how(units, index):
                 cues.append("how>export")
+            case Tag.CHANGE if reach.sets_quality(units, index):
+                cues.append("change>setting")
             case Tag.THEN:
                 cues.append(str(Tag.DEFER))
             case _:
@@ -254,6 +266,8 @@ def _score(units: Sequence[Unit], *, has_link: bool) -> Counter[Action]:
         match unit.tag:
             case Tag.EXPORT if reach.negated(units, index) or reach.as_subject(units, index):
                 continue
+            case Tag.EXPORT if reach.acts_on_content(units, index):
+                scores[Action.CHAT] += _EDIT
             case Tag.EXPORT | Tag.UPLOAD if not reach.negated(units, index):
                 scores[_INTENT_OF_TAG[unit.tag]] += _REQUEST
             case Tag.CREDITS | Tag.STATE if not (

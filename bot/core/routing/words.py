@@ -32,8 +32,10 @@ from bot.core.routing.lexicon import (
 )
 
 __all__ = [
+    "ACKNOWLEDGING_WORDS",
     "BREAK",
     "DESCRIBING_WORDS",
+    "SENDING_WORDS",
     "SETTING_WORDS",
     "WANTING_WORDS",
     "Unit",
@@ -92,6 +94,25 @@ def _normalised(entries: frozenset[str]) -> frozenset[tuple[str, ...]]:
     )
 
 
+# Sending verbs that, alone in a message but for a pronoun and an "ok" ("ok send",
+# "me lo spedisci?", "给我吧"), can only mean the video: wanting, saving and finding verbs
+# ("voglio", "salva", "where is") alone say too little.
+_SENDING = frozenset(
+    {
+        *("manda", "mandami", "mandi", "invia", "inviami", "invii", "spedisci", "spediscimi"),
+        *("dammi", "passami", "passi", "consegna", "consegnami", "inoltra", "inoltrami"),
+        *("rimanda", "send", "give", "gimme", "ship", "给我", "发", "发送"),
+    }
+)
+# Words that say nothing but assent: beside a bare sending verb, still only "send it".
+_ACKNOWLEDGING = frozenset(
+    {
+        *("ok", "okay", "va", "bene", "perfetto", "dai", "allora", "pure", "si", "yes"),
+        *("yep", "great", "cool", "go", "ahead", "just", "好", "好的", "行", "吧", "啦"),
+        *("呗", "嗯", "那"),
+    }
+)
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 ENTRIES = _build_lexicon()
@@ -99,6 +120,8 @@ _ADDING = _normalised(ADDING)
 DESCRIBING_WORDS = _normalised(DESCRIBING)
 SETTING_WORDS = _normalised(SETTINGS)
 WANTING_WORDS = _normalised(WANTING)
+SENDING_WORDS = _normalised(_SENDING)
+ACKNOWLEDGING_WORDS = _normalised(_ACKNOWLEDGING)
 _PLAIN = _normalised(PLAIN_BESIDE_LINKS)
 # Beside a link, units of these roles say nothing more than "here it is".
 _PLAIN_TAGS = frozenset(

@@ -32,13 +32,14 @@ from tests.core.heldout import (
 
 MIN_OVERALL = 0.97
 MIN_PER_LANG = 0.95
-# Reached over the four batches on 2026-12-07, before the round the sealed fourth judges:
-# 95.5 % overall (it 96.3, en 95.4, zh 94.6), 5 lines routed to an export by mistake.
-# Batch 1 (its misses once read) 97.4 %; batch 2 (blind, its confusion counts then guided
-# a round) 95.6 %; batch 3 (sealed for that round) 94.4 %; batch 4 (sealed) 94.1 %.
+# Reached over the four batches on 2026-12-07, after the round the sealed fourth judged:
+# 95.5 % overall (it 96.3, en 95.4, zh 94.9), 3 lines routed to an export by mistake
+# (5 before that round). Batch 1 (its misses once read) 97.4 %; batch 2 (blind, its
+# confusion counts then guided a round) 95.3 %; batch 3 (sealed for that round) 94.4 %;
+# batch 4 (sealed for the last) 94.8 %, from 94.1 %.
 FLOOR_OVERALL = 0.95
 FLOOR_PER_LANG = 0.945
-FLOOR_FALSE_EXPORTS = 5
+FLOOR_FALSE_EXPORTS = 3
 
 
 @dataclass
@@ -107,7 +108,7 @@ def test_router_on_heldout_set_holds_its_level(record_property) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="issue #11's targets are not met on the blind batches: 95.5 % overall (97 %), "
-    "zh 94.6 % (95 %), 5 false exports (0)",
+    "zh 94.9 % (95 %), 3 false exports (0)",
 )
 def test_router_on_heldout_set_meets_the_targets() -> None:
     _assert_bars(measure(classify, load_heldout()), MIN_OVERALL, MIN_PER_LANG, 0)

@@ -30,10 +30,14 @@ def _photos(chat, telegram_fake, count: int = 3) -> None:
 
 
 def _video(telegram_fake, chat, timeout: float = 60) -> dict:
-    return telegram_fake.wait_for_sync(
+    """The video message, once its sendVideo is recorded too: the fake shows the message
+    while it is still answering the call, and records the call after."""
+    video = telegram_fake.wait_for_sync(
         lambda: next((m for m in telegram_fake.bot_messages(chat) if "video" in m), None),
         timeout=timeout,
     )
+    telegram_fake.wait_for_sync(lambda: telegram_fake.calls_to("sendVideo"), timeout=timeout)
+    return video
 
 
 def _decoded(telegram_fake, message: dict) -> tuple[float, int, int, str, str, str]:

@@ -23,7 +23,6 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -171,19 +170,22 @@ def _describe(call: Any) -> str:
     return f"  {call.status} {call.method} {shown}{extra}".rstrip()
 
 
-def _wait_until_quiet(telegram: TelegramFake, seen: int, limit: float) -> Iterator[Any]:
+def _answers(telegram: TelegramFake) -> list[Any]:
+    """Every request the bot made but its polls."""
+    return [call for call in telegram.calls if call.method.lower() != "getupdates"]
+
+
+def _wait_until_quiet(telegram: TelegramFake, seen: int, limit: float) -> list[Any]:
     """The bot's requests after the first ``seen``, once it has made none for a while."""
     deadline = time.monotonic() + limit
     last_change, count = time.monotonic(), seen
     while time.monotonic() < deadline:
-        calls = [c for c in telegram.calls if c.method.lower() != "getupdates"]
-        if len(calls) != count:
+        if len(calls := _answers(telegram)) != count:
             last_change, count = time.monotonic(), len(calls)
         elif time.monotonic() - last_change >= _QUIET_SECONDS:
             break
         time.sleep(0.1)
-    calls = [c for c in telegram.calls if c.method.lower() != "getupdates"]
-    yield from calls[seen:]
+    return _answers(telegram)[seen:]
 
 
 def replay(paths: list[Path], media: Path | None, wait: float) -> int:
@@ -198,12 +200,12 @@ def replay(paths: list[Path], media: Path | None, wait: float) -> int:
         try:
             telegram.wait_for_sync(lambda: telegram.calls_to("getUpdates"), timeout=30)
             rehomer = Rehomer(telegram, media)
-            seen = len([c for c in telegram.calls if c.method.lower() != "getupdates"])
+            seen = len(_answers(telegram))
             for path in paths:
                 kind, payload = read_update(path)
                 rehomer.queue(kind, payload)
                 print(f"{path.name} ({kind})")
-                calls = list(_wait_until_quiet(telegram, seen, wait))
+                calls = _wait_until_quiet(telegram, seen, wait)
                 seen += len(calls)
                 for call in calls:
                     print(_describe(call))

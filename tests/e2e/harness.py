@@ -24,6 +24,7 @@ from telegram.ext import Application
 
 from bot import app
 from bot.config import Settings
+from storage import Database, RenderRecord
 from tests.fakes.nemo import NemoFake
 from tests.fakes.telegram import TelegramFake
 
@@ -104,6 +105,17 @@ def python_m_bot(env: Mapping[str, str], log: Path) -> subprocess.Popen[str]:
         stderr=log.open("a"),
         text=True,
     )
+
+
+def undelivered_renders(database_url: str) -> list[RenderRecord]:
+    """The renders a next start would resume (neither delivered nor given up), read as the
+    bot reads them, from a test's own thread."""
+
+    async def read() -> list[RenderRecord]:
+        async with await Database.open(database_url) as db:
+            return await db.renders.undelivered()
+
+    return asyncio.run(read())
 
 
 def kill(process: subprocess.Popen[str]) -> None:

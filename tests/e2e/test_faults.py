@@ -12,15 +12,13 @@ Bot API timeouts cut to a couple of seconds.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from pathlib import Path
 
 import httpx
 
-from storage import Database
-from tests.e2e.harness import bot_env, kill, python_m_bot, stop
+from tests.e2e.harness import bot_env, kill, python_m_bot, stop, undelivered_renders
 from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram import TelegramFake
 from tests.fakes.telegram.chats import FakeChat
@@ -379,14 +377,8 @@ def test_video_upload_timing_out_twice_sends_the_link_and_counts_as_delivered(
     assert_nothing_raw(telegram_fake, chat)
     running.stop()  # the grace period lets the delivery finish; raises if the bot died
     # Delivered once: nothing is left for a restart to resume and send again.
-    assert asyncio.run(_undelivered(database_url)) == []
+    assert undelivered_renders(database_url) == []
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1
-
-
-async def _undelivered(database_url: str) -> list[str]:
-    """The renders the bot would resume on its next start."""
-    async with await Database.open(database_url) as db:
-        return [record.render_id for record in await db.renders.undelivered()]
 
 
 # --- 8. Forbidden: the person blocked the bot -------------------------------------------------

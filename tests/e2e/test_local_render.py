@@ -6,14 +6,12 @@ Each test decodes the MP4 that reached sendVideo with PyAV. Renders are small (1
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import av
 import numpy as np
 
-from storage import Database
-from tests.e2e.harness import bot_env, kill, python_m_bot, stop
+from tests.e2e.harness import bot_env, kill, python_m_bot, stop, undelivered_renders
 from tests.fakes.nemo import steps
 from tests.fakes.telegram.files import jpeg_bytes, voice_bytes
 from tests.render.media import loudness, write_clip
@@ -115,13 +113,8 @@ def test_no_uploads_is_told_in_words_not_rendered(start_bot, telegram_fake, nemo
 
 
 def _undelivered(database_url: str) -> list[tuple[str, str]]:
-    """Each render not yet delivered nor given up, as (source, status), read as the bot would."""
-
-    async def read() -> list[tuple[str, str]]:
-        async with await Database.open(database_url) as db:
-            return [(record.source, record.status) for record in await db.renders.undelivered()]
-
-    return asyncio.run(read())
+    """Each render a next start would resume, as (source, status)."""
+    return [(record.source, record.status) for record in undelivered_renders(database_url)]
 
 
 def test_a_local_render_cut_by_a_kill_is_made_again_and_delivered_once(

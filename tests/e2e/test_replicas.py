@@ -17,7 +17,7 @@ import pytest
 
 from storage import Database
 from tests.e2e.balancer import RoundRobin
-from tests.e2e.harness import bot_env, free_port, python_m_bot
+from tests.e2e.harness import bot_env, free_port, python_m_bot, undelivered_renders
 from tests.fakes.nemo import NemoFake, steps
 from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
@@ -50,11 +50,6 @@ def _replicas(envs: list[dict[str, str]], log: Path) -> Iterator[list[subprocess
 async def _holder(url: str, name: str) -> str | None:
     async with await Database.open(url) as db:
         return await db.leases.holder(name)
-
-
-async def _undelivered(url: str) -> list[str]:
-    async with await Database.open(url) as db:
-        return [record.render_id for record in await db.renders.undelivered()]
 
 
 def test_polling_passes_to_the_standby_within_15_s_of_a_kill(
@@ -163,6 +158,6 @@ def test_a_render_whose_replica_is_killed_is_delivered_once_by_the_other(webhook
     _kill(following)
     [sent] = telegram.wait_for_sync(lambda: telegram.calls_to("sendVideo"), timeout=40)
     assert sent.params["chat_id"] == chat.id
-    until_sync(lambda: asyncio.run(_undelivered(url)) == [], timeout=10)
+    until_sync(lambda: undelivered_renders(url) == [], timeout=10)
     assert len(telegram.calls_to("sendVideo")) == 1
     assert nemo.count("POST", "/api/render/proxy/lambda") == 1

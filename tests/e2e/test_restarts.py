@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from tests.e2e.harness import bot_env, kill, python_m_bot, stop, wait_until_serving
+import asyncio
+
+from bot.core.recovery import MAX_DELIVERY_ATTEMPTS
+from storage import Database
+from tests.e2e.harness import (
+    bot_env,
+    kill,
+    python_m_bot,
+    stop,
+    undelivered_renders,
+    wait_until_serving,
+)
 from tests.fakes.nemo import steps
 from tests.fakes.telegram.files import jpeg_bytes
 from tests.waiting import until_sync
@@ -162,3 +173,26 @@ def test_an_album_waiting_behind_a_turn_survives_a_kill(
     ack = _restart_until(env, tmp_path / "bot.log", telegram_fake, chat, "✅")
     assert "3" in ack["text"]
     assert nemo.count("POST", "/api/upload-video/nemo_agent/me/") == 3
+
+
+def test_a_render_tried_too_often_is_told_to_its_chat_with_the_export_a_tap_away(
+    start_bot, telegram_fake, nemo, database_url
+):
+    chat = telegram_fake.private_chat()
+
+    async def a_render_that_kept_failing() -> None:
+        async with await Database.open(database_url) as db:
+            await db.renders.add("render_1", chat.id, "session-gone")
+            for _ in range(MAX_DELIVERY_ATTEMPTS):
+                await db.renders.add_attempt("render_1")
+
+    asyncio.run(a_render_that_kept_failing())
+    start_bot()
+    notice = telegram_fake.wait_for_message_sync(chat, contains="⚠️", timeout=30)
+    assert "/esporta" in notice["text"]
+    buttons = [
+        b["callback_data"] for row in notice["reply_markup"]["inline_keyboard"] for b in row
+    ]
+    assert buttons == ["next:export"]
+    assert undelivered_renders(database_url) == []
+    assert nemo.count("GET", "/api/render/proxy/lambda/render_1") == 0

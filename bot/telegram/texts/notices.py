@@ -144,7 +144,7 @@ def notice_text(notice: Notice, tr: Translator, *, sees_everything: bool = False
         case VideoGivenUp():
             return _(
                 "⚠️ I could not get you the video you asked for earlier, even after several "
-                "tries. Your project is saved: send {export} or tap below to try again."
+                "tries. Your project is saved: send /{export} or tap below to try again."
             ).format(export=command_name(tr.locale, Action.EXPORT))
         case ProjectStarted():
             return _("🆕 New project started. Send me photos or clips to begin.")

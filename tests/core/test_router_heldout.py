@@ -44,9 +44,12 @@ FLOOR_FALSE_EXPORTS = 3
 
 @dataclass
 class HeldoutReport:
+    """Counts only in its repr: pytest prints a failing assertion's locals, and the missed
+    lines must never reach a run's output."""
+
     total: Counter[str] = field(default_factory=Counter)
     right: Counter[str] = field(default_factory=Counter)
-    misses: list[tuple[Utterance, str]] = field(default_factory=list)
+    misses: list[tuple[Utterance, str]] = field(default_factory=list, repr=False)
 
     def add(self, utterance: Utterance, got: str) -> None:
         keys = ("all", f"lang:{utterance.lang}", f"label:{utterance.label}")

@@ -58,7 +58,7 @@ __all__ = [
 
 _EDITING = frozenset({"edit", "light"})
 # An upload needs a link or the word: "un video lungo" describes content to edit.
-_UPLOADING = frozenset({"upload", "link", "link word"})
+_UPLOADING = frozenset({"upload", "link", "link word", "how>upload"})
 # Without one of these the model may only suspect an export ("ok", "grazie" resemble
 # the many "ok, esporta" of the table): it is then asked about, never run.
 _ASKING_FOR_EXPORT = frozenset(

@@ -6,8 +6,9 @@ never prints the missed lines themselves: text seen in every run's output gets t
 and then the set no longer measures anything.
 
 Two kinds of assertion: the issue's targets (97 % overall, 95 % per language, no line
-routed to an export by mistake), met since 2026-12-07, and the level reached, asserted
-as a floor, so a change that makes the router worse on lines it never saw fails at once.
+routed to an export by mistake), not met yet and so a strict xfail, and the level
+reached, asserted as a floor, so a change that makes the router worse on lines it never
+saw fails at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.router import classify
+from bot.core.router import Routing, route
 from tests.conftest import REPORT
 from tests.core.heldout import (
     LABELS,
@@ -32,14 +33,15 @@ from tests.core.heldout import (
 
 MIN_OVERALL = 0.97
 MIN_PER_LANG = 0.95
-# Reached over the four batches on 2026-12-07, after the round the sealed fourth judged:
-# 95.5 % overall (it 96.3, en 95.4, zh 94.9), 3 lines routed to an export by mistake
-# (5 before that round). Batch 1 (its misses once read) 97.4 %; batch 2 (blind, its
-# confusion counts then guided a round) 95.3 %; batch 3 (sealed for that round) 94.4 %;
-# batch 4 (sealed for the last) 94.8 %, from 94.1 %.
-FLOOR_OVERALL = 0.95
-FLOOR_PER_LANG = 0.945
-FLOOR_FALSE_EXPORTS = 3
+# Reached over the six batches on 2026-12-07, after the round the sealed sixth judged:
+# 94.9 % overall (it 95.9, en 94.4, zh 94.4), 7 lines routed to an export by mistake.
+# Batches 1-4 (judges of earlier rounds) 96.7 % with 1 such line (95.5 % and 3 before
+# this session's six new voices); batch 5 (sealed for the first three voices) 88.7 % ->
+# 92.8 %; batch 6 (sealed for the next three voices and the rules) 90.6 % -> 91.3 %.
+# The two new batches are harder than the first four: the floors fell with them.
+FLOOR_OVERALL = 0.945
+FLOOR_PER_LANG = 0.94
+FLOOR_FALSE_EXPORTS = 7
 
 
 @dataclass
@@ -50,14 +52,18 @@ class HeldoutReport:
     total: Counter[str] = field(default_factory=Counter)
     right: Counter[str] = field(default_factory=Counter)
     misses: list[tuple[Utterance, str]] = field(default_factory=list, repr=False)
+    asked_right: int = 0
 
-    def add(self, utterance: Utterance, got: str) -> None:
+    def add(self, utterance: Utterance, routing: Routing) -> None:
+        got = routing.action.value
         keys = ("all", f"lang:{utterance.lang}", f"label:{utterance.label}")
         for key in (*keys, f"batch:{utterance.batch}"):
             self.total[key] += 1
             self.right[key] += got == utterance.label
         if got != utterance.label:
             self.misses.append((utterance, got))
+            offered = {choice.value for choice in routing.choices} if routing.unsure else set()
+            self.asked_right += utterance.label in offered
 
     def accuracy(self, key: str) -> float:
         return self.right[key] / self.total[key] if self.total[key] else 1.0
@@ -76,6 +82,9 @@ class HeldoutReport:
         batches = sorted(int(key.split(":")[1]) for key in self.total if key.startswith("batch:"))
         out += [row(f"batch {batch}", f"batch:{batch}") for batch in batches]
         out.append(f"  non-export routed to export: {len(self.false_exports)}")
+        # A miss that was a question with the right reading among its buttons costs a tap,
+        # not a wrong action; it still counts as a miss above.
+        out.append(f"  of the misses, asked with the right reading offered: {self.asked_right}")
         confusions = Counter((u.lang, u.label, got) for u, got in self.misses)
         out += [
             f"  confused [{lang}] {want} -> {got}: {n}"
@@ -84,11 +93,11 @@ class HeldoutReport:
         return out
 
 
-def measure(route: Callable[[str], object], utterances: list[Utterance]) -> HeldoutReport:
+def measure(router: Callable[[str], Routing], utterances: list[Utterance]) -> HeldoutReport:
+    """Each line routed as the bot would: a question counts by what runs if unanswered."""
     report = HeldoutReport()
     for utterance in utterances:
-        intent = route(utterance.text)
-        report.add(utterance, str(getattr(intent, "value", intent)))
+        report.add(utterance, router(utterance.text))
     return report
 
 
@@ -103,18 +112,18 @@ def _assert_bars(report: HeldoutReport, overall: float, per_lang: float, exports
 
 
 def test_router_on_heldout_set_holds_its_level(record_property) -> None:
-    report = measure(classify, load_heldout())
+    report = measure(route, load_heldout())
     record_property(REPORT, "\n".join(report.lines()))
     _assert_bars(report, FLOOR_OVERALL, FLOOR_PER_LANG, FLOOR_FALSE_EXPORTS)
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #11's targets are not met on the blind batches: 95.5 % overall (97 %), "
-    "zh 94.9 % (95 %), 3 false exports (0)",
+    reason="issue #11's targets are not met on the blind batches: 94.9 % overall (97 %), "
+    "en and zh 94.4 % (95 %), 7 false exports (0)",
 )
 def test_router_on_heldout_set_meets_the_targets() -> None:
-    _assert_bars(measure(classify, load_heldout()), MIN_OVERALL, MIN_PER_LANG, 0)
+    _assert_bars(measure(route, load_heldout()), MIN_OVERALL, MIN_PER_LANG, 0)
 
 
 def test_heldout_file_is_well_formed_and_balanced() -> None:

@@ -10,6 +10,8 @@ __all__ = [
     "ADDING",
     "DESCRIBING",
     "LEXICON",
+    "PERSON_MODALS",
+    "PERSON_SENDING",
     "PLAIN_BESIDE_LINKS",
     "SETTINGS",
     "WANTING",
@@ -44,6 +46,7 @@ class Tag(StrEnum):
     DEVICE = "device"  # "telefono", "相册": the video put there is the video delivered
     PREP = "preposition"  # "sul", "onto", "到": between a verb and the device
     SELF = "self"  # "myself", "自己": the person will do it, the bot is not asked
+    ABOUT = "about"  # "come funziona l'export": a question about the bot, not a request
     NEGATION = "negation"  # "non", "don't", "别": the next intent word is not wanted
     INDEFINITE = "indefinite"  # "una traccia" is new content, not the project's tracks
     FILLER = "filler"  # articles and pronouns between a verb and its object
@@ -101,6 +104,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("quanto mi resta", "quanto mi rimane", "how much do i have left"),
         *("积分", "余额", "点数", "额度", "配额", "还剩多少"),
         *("够不够", "够吗", "够再", "够用"),  # "够再导一次吗": enough credits for it?
+        # Topping the balance up: "devo ricaricare?", "do i need to top up", "要充值吗".
+        *("ricaricare", "ricarica", "ricarico", "top up", "topup", "top it up", "充值", "充钱"),
     ),
     Tag.PRICE: (
         *("costa", "costano", "costo", "costare", "prezzo", "si paga", "gratis"),
@@ -112,6 +117,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("the damage", "费用", "收钱", "花钱", "扣钱", "扣分", "扣几分", "扣分不"),
         *("渲染费", "导出费", "费多少", "扣几点", "扣幾點", "扣点", "扣點", "要扣"),
         "够",  # "剩的分够出片吗": enough credits for it? ("够了" is KNOWN: enough said)
+        *("pricey", "expensive", "costly", "quanto viene", "quanto verrebbe", "costera"),
+        *("costerebbe", "costerebbero", "昂贵", "划算", "要几点", "要幾點"),
     ),
     Tag.STATE: (
         *("stato", "tracce", "traccia", "timeline", "riepilogo", "riassunto"),
@@ -134,6 +141,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
             "上传",
             "上载",
         ),
+        # One sends, the person asks how: "come si mandano i video dal telefono?".
+        *("si manda", "si mandano", "si invia", "si inviano", "si carica", "si caricano"),
     ),
     Tag.EDIT: (
         *("挪", "挪开", "挪一点", "移", "移动"),  # "move": an edit wherever it stands
@@ -163,6 +172,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("大一点", "亮一点", "暗一点", "慢一点", "短一点", "长一点", "暖一点", "响一点"),
         *("清楚一点", "高一点", "低一点", "轻一点", "近一点", "远一点"),
         *("设置", "调整", "修改", "配", "配上", "合成", "用", "变成", "替换", "弄"),
+        *("rifallo", "rifalla", "rifai", "rifare", "redo", "remake", "重做", "重新做", "裁"),
     ),
     Tag.PRODUCE: (
         *("genera", "generare", "generami", "generalo", "prepara", "preparami", "prepare"),
@@ -228,6 +238,13 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("after", "tomorrow", "at the end", "once", "以后", "稍后", "待会", "待会儿"),
         *("等会", "等会儿", "回头", "最后", "明天", "再说", "晚点", "per ora", "for now"),
         *("暂时", "not now", "non adesso", "non ora", "finche", "until", "till"),
+        # The next export, not this one: "per il prossimo export fallo verticale".
+        *("next time", "la prossima volta", "prossima volta", "il prossimo", "al prossimo"),
+        *("next one", "下次", "下回", "下一次", "before", "之前先", "导出前", "导出之前"),
+        *("发之前", "发我之前", "出片前", "出片之前"),
+        *("next week", "settimana prossima", "la prossima settimana", "下周", "下星期", "下礼拜"),
+        # Not decided yet: "magari stasera lo esportiamo", "maybe we export tonight".
+        *("magari", "forse", "maybe", "perhaps", "也许", "或许", "说不定"),
     ),
     Tag.THEN: (
         *("poi", "e poi", "dopodiche", "dopo di che", "e dopo", "successivamente"),
@@ -241,10 +258,12 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     Tag.CONDITION: (
         *("se", "if", "nel caso", "in case", "如果", "要是", "假如", "万一"),
         *("in modo che", "cosi che", "affinche", "in modo da", "so that", "好让", "以便"),
+        "的话",  # "发朋友圈的话要裁一下吗": if it goes on WeChat Moments, crop it?
     ),
     Tag.HOW: (
         *("come", "come faccio", "dove", "how", "how do i", "how can i", "where do i"),
         *("怎么", "怎样", "如何", "在哪里", "在哪儿", "哪里"),
+        *("in che modo", "in what way"),
     ),
     Tag.OWN: ("esporto", "scarico", "salvo", "esportero", "scarichero", "porto", "ricevo"),
     Tag.DEVICE: (
@@ -264,6 +283,12 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # Already done, or done before: "已经下载好了", "上次导出花了好久", "i already download".
         *("已经", "上次", "上回", "刚才", "昨天", "already", "last time"),
     ),
+    # How the bot works: "come funziona l'esportazione?", "how does exporting work?",
+    # "导出是怎么运作的". The action is spoken of, not asked for.
+    Tag.ABOUT: (
+        *("come funziona", "come funzionano", "how does", "how do exports", "how it works"),
+        *("怎么运作", "如何运作", "原理"),
+    ),
     Tag.NEGATION: (
         *("non", "nn", "not", "never", "no need to", "no need"),
         *("不要", "别", "先别", "不用", "不", "没"),
@@ -272,6 +297,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("不需要", "不必", "无需", "别再", "不用再", "不要再", "不急着", "别急着", "先不"),
         *("nothing else to", "nothing to", "niente da", "nulla da", "niente altro da"),
         *("先不要", "先不用", "还不要", "还不用", "暂时不要", "暂时别", "先不急着", "不着急"),
+        # Taken back: "i didn't mean export", "non volevo esportare", "我不是要导出".
+        *("didn t mean", "did not mean", "didn t want", "non volevo", "non intendevo"),
+        *("不是要", "我不是要", "没想要"),
     ),
     Tag.INDEFINITE: ("un", "uno", "una", "a", "an", "another", "new", "nuova", "nuovo"),
     Tag.FILLER: (
@@ -304,6 +332,10 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # A video already made or received: "导出来的颜色", "发过来的那个", "下载完发现".
         *("导出来的", "发过来的", "发来的", "發過來的", "下载完", "导出后", "到处的"),
         *("你发的", "发我的", "发过来是", "够了"),
+        # Cannot: a complaint, not a request ("下载不了啊 手机上打不开").
+        *("下载不了", "下栽不了", "导出不了", "发不了", "传不了", "打不开"),
+        # "after exporting": what follows is asked, not the export ("导出之后视频存在哪").
+        *("导出之后", "下载之后", "渲染之后", "出片之后", "发完之后"),
         # Done already: "上回渲染完字幕是歪的"; with 了 it is the first of two steps instead.
         *("渲染完", "导出完", "发完"),
         # 渲染 also means "to set a mood": "渲染一下气氛".
@@ -360,6 +392,23 @@ WANTING = frozenset(
     {
         *("voglio", "vorrei", "want", "need", "wanna", "mi serve", "mi servirebbe", "想要"),
         *("d like", "would like", "id like", "d love", "would love"),
+    }
+)
+# Before a sending verb, these make the person its subject: "posso mandare video in 4k?",
+# "how do i send it", "in che formato devo inviare i video": the person sends, to the
+# bot, and asks how (an upload), where "mandamelo" asks the bot to send.
+PERSON_SENDING = frozenset(
+    {
+        *("manda", "mandare", "mandarti", "mandarvi", "invia", "inviare", "inviarti"),
+        *("inviarvi", "spedire", "spedirti", "passarti", "send", "send it", "send them"),
+        *("mandarle", "inviarle"),  # the formal "to you": "come posso inviarle le foto?"
+        *("发", "传", "发送", "传过来", "发给你", "传给你"),
+    }
+)
+PERSON_MODALS = frozenset(
+    {
+        *("posso", "possiamo", "devo", "dobbiamo", "si puo", "si possono", "riesco a"),
+        *("can i", "can we", "could i", "do i", "do we", "how to", "am i able to"),
     }
 )
 # Beside a link (not a media file), these ask to add or use what it points to: "usa questo

@@ -22,6 +22,7 @@ __all__ = [
     "negated",
     "new_content",
     "onto_device",
+    "sent_by_person",
     "sets_quality",
     "verb_intent",
 ]
@@ -69,6 +70,24 @@ def asked_how(units: Sequence[Unit], index: int) -> bool:
     while before >= 0 and (units[before].words in _CLITICS or units[before].tag is Tag.FILLER):
         before -= 1
     return before >= 0 and units[before].tag is Tag.HOW
+
+
+_MODAL_REACH = 4  # how far before a sending verb its subject's modal may stand
+
+
+def sent_by_person(units: Sequence[Unit], index: int) -> bool:
+    """ "posso mandare video in 4k?", "how do i send it", "怎么传过来": a sending verb whose
+    subject is the person (asked how, or under their "can I", "devo"), so the person
+    sends to the bot: an upload asked about, not the video asked for."""
+    if units[index].words not in words.PERSON_SENDING_WORDS:
+        return False
+    start = index
+    while start > 0 and index - start < _MODAL_REACH and units[start - 1].tag is not Tag.BREAK:
+        start -= 1
+    if any(unit.tag is Tag.HOW for unit in units[start:index]):
+        return True
+    before = f" {' '.join(word for unit in units[start:index] for word in unit.words)} "
+    return any(f" {' '.join(modal)} " in before for modal in words.PERSON_MODAL_WORDS)
 
 
 def new_content(units: Sequence[Unit], index: int) -> bool:

@@ -29,7 +29,8 @@ How a message is read (the words themselves: ``bot.core.routing.words``):
    asked now, so it alone gives the verdict; the cues after "then" are kept apart.
 4. Scopes: a negation reaches the next verb, so "不用改了，直接导" declines the edit, not
    the export; a deferral or a condition holds back an export in its own clause, a
-   "wait" everything after it. An export word the sentence speaks of ("the render is
+   "wait" everything after it; "next time", "before exporting", "maybe" and "how does
+   the export work" are such asides too. An export word the sentence speaks of ("the render is
    too dark", "l'export era sgranato") asks for nothing, and a wanting or showing verb
    whose video is described ("voglio il video in verticale", "lo voglio verticale")
    wishes for an edit: neither is ever a confident export (``bot.core.routing.reach``).
@@ -38,7 +39,9 @@ How a message is read (the words themselves: ``bot.core.routing.words``):
    nor one beside a comparative of how the video should become ("render finale: più
    luminoso"; "in qualità più alta" is a setting). A sending verb alone but for a
    pronoun and an "ok" ("ok send", "me lo spedisci?", "给我吧") has only the video to
-   send: an export.
+   send: an export. A sending verb asked how, or under the person's "can I" ("posso
+   mandare video in 4k?", "how do i send it", "怎么传过来"), has the person send to the
+   bot: an upload asked about.
 5. Score: each cue adds weight to an intent or to CHAT; the best intent is the verdict
    only if it scores above CHAT.
 """
@@ -78,7 +81,7 @@ _HOLDING_BACK = frozenset(
 _ASKED_EXPORT = frozenset(
     {"export", "deliver>export", "device>export", "how>export", "make>export"}
 )
-_ASIDES = frozenset({"defer", "self", "condition", "wait"})
+_ASIDES = frozenset({"defer", "self", "condition", "wait", "about"})
 # Words that say nothing of what is asked: a step made only of them is no step.
 _EMPTY = frozenset({Tag.FILLER, Tag.BREAK, Tag.PREP})
 # On a tie between intents, the read-only ones first: they are instant and free.
@@ -221,6 +224,8 @@ def _cues(units: Sequence[Unit]) -> list[str]:
                 continue
             case Tag.EXPORT | Tag.CREDITS | Tag.STATE | Tag.UPLOAD if reach.negated(units, index):
                 cues.append(f"not-{unit.tag}")
+            case Tag.EXPORT | Tag.DELIVER if reach.sent_by_person(units, index):
+                cues.append("how>upload")
             case Tag.EXPORT if reach.as_subject(units, index):
                 cues.append("export-named")
             case Tag.EXPORT if reach.acts_on_content(units, index):
@@ -268,6 +273,8 @@ def _score(units: Sequence[Unit], *, has_link: bool) -> Counter[Action]:
                 continue
             case Tag.EXPORT if reach.acts_on_content(units, index):
                 scores[Action.CHAT] += _EDIT
+            case Tag.EXPORT | Tag.DELIVER if reach.sent_by_person(units, index):
+                scores[Action.UPLOAD] += _REQUEST
             case Tag.EXPORT | Tag.UPLOAD if not reach.negated(units, index):
                 scores[_INTENT_OF_TAG[unit.tag]] += _REQUEST
             case Tag.CREDITS | Tag.STATE if not (
@@ -292,7 +299,7 @@ def _score(units: Sequence[Unit], *, has_link: bool) -> Counter[Action]:
                 reach.governs_request(units, index) or reach.negated(units, index)
             ):
                 scores[Action.CHAT] += _EDIT
-            case Tag.DEFER | Tag.THEN | Tag.WAIT | Tag.CONDITION | Tag.SELF:
+            case Tag.DEFER | Tag.THEN | Tag.WAIT | Tag.CONDITION | Tag.SELF | Tag.ABOUT:
                 scores[Action.CHAT] += _ASIDE
     if has_link and any(unit.tag is Tag.LINK_WORD for unit in units):
         scores[Action.UPLOAD] += _REQUEST

@@ -25,6 +25,8 @@ from bot.core.routing.lexicon import (
     ADDING,
     DESCRIBING,
     LEXICON,
+    PERSON_MODALS,
+    PERSON_SENDING,
     PLAIN_BESIDE_LINKS,
     SETTINGS,
     WANTING,
@@ -35,6 +37,8 @@ __all__ = [
     "ACKNOWLEDGING_WORDS",
     "BREAK",
     "DESCRIBING_WORDS",
+    "PERSON_MODAL_WORDS",
+    "PERSON_SENDING_WORDS",
     "SENDING_WORDS",
     "SETTING_WORDS",
     "WANTING_WORDS",
@@ -121,6 +125,8 @@ DESCRIBING_WORDS = _normalised(DESCRIBING)
 SETTING_WORDS = _normalised(SETTINGS)
 WANTING_WORDS = _normalised(WANTING)
 SENDING_WORDS = _normalised(_SENDING)
+PERSON_SENDING_WORDS = _normalised(PERSON_SENDING)
+PERSON_MODAL_WORDS = _normalised(PERSON_MODALS)
 ACKNOWLEDGING_WORDS = _normalised(_ACKNOWLEDGING)
 _PLAIN = _normalised(PLAIN_BESIDE_LINKS)
 # Beside a link, units of these roles say nothing more than "here it is".

@@ -70,6 +70,7 @@ _ASKING_FOR_EXPORT = frozenset(
         "device>export",
         "how>export",
         "make>export",
+        "thing>export",
     }
 )
 

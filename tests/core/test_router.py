@@ -38,8 +38,8 @@ def test_table_has_enough_lines_in_every_language_and_label():
 def test_router_learns_the_table_without_exporting_by_mistake(record_property):
     accuracy = measure(route)
     record_property(REPORT, accuracy.line())
-    # 2026-12-07: 96.8 % on 8,298 lines (98.5 % on 4,636 before six voices of minimal pairs,
-    # slang and group chats; an unsure line counts as a miss, and 248 are asked about).
+    # 2026-12-07: 96.8 % on 9,370 lines (98.5 % on 4,636 before eight voices of minimal
+    # pairs, slang and group chats; an unsure line counts as a miss, and 273 are asked).
     assert accuracy.overall >= 0.965, accuracy.line()
     assert accuracy.wrong_exports == 0, accuracy.misroutes
 
@@ -54,14 +54,15 @@ def test_router_generalises_to_lines_it_was_not_trained_on(record_property):
     # export words as subjects: ~94.7 % (it 94.8, en 93.9, zh 95.2); floors kept, as the
     # harder new lines took back what the rules gained (before this round: 94.6 % on
     # the 4,428 lines without the sixth voice).
-    # 2026-12-07, voices seven to twelve (8,298 lines, written blind from the labels'
-    # definitions; leave-one-voice-out 92.4 %) and the rules for the person sending,
-    # another time, "maybe" and how the bot works: 93.1 % (it 93.5, en 92.0, zh 93.8), and
-    # 6 lines routed to an export by mistake, all from the new voices' hard negatives
-    # ("成片最多两分钟", "no send now please, I am at church"): a floor, not a target.
-    assert accuracy.overall >= 0.925, accuracy.line()
+    # 2026-12-07, voices seven to fourteen (9,370 lines, written blind from the labels'
+    # definitions; leave-one-voice-out 92.9 %) and the rules for the person sending,
+    # another time, making the video, the video named alone and questions about the bot:
+    # 93.5 % (it 93.6, en 92.8, zh 94.1), and 6 lines routed to an export by mistake, all
+    # from the new voices' hard negatives ("成片最多两分钟", "no send now please, I am at
+    # church"): a floor, not a target.
+    assert accuracy.overall >= 0.93, accuracy.line()
     for language in LANGUAGES:
-        assert accuracy.right[language] >= 0.915 * accuracy.total[language], accuracy.line()
+        assert accuracy.right[language] >= 0.92 * accuracy.total[language], accuracy.line()
     assert accuracy.wrong_exports <= 6, accuracy.misroutes
 
 
@@ -140,6 +141,29 @@ def test_an_export_ish_line_without_an_export_word_is_asked_about():
 )
 def test_a_clear_export_request_is_a_confident_export(text):
     assert route(text) == Routing(EXPORT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok ora produci il video finale",
+        "alright, create the final video",
+        "final video pls",
+        "mp4 asap grazie",
+        "puoi inviare",
+        "快发快发",
+    ],
+)
+def test_making_or_naming_the_video_alone_asks_for_it(text):
+    assert route(text) == Routing(EXPORT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["fai un video con le foto del mare", "make the video 30 seconds long", "video"],
+)
+def test_making_a_video_of_something_or_one_word_is_never_an_export(text):
+    assert route(text).action is not EXPORT
 
 
 @pytest.mark.parametrize("text", ["视频给我", "把文件给我", "成品发我"])
@@ -226,6 +250,10 @@ def test_a_conditional_waiting_or_negated_export_is_never_an_export(text):
         "magari domani lo esportiamo",
         "how does exporting work, does it take long?",
         "导出是怎么运作的",
+        "where does the mp4 end up once you export it?",
+        "di solito quanto ci mette l'esportazione?",
+        "导出一般要几分钟",
+        "唔好住匯出",
     ],
 )
 def test_an_export_for_another_time_or_spoken_of_is_never_an_export(text):
@@ -240,6 +268,7 @@ def test_an_export_for_another_time_or_spoken_of_is_never_an_export(text):
         "can i send you a video from my laptop?",
         "how do i send the rest of the pics",
         "视频怎么传给你",
+        "is there a way to send you a whole folder of pics?",
     ],
 )
 def test_asking_how_to_send_something_is_an_upload_question(text):

@@ -33,15 +33,16 @@ from tests.core.heldout import (
 
 MIN_OVERALL = 0.97
 MIN_PER_LANG = 0.95
-# Reached over the six batches on 2026-12-07, after the round the sealed sixth judged:
-# 94.9 % overall (it 95.9, en 94.4, zh 94.4), 7 lines routed to an export by mistake.
-# Batches 1-4 (judges of earlier rounds) 96.7 % with 1 such line (95.5 % and 3 before
-# this session's six new voices); batch 5 (sealed for the first three voices) 88.7 % ->
-# 92.8 %; batch 6 (sealed for the next three voices and the rules) 90.6 % -> 91.3 %.
-# The two new batches are harder than the first four: the floors fell with them.
-FLOOR_OVERALL = 0.945
+# Reached over the seven batches on 2026-12-07, after the round the sealed seventh judged:
+# 95.6 % overall (it 96.7, en 94.3, zh 95.7), 5 lines routed to an export by mistake.
+# Batches 1-4 (judges of earlier sessions' rounds) 97.4 % (95.5 % before this session);
+# batch 5 (sealed for voices 7-9) 88.7 % -> 92.8 %, now 93.9 %; batch 6 (sealed for
+# voices 10-12 and the rules for the person sending and another time) 90.6 % -> 91.3 %,
+# now 93.5 %; batch 7 (sealed for making the video, the video named alone, questions about
+# the bot, voices 13-14) 91.7 % -> 93.6 %.
+FLOOR_OVERALL = 0.955
 FLOOR_PER_LANG = 0.94
-FLOOR_FALSE_EXPORTS = 7
+FLOOR_FALSE_EXPORTS = 5
 
 
 @dataclass
@@ -119,8 +120,8 @@ def test_router_on_heldout_set_holds_its_level(record_property) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #11's targets are not met on the blind batches: 94.9 % overall (97 %), "
-    "en and zh 94.4 % (95 %), 7 false exports (0)",
+    reason="issue #11's targets are not met on the blind batches: 95.6 % overall (97 %), "
+    "en 94.3 % (95 %), 5 false exports (0)",
 )
 def test_router_on_heldout_set_meets_the_targets() -> None:
     _assert_bars(measure(route, load_heldout()), MIN_OVERALL, MIN_PER_LANG, 0)

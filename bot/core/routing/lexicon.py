@@ -15,6 +15,7 @@ __all__ = [
     "PLAIN_BESIDE_LINKS",
     "SETTINGS",
     "WANTING",
+    "WORK_IN_PROGRESS",
     "Tag",
 ]
 
@@ -102,13 +103,13 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     Tag.CREDITS: (
         *("crediti", "credito", "saldo", "credits", "credit", "balance", "點數", "点数够"),
         *("quanto mi resta", "quanto mi rimane", "how much do i have left"),
-        *("积分", "余额", "点数", "额度", "配额", "还剩多少"),
+        *("积分", "余额", "点数", "额度", "配额", "还剩多少", "剩余", "剩下多少", "次数"),
         *("够不够", "够吗", "够再", "够用"),  # "够再导一次吗": enough credits for it?
         # Topping the balance up: "devo ricaricare?", "do i need to top up", "要充值吗".
         *("ricaricare", "ricarica", "ricarico", "top up", "topup", "top it up", "充值", "充钱"),
     ),
     Tag.PRICE: (
-        *("costa", "costano", "costo", "costare", "prezzo", "si paga", "gratis"),
+        *("costa", "costano", "costo", "costare", "prezzo", "si paga", "si pagano", "gratis"),
         *("gratuito", "a pagamento", "cost", "costs", "price", "free", "pay", "afford"),
         *("收费", "要钱", "多少钱", "免费", "花多少", "扣多少", "价格", "几次"),
         *("贵", "贵吗", "charged", "charge", "paid", "pagare", "a pagamento?"),
@@ -147,7 +148,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     Tag.EDIT: (
         *("挪", "挪开", "挪一点", "移", "移动"),  # "move": an edit wherever it stands
         *("raddrizza", "raddrizzalo", "raddrizzala", "straighten"),
-        *("crea", "creare", "creami", "creane", "aggiungi", "aggiungere", "aggiungici"),
+        *("creane", "aggiungi", "aggiungere", "aggiungici"),
         *("metti", "mettere", "mettici", "mettilo", "mettila", "mettili", "mettile"),
         *("metterlo", "metterla", "mettimelo", "mettimela", "拿掉"),
         *("cambia", "cambiare", "togli", "togliere"),
@@ -160,7 +161,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("sincronizza", "componi", "gira", "giralo", "girala"),
         *("stabilizza", "ruotalo", "schiarisci", "scurisci", "sharpen", "brighten"),
         *("boost", "enhance", "调", "调亮", "修"),
-        *("create", "add", "put", "change", "remove", "delete", "cut", "trim", "move"),
+        *("add", "put", "change", "remove", "delete", "cut", "trim", "move"),
         *("use", "insert", "edit", "replace", "set", "apply", "turn", "speed", "slow"),
         *("rotate", "crop", "generate", "write", "merge", "split", "fix", "lower"),
         *("raise", "mute", "include", "build", "combine", "swap", "shorten"),
@@ -176,6 +177,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     ),
     Tag.PRODUCE: (
         *("genera", "generare", "generami", "generalo", "prepara", "preparami", "prepare"),
+        *("crea", "creare", "creami", "create"),
         *("generate", "produce", "produci", "finalizza", "finalize", "生成", "出个", "出一下"),
     ),
     Tag.LIGHT: ("fai", "fare", "fammi", "facciamo", "farmelo", "farlo", "make", "做", "做个"),
@@ -283,20 +285,29 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # Already done, or done before: "已经下载好了", "上次导出花了好久", "i already download".
         *("已经", "上次", "上回", "刚才", "昨天", "already", "last time"),
     ),
-    # How the bot works: "come funziona l'esportazione?", "how does exporting work?",
-    # "导出是怎么运作的". The action is spoken of, not asked for.
+    # How the bot works, or what usually happens: "come funziona l'esportazione?", "where
+    # does the file go when you export?", "导出一般要多久", "volevo sapere se è pronto".
+    # The action is spoken of, not asked for.
     Tag.ABOUT: (
         *("come funziona", "come funzionano", "how does", "how do exports", "how it works"),
-        *("怎么运作", "如何运作", "原理"),
+        *("怎么运作", "如何运作", "原理", "di solito", "usually", "一般", "dove finisce"),
+        *("where does", "che formato", "what format", "what resolution", "che risoluzione"),
+        *("什么格式", "tieni salvato", "saved somewhere", "存在哪", "存哪里", "存在哪裡"),
+        *("dal pc", "dal computer", "on my laptop", "on my computer", "电脑上"),
+        *("from my computer", "from the computer", "from my laptop", "from the pc"),
+        *("volevo sapere", "vorrei sapere", "i wanted to know", "想知道", "想问一下"),
+        *("non so se", "i don t know if", "i m not sure if", "不知道要不要", "会保存", "保存多久"),
+        *("si puo", "e possibile", "is it possible to", "is it possible"),  # can it be done?
     ),
     Tag.NEGATION: (
-        *("non", "nn", "not", "never", "no need to", "no need"),
+        *("non", "nn", "not", "never", "no need to", "no need", "niente", "nessun"),
         *("不要", "别", "先别", "不用", "不", "没"),
         # An edit declined: "non serve cambiare", "不需要修改", "no more changes", "senza".
         *("non serve", "non c e bisogno di", "senza", "without", "no more", "basta"),
         *("不需要", "不必", "无需", "别再", "不用再", "不要再", "不急着", "别急着", "先不"),
         *("nothing else to", "nothing to", "niente da", "nulla da", "niente altro da"),
         *("先不要", "先不用", "还不要", "还不用", "暂时不要", "暂时别", "先不急着", "不着急"),
+        *("唔好", "唔好住", "唔使", "咪住"),  # Cantonese: don't (yet), no need, hold on
         # Taken back: "i didn't mean export", "non volevo esportare", "我不是要导出".
         *("didn t mean", "did not mean", "didn t want", "non volevo", "non intendevo"),
         *("不是要", "我不是要", "没想要"),
@@ -353,6 +364,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # Politeness, not a condition or a deferral: "se puoi mandamelo", "方便的时候发我".
         *("se puoi", "se riesci", "se vuoi", "if you can", "if possible", "se possibile"),
         *("可以的话", "如果可以", "方便的时候", "有空的时候", "when you can"),
+        *("if you could", "se potesse", "se puo", "se potessi", "if you would", "若可以"),
+        "最后的",  # "最后的成片发我": the final video, not "at the end"
         *("几分钟", "到处乱"),
         *("导演", "导游", "导航", "指导", "引导", "导入", "导致", "辅导", "领导"),
         # A verb with 的 names what was sent or made: "我传的视频", "上传的那段".
@@ -409,8 +422,11 @@ PERSON_MODALS = frozenset(
     {
         *("posso", "possiamo", "devo", "dobbiamo", "si puo", "si possono", "riesco a"),
         *("can i", "can we", "could i", "do i", "do we", "how to", "am i able to"),
+        *("any way to", "is there a way to", "c e modo di", "c e un modo per"),
     }
 )
+# Making these is editing, not delivering: "fai il montaggio", "make a draft".
+WORK_IN_PROGRESS = frozenset({"montaggio", "montage", "draft", "bozza", "clip", "slideshow"})
 # Beside a link (not a media file), these ask to add or use what it points to: "usa questo
 # video https://…", "add this too https://…", "这个也加进去 https://…". Words tagged UPLOAD
 # or LINK_WORD ask for it too.

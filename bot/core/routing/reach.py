@@ -16,6 +16,7 @@ __all__ = [
     "acts_on_content",
     "as_subject",
     "asked_how",
+    "bare_thing",
     "describes_wish",
     "governs_request",
     "makes_file",
@@ -219,26 +220,75 @@ def _fronted_object(units: Sequence[Unit], index: int) -> Action | None:
 
 
 def _bare_send(units: Sequence[Unit], index: int) -> bool:
-    """ "ok send", "me lo spedisci?", "给我吧": a sending verb with nothing else to send
-    than the video, in a message that says nothing else."""
+    """ "ok send", "me lo spedisci?", "给我吧", "快发快发": a sending verb with nothing else
+    to send than the video, in a message that says nothing else."""
     return units[index].words in words.SENDING_WORDS and all(
-        position == index
-        or units[position].tag in (Tag.FILLER, Tag.BREAK)
+        units[position].tag in (Tag.FILLER, Tag.BREAK)
         or units[position].words in words.ACKNOWLEDGING_WORDS
+        or units[position].words in words.SENDING_WORDS
         for position in range(len(units))
+    )
+
+
+def bare_thing(units: Sequence[Unit], index: int) -> bool:
+    """ "final video please", "mp4 asap thx", "il file?": the video named alone, with
+    nothing but assent, haste or a setting around it, is asked for; named with nothing
+    around it ("video"), it may answer a question, so the model decides."""
+    around = [unit for unit in units if unit.tag not in (Tag.FILLER, Tag.BREAK, *_VIDEO)]
+    return (
+        units[index].tag in _VIDEO
+        and units[index].words not in words.WORK_IN_PROGRESS_WORDS
+        and bool(around)
+        and all(
+            unit.words in words.ACKNOWLEDGING_WORDS or unit.words in words.SETTING_WORDS
+            for unit in around
+        )
     )
 
 
 def makes_file(units: Sequence[Unit], index: int) -> bool:
     """ "genera l'mp4", "make the final file", "生成最终文件": making the deliverable is
-    the export; "make the file shorter" is an edit."""
+    the export; "make the file shorter" is an edit. So is making *the* video when nothing
+    about it follows ("produci il video finale e mandamelo", "dai su fammi sto video"),
+    where "fai un video con queste foto" asks for one to be edited and "make the video
+    30 seconds" says how."""
     if negated(units, index):
         return False
     position = _object(units, index)
+    if position is None:
+        return False
+    if position + 1 < len(units) and units[position + 1].tag is Tag.CHANGE:
+        return False
+    target = units[position]
+    return target.tag is Tag.FILE or (
+        target.tag is Tag.THING
+        and units[index].words not in _MAKE_ONE
+        and target.words not in words.WORK_IN_PROGRESS_WORDS
+        and _closes(units, position)
+    )
+
+
+# "做个视频" is "make a video": one to edit, the article inside the verb.
+_MAKE_ONE = frozenset({("做个",), ("做一个",)})
+# After the video made, these end its phrase: a request to send it, a "then", a setting.
+_CLOSING = frozenset({Tag.DELIVER, Tag.EXPORT, Tag.THEN, Tag.DEVICE})
+_AND = frozenset({("e",), ("ed",), ("and",), ("和",), ("再",)})
+
+
+def _closes(units: Sequence[Unit], position: int) -> bool:
+    """Nothing after the object but the end of its clause, "and", a setting, a send, or
+    where it goes ("sul telefono", "in hd"; "in verticale" says how it should look)."""
+    after = _past_fillers(units, position + 1)
+    if after is not None and units[after].tag is Tag.PREP:
+        after = _past_fillers(units, after + 1)
+        return after is None or (
+            units[after].tag is Tag.DEVICE or units[after].words in words.SETTING_WORDS
+        )
     return (
-        position is not None
-        and units[position].tag is Tag.FILE
-        and not (position + 1 < len(units) and units[position + 1].tag is Tag.CHANGE)
+        after is None
+        or units[after].tag in _CLOSING
+        or units[after].words in _AND
+        or units[after].words in words.SETTING_WORDS
     )
 
 

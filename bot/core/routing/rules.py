@@ -41,7 +41,10 @@ How a message is read (the words themselves: ``bot.core.routing.words``):
    pronoun and an "ok" ("ok send", "me lo spedisci?", "给我吧") has only the video to
    send: an export. A sending verb asked how, or under the person's "can I" ("posso
    mandare video in 4k?", "how do i send it", "怎么传过来"), has the person send to the
-   bot: an upload asked about.
+   bot: an upload asked about. Making *the* video with nothing said about it ("produci
+   il video finale", "fammi sto video") is the export, making *a* video of something
+   ("fai un video con le foto del mare") an edit; the video named alone with only
+   assent or haste around it ("final video pls", "mp4 asap") is asked for.
 5. Score: each cue adds weight to an intent or to CHAT; the best intent is the verdict
    only if it scores above CHAT.
 """
@@ -79,7 +82,10 @@ _HOLDING_BACK = frozenset(
 )
 # An export asked for, in whatever words: what a deferral in its clause holds back.
 _ASKED_EXPORT = frozenset(
-    {"export", "deliver>export", "device>export", "how>export", "make>export"}
+    {
+        *("export", "deliver>export", "show>export", "device>export", "how>export"),
+        *("make>export", "thing>export"),
+    }
 )
 _ASIDES = frozenset({"defer", "self", "condition", "wait", "about"})
 # Words that say nothing of what is asked: a step made only of them is no step.
@@ -91,6 +97,8 @@ _REQUEST = 3  # an intent word, or a verb with the video as its object
 _EDIT = 4  # an editing verb outweighs one intent word: "aggiungi il saldo come titolo"
 _PRICE = 4  # "quanto costa esportare?": the price outweighs the export word it names
 _ASIDE = 3  # a deferral, a condition or "myself": with one intent word, a tie, so CHAT
+# "about" (how the bot works) is an aside too, but weighs nothing: "come faccio a mandare le
+# foto dal computer?" still asks how to upload; it only holds back an export in its clause.
 
 # Quoted text is content (a title, a caption), never a request: "metti il titolo «Scarica
 # ora»". Single quotes count only around words, so apostrophes (l'app, don't) stay.
@@ -250,6 +258,8 @@ def _cues(units: Sequence[Unit]) -> list[str]:
                 cues.append("light>request")
             case Tag.OWN if reach.asked_how(units, index):
                 cues.append("how>export")
+            case Tag.THING | Tag.FILE if reach.bare_thing(units, index):
+                cues.append("thing>export")
             case Tag.CHANGE if reach.sets_quality(units, index):
                 cues.append("change>setting")
             case Tag.THEN:
@@ -287,6 +297,8 @@ def _score(units: Sequence[Unit], *, has_link: bool) -> Counter[Action]:
                     scores[intent] += _REQUEST
             case Tag.OWN if reach.asked_how(units, index):
                 scores[Action.EXPORT] += _REQUEST
+            case Tag.THING | Tag.FILE if reach.bare_thing(units, index):
+                scores[Action.EXPORT] += _REQUEST
             case Tag.PRICE:
                 scores[Action.CREDITS] += _PRICE
             case Tag.EDIT if reach.onto_device(units, index):
@@ -299,7 +311,7 @@ def _score(units: Sequence[Unit], *, has_link: bool) -> Counter[Action]:
                 reach.governs_request(units, index) or reach.negated(units, index)
             ):
                 scores[Action.CHAT] += _EDIT
-            case Tag.DEFER | Tag.THEN | Tag.WAIT | Tag.CONDITION | Tag.SELF | Tag.ABOUT:
+            case Tag.DEFER | Tag.THEN | Tag.WAIT | Tag.CONDITION | Tag.SELF:
                 scores[Action.CHAT] += _ASIDE
     if has_link and any(unit.tag is Tag.LINK_WORD for unit in units):
         scores[Action.UPLOAD] += _REQUEST

@@ -30,6 +30,7 @@ from bot.core.routing.lexicon import (
     PLAIN_BESIDE_LINKS,
     SETTINGS,
     WANTING,
+    WORK_IN_PROGRESS,
     Tag,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "SENDING_WORDS",
     "SETTING_WORDS",
     "WANTING_WORDS",
+    "WORK_IN_PROGRESS_WORDS",
     "Unit",
     "adds",
     "forget",
@@ -105,7 +107,8 @@ _SENDING = frozenset(
     {
         *("manda", "mandami", "mandi", "invia", "inviami", "invii", "spedisci", "spediscimi"),
         *("dammi", "passami", "passi", "consegna", "consegnami", "inoltra", "inoltrami"),
-        *("rimanda", "send", "give", "gimme", "ship", "给我", "发", "发送"),
+        *("rimanda", "send", "give", "gimme", "ship", "给我", "发", "发送", "inviare", "inviarlo"),
+        *("mandare", "mandarlo", "consegnare", "consegnarlo", "deliver", "俾", "發"),
     }
 )
 # Words that say nothing but assent: beside a bare sending verb, still only "send it".
@@ -114,6 +117,9 @@ _ACKNOWLEDGING = frozenset(
         *("ok", "okay", "va", "bene", "perfetto", "dai", "allora", "pure", "si", "yes"),
         *("yep", "great", "cool", "go", "ahead", "just", "好", "好的", "行", "吧", "啦"),
         *("呗", "嗯", "那"),
+        # Leave given, or haste: "puoi inviare", "you can send", "直接发", "快发快发".
+        *("puoi", "potete", "puo", "you", "can", "could", "already", "finally", "finalmente"),
+        *("可以", "能", "直接", "马上", "立刻", "赶紧", "快", "就行", "了", "搞掂", "ora"),
     }
 )
 
@@ -127,6 +133,7 @@ WANTING_WORDS = _normalised(WANTING)
 SENDING_WORDS = _normalised(_SENDING)
 PERSON_SENDING_WORDS = _normalised(PERSON_SENDING)
 PERSON_MODAL_WORDS = _normalised(PERSON_MODALS)
+WORK_IN_PROGRESS_WORDS = _normalised(WORK_IN_PROGRESS)
 ACKNOWLEDGING_WORDS = _normalised(_ACKNOWLEDGING)
 _PLAIN = _normalised(PLAIN_BESIDE_LINKS)
 # Beside a link, units of these roles say nothing more than "here it is".

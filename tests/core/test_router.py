@@ -38,8 +38,8 @@ def test_table_has_enough_lines_in_every_language_and_label():
 def test_router_learns_the_table_without_exporting_by_mistake(record_property):
     accuracy = measure(route)
     record_property(REPORT, accuracy.line())
-    # 2026-12-07: 96.8 % on 9,370 lines (98.5 % on 4,636 before eight voices of minimal
-    # pairs, slang and group chats; an unsure line counts as a miss, and 273 are asked).
+    # 2026-12-07: 96.9 % on 9,882 lines (98.5 % on 4,636 before nine voices of minimal
+    # pairs, slang and group chats; an unsure line counts as a miss, and 289 are asked).
     assert accuracy.overall >= 0.965, accuracy.line()
     assert accuracy.wrong_exports == 0, accuracy.misroutes
 
@@ -54,12 +54,12 @@ def test_router_generalises_to_lines_it_was_not_trained_on(record_property):
     # export words as subjects: ~94.7 % (it 94.8, en 93.9, zh 95.2); floors kept, as the
     # harder new lines took back what the rules gained (before this round: 94.6 % on
     # the 4,428 lines without the sixth voice).
-    # 2026-12-07, voices seven to fourteen (9,370 lines, written blind from the labels'
-    # definitions; leave-one-voice-out 92.9 %) and the rules for the person sending,
-    # another time, making the video, the video named alone and questions about the bot:
-    # 93.5 % (it 93.6, en 92.8, zh 94.1), and 6 lines routed to an export by mistake, all
-    # from the new voices' hard negatives ("成片最多两分钟", "no send now please, I am at
-    # church"): a floor, not a target.
+    # 2026-12-07, voices seven to fifteen (9,882 lines, written blind from the labels'
+    # definitions; leave-one-voice-out 93.3 %) and this session's rules (the person
+    # sending, another time, making the video, the video named alone, questions about the
+    # bot, sharing): 93.5 % (it 93.5, en 93.1, zh 94.0), and 6 lines routed to an export by
+    # mistake, all from the new voices' hard negatives ("成片最多两分钟", "no send now
+    # please, I am at church"): a floor, not a target.
     assert accuracy.overall >= 0.93, accuracy.line()
     for language in LANGUAGES:
         assert accuracy.right[language] >= 0.92 * accuracy.total[language], accuracy.line()
@@ -152,6 +152,11 @@ def test_a_clear_export_request_is_a_confident_export(text):
         "mp4 asap grazie",
         "puoi inviare",
         "快发快发",
+        "ok make it and send it",
+        "fallo e mandamelo",
+        "finalize and export pls",
+        "just send it already",
+        "i would like to receive the video now",
     ],
 )
 def test_making_or_naming_the_video_alone_asks_for_it(text):
@@ -160,7 +165,13 @@ def test_making_or_naming_the_video_alone_asks_for_it(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["fai un video con le foto del mare", "make the video 30 seconds long", "video"],
+    [
+        "fai un video con le foto del mare",
+        "make the video 30 seconds long",
+        "video",
+        "make it brighter and send it",
+        "i already downloaded it",
+    ],
 )
 def test_making_a_video_of_something_or_one_word_is_never_an_export(text):
     assert route(text).action is not EXPORT

@@ -99,6 +99,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("consegnamelo", "consegnamela", "inoltramelo", "me lo inoltri", "me lo consegni"),
         *("tiralo fuori", "tirala fuori", "sparalo fuori", "spara fuori", "butta fuori"),
         *("buttalo fuori", "shoot it over", "shoot it to me", "hit me with"),
+        *("let me have it", "lets have it", "let s have it", "spit it out", "fire it over"),
+        *("pop it over", "pop it in the chat", "chuck it in the chat", "drop it in the chat"),
     ),
     Tag.CREDITS: (
         *("crediti", "credito", "saldo", "credits", "credit", "balance", "點數", "点数够"),
@@ -163,7 +165,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("boost", "enhance", "调", "调亮", "修"),
         *("add", "put", "change", "remove", "delete", "cut", "trim", "move"),
         *("use", "insert", "edit", "replace", "set", "apply", "turn", "speed", "slow"),
-        *("rotate", "crop", "generate", "write", "merge", "split", "fix", "lower"),
+        *("rotate", "crop", "write", "merge", "split", "fix", "lower"),
         *("raise", "mute", "include", "build", "combine", "swap", "shorten"),
         *("increase", "decrease", "reduce", "adjust", "balance the"),
         *("创建", "添加", "加上", "加入", "加", "制作", "改", "改成", "换"),
@@ -180,7 +182,10 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("crea", "creare", "creami", "create"),
         *("generate", "produce", "produci", "finalizza", "finalize", "生成", "出个", "出一下"),
     ),
-    Tag.LIGHT: ("fai", "fare", "fammi", "facciamo", "farmelo", "farlo", "make", "做", "做个"),
+    Tag.LIGHT: (
+        *("fai", "fare", "fammi", "facciamo", "farmelo", "farlo", "fallo", "falla", "make"),
+        *("做", "做个"),
+    ),
     Tag.DELIVER: (
         *("manda", "mandami", "mandare", "mandarmi", "invia", "inviami", "inviare"),
         *("spedisci", "spediscimi", "dammi", "passami", "mandi", "invii", "passi"),
@@ -195,6 +200,10 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("sending", "manderebbe", "invierebbe", "ship", "can i have", "could i have"),
         *("may i have", "can we have", "d like", "would like", "id like", "d love"),
         "would love",
+        *("deliver", "receive", "to receive"),
+        # Sharing it here is sending it: "share it with the group", "condividilo qui".
+        *("share", "condividi", "condividilo", "condividila", "pubblicalo", "pubblicala"),
+        *("ping me", "dm", "dm me", "分享", "转发"),
     ),
     Tag.SHOW: (
         *("mostra", "mostrami", "fammi vedere", "vedere", "show", "see", "view"),
@@ -271,6 +280,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     Tag.DEVICE: (
         *("telefono", "cellulare", "smartphone", "iphone", "galleria", "rullino"),
         *("phone", "camera roll", "gallery", "手机", "相册", "朋友圈"),
+        # The chat itself: "mandalo nel gruppo", "drop it in the group chat", "发群里".
+        *("gruppo", "group", "group chat", "chat", "群", "群里"),
     ),
     Tag.PREP: (
         *("sul", "sullo", "sulla", "nel", "nello", "nella", "in", "al", "on", "onto"),
@@ -283,7 +294,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # "到家了我再下载", "如果我下载高清版": the person will do it, later or if at all.
         *("我再", "如果我", "我打算"),
         # Already done, or done before: "已经下载好了", "上次导出花了好久", "i already download".
-        *("已经", "上次", "上回", "刚才", "昨天", "already", "last time"),
+        # "already" after the verb is haste instead: "send it already".
+        *("已经", "上次", "上回", "刚才", "昨天", "i already", "we already", "last time"),
+        *("already downloaded", "already got", "already have", "already sent"),
     ),
     # How the bot works, or what usually happens: "come funziona l'esportazione?", "where
     # does the file go when you export?", "导出一般要多久", "volevo sapere se è pronto".
@@ -372,6 +385,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("传的", "发的", "上传的", "下载下来的", "导出的视频"),
         # Waiting for the video, or what it is for: "我妈等着看呢，快发我", "今晚婚礼要放".
         *("等着", "等不及", "等你", "要放", "急用", "要用", "等着用"),
+        *("是要发", "是要发到", "download worked", "export worked", "download went"),
         # "pesa meno da scaricare": what the video is for, not a request.
         *("da scaricare", "da esportare", "da mandare", "da inviare"),
         *("mandato", "mandata", "mandati", "mandate", "inviato", "inviata", "inviati"),
@@ -399,6 +413,7 @@ SETTINGS = frozenset(
         *("full", "chat", "here", "qui", "questa", "this", "mp4", "vederlo", "vederla"),
         *("averlo", "averla", "riceverlo", "scaricarlo", "see", "have", "get"),
         *("thanks", "pls", "plz", "pronto", "ready", "so", "cosi", "perche", "because", "da"),
+        *("private", "privato", "privately", "dm", "pm"),
     }
 )
 WANTING = frozenset(

@@ -251,7 +251,8 @@ def makes_file(units: Sequence[Unit], index: int) -> bool:
     the export; "make the file shorter" is an edit. So is making *the* video when nothing
     about it follows ("produci il video finale e mandamelo", "dai su fammi sto video"),
     where "fai un video con queste foto" asks for one to be edited and "make the video
-    30 seconds" says how."""
+    30 seconds" says how; and making it, then sending it ("make it and send it",
+    "fallo e mandamelo"), where "make it brighter and send it" changes it first."""
     if negated(units, index):
         return False
     position = _object(units, index)
@@ -260,6 +261,8 @@ def makes_file(units: Sequence[Unit], index: int) -> bool:
     if position + 1 < len(units) and units[position + 1].tag is Tag.CHANGE:
         return False
     target = units[position]
+    if target.words in _AND:
+        return _sends_next(units, position)
     return target.tag is Tag.FILE or (
         target.tag is Tag.THING
         and units[index].words not in _MAKE_ONE
@@ -273,6 +276,13 @@ _MAKE_ONE = frozenset({("做个",), ("做一个",)})
 # After the video made, these end its phrase: a request to send it, a "then", a setting.
 _CLOSING = frozenset({Tag.DELIVER, Tag.EXPORT, Tag.THEN, Tag.DEVICE})
 _AND = frozenset({("e",), ("ed",), ("and",), ("和",), ("再",)})
+
+
+def _sends_next(units: Sequence[Unit], position: int) -> bool:
+    """ "make it and send it", "finalize and export": made, then sent, with nothing to
+    change in between, the video is what is made."""
+    after = _past_fillers(units, position + 1)
+    return after is not None and units[after].tag in (Tag.DELIVER, Tag.EXPORT)
 
 
 def _closes(units: Sequence[Unit], position: int) -> bool:

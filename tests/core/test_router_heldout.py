@@ -33,8 +33,8 @@ from tests.core.heldout import (
 
 MIN_OVERALL = 0.97
 MIN_PER_LANG = 0.95
-# Reached over the eight batches on 2026-12-07, after the round the sealed eighth judged:
-# 95.4 % overall (it 96.4, en 95.0, zh 94.7), 9 lines routed to an export by mistake.
+# Reached over the nine batches on 2026-12-07: 95.2 % overall (it 96.0, en 94.9, zh 94.6),
+# 10 lines routed to an export by mistake (of 2,576 that ask for none).
 # Batches 1-4 (judges of earlier sessions' rounds) 98.0 % (95.5 % before this session).
 # Each later batch, sealed before its round, before -> after: batch 5 (voices 7-9)
 # 88.7 -> 92.8 %; batch 6 (voices 10-12, the person sending, another time) 90.6 ->
@@ -42,9 +42,11 @@ MIN_PER_LANG = 0.95
 # voices 13-14) 91.7 -> 93.6 %; batch 8 (making it and sending it, haste, sharing, the
 # chat as a place, voice 15) 90.9 -> 91.4 %, and 7 -> 9 false exports over all batches:
 # that round gained English (93.7 -> 95.0 %) and lost on the one target that spends.
+# Batch 9, written after the last change and measured once: 93.6 %, 1 false export:
+# the best estimate of the router on writers it never met.
 FLOOR_OVERALL = 0.95
 FLOOR_PER_LANG = 0.945
-FLOOR_FALSE_EXPORTS = 9
+FLOOR_FALSE_EXPORTS = 10
 
 
 @dataclass
@@ -122,8 +124,8 @@ def test_router_on_heldout_set_holds_its_level(record_property) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #11's targets are not met on the blind batches: 95.4 % overall (97 %), "
-    "zh 94.7 % (95 %), 9 false exports (0)",
+    reason="issue #11's targets are not met on the blind batches: 95.2 % overall (97 %), "
+    "en 94.9 % and zh 94.6 % (95 %), 10 false exports (0)",
 )
 def test_router_on_heldout_set_meets_the_targets() -> None:
     _assert_bars(measure(route, load_heldout()), MIN_OVERALL, MIN_PER_LANG, 0)

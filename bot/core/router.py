@@ -84,6 +84,10 @@ class Thresholds:
     export_agreed: float = 0.50  # an export the rules see too
     sure: float = 0.50  # any other action
     export_considered: float = 0.35  # below this an export is not worth asking about
+    # ...and below this when the rules see an edit or the video described ("crea il video
+    # della gita", "video di Roma"): an export cannot run then anyway, and asking would
+    # only slow the edit down.
+    export_considered_beside_edit: float = 0.5
     # An export no rule sees asked for ("lo voglio sul telefono"): only when the model is
     # all but certain (math.inf would turn it off).
     export_unasked: float = 0.97
@@ -167,7 +171,11 @@ def _decide(reading: Reading, probabilities: dict[Action, float], limits: Thresh
         if probabilities[best] >= _export_threshold(reading, limits):
             return Routing(Action.EXPORT)
         return Routing(Action.CHAT, _pair(Action.EXPORT, runner_up))
-    if probabilities[Action.EXPORT] >= limits.export_considered:
+    editing = reading.verdict is Action.CHAT and bool(
+        _EDITING.intersection(reading.cues) or reading.described
+    )
+    considered = limits.export_considered_beside_edit if editing else limits.export_considered
+    if probabilities[Action.EXPORT] >= considered:
         return Routing(best, _pair(best, Action.EXPORT))
     if reading.verdict is best:
         return Routing(best)

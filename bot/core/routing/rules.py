@@ -51,6 +51,7 @@ How a message is read (the words themselves: ``bot.core.routing.words``):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -88,6 +89,13 @@ _ASKED_EXPORT = frozenset(
     }
 )
 _ASIDES = frozenset({"defer", "self", "condition", "wait", "about"})
+# Assent that goes on with whatever was last proposed: "sì, procedi", "ok vai".
+_GO_ON = frozenset(
+    (word,)
+    for word in ("procedi", "proceed", "vai", "avanti", "continua", "approvato", "approved")
+)
+# After the video, these say what it is of: "video di Roma", "the video of the beach".
+_OF = frozenset((word,) for word in ("di", "of", "del", "della", "delle", "dei", "degli", "from"))
 # Words that say nothing of what is asked: a step made only of them is no step.
 _EMPTY = frozenset({Tag.FILLER, Tag.BREAK, Tag.PREP})
 # On a tie between intents, the read-only ones first: they are instant and free.
@@ -121,6 +129,7 @@ class Reading:
     text: str
     cues: tuple[str, ...]
     held_back: bool
+    described: bool = False  # "video di Roma": the video described, for the agent
 
 
 def read(text: str) -> Reading:
@@ -150,12 +159,25 @@ def read(text: str) -> Reading:
         cues.append("link")
     if "?" in prose or "？" in prose:
         cues.append("question")
+    described = any(
+        unit.tag is Tag.THING and following.words in _OF
+        for unit, following in itertools.pairwise(units)
+    )
+    # "sì, procedi", "ok vai": assent alone may answer the agent as well as ask for the
+    # video, so it is asked about, never run.
+    held_back = held_back or (
+        bool(units)
+        and all(
+            unit.tag in _EMPTY or unit.words in words.ACKNOWLEDGING_WORDS or unit.words in _GO_ON
+            for unit in units
+        )
+    )
     text = words.text_of(runs)
     if later and verdict is not Action.CHAT:
         # The request is the first step: the second's words ("esportalo e poi dimmi i
         # crediti") would outvote it in the model. Its cues stay, marked "then:".
         text = text[: units[len(now)].start].rstrip()
-    return Reading(decided, verdict, text, tuple(cues), held_back)
+    return Reading(decided, verdict, text, tuple(cues), held_back, described)
 
 
 def beside_links(text: str, links: Sequence[str]) -> str | None:

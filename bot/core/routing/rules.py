@@ -88,6 +88,9 @@ _ASKED_EXPORT = frozenset(
         *("make>export", "thing>export"),
     }
 )
+# "about" (how the bot works) is an aside too, but weighs nothing in the score: "come
+# faccio a mandare le foto dal computer?" still asks how to upload; it only holds back an
+# export in its clause.
 _ASIDES = frozenset({"defer", "self", "condition", "wait", "about"})
 # Assent that goes on with whatever was last proposed: "sì, procedi", "ok vai".
 _GO_ON = frozenset(
@@ -105,8 +108,6 @@ _REQUEST = 3  # an intent word, or a verb with the video as its object
 _EDIT = 4  # an editing verb outweighs one intent word: "aggiungi il saldo come titolo"
 _PRICE = 4  # "quanto costa esportare?": the price outweighs the export word it names
 _ASIDE = 3  # a deferral, a condition or "myself": with one intent word, a tie, so CHAT
-# "about" (how the bot works) is an aside too, but weighs nothing: "come faccio a mandare le
-# foto dal computer?" still asks how to upload; it only holds back an export in its clause.
 
 # Quoted text is content (a title, a caption), never a request: "metti il titolo «Scarica
 # ora»". Single quotes count only around words, so apostrophes (l'app, don't) stay.
@@ -120,8 +121,10 @@ class Reading:
     ``decided`` is set when the rules alone decide (media link, links only, an intent
     command). ``text`` is the message normalised, ``cues`` the roles of the known ones
     in context ("export", "not-export", "deliver>export", "then:edit", "verdict:chat"…),
-    and ``held_back`` says an export word is negated, deferred, conditional or left to
-    the person: such a message is never a confident export, whatever the model says.
+    ``held_back`` says an export word is negated, deferred, conditional or left to the
+    person, or the message is assent alone: such a message is never a confident export,
+    whatever the model says. ``described`` says the video is described ("video di
+    Roma"): content for the agent, hardly worth a question about an export.
     """
 
     decided: Action | None
@@ -129,7 +132,7 @@ class Reading:
     text: str
     cues: tuple[str, ...]
     held_back: bool
-    described: bool = False  # "video di Roma": the video described, for the agent
+    described: bool
 
 
 def read(text: str) -> Reading:
@@ -151,7 +154,7 @@ def read(text: str) -> Reading:
     now, later = _steps(units, has_link=bool(links))
     verdict = decided or _decide(_score(now, has_link=bool(links)))
     cues = _cues(now)
-    held_back = bool(_HOLDING_BACK.intersection(cues)) or _deferred(now)
+    held_back = bool(_HOLDING_BACK.intersection(cues)) or _deferred(now) or _assent_alone(units)
     if later:
         cues += ["then", *(f"then:{cue}" for cue in _cues(later))]
     cues.append(f"verdict:{verdict}")
@@ -159,25 +162,29 @@ def read(text: str) -> Reading:
         cues.append("link")
     if "?" in prose or "？" in prose:
         cues.append("question")
-    described = any(
-        unit.tag is Tag.THING and following.words in _OF
-        for unit, following in itertools.pairwise(units)
-    )
-    # "sì, procedi", "ok vai": assent alone may answer the agent as well as ask for the
-    # video, so it is asked about, never run.
-    held_back = held_back or (
-        bool(units)
-        and all(
-            unit.tag in _EMPTY or unit.words in words.ACKNOWLEDGING_WORDS or unit.words in _GO_ON
-            for unit in units
-        )
-    )
     text = words.text_of(runs)
     if later and verdict is not Action.CHAT:
         # The request is the first step: the second's words ("esportalo e poi dimmi i
         # crediti") would outvote it in the model. Its cues stay, marked "then:".
         text = text[: units[len(now)].start].rstrip()
-    return Reading(decided, verdict, text, tuple(cues), held_back, described)
+    return Reading(decided, verdict, text, tuple(cues), held_back, _video_described(units))
+
+
+def _assent_alone(units: Sequence[Unit]) -> bool:
+    """ "sì, procedi", "ok vai": assent alone may answer the agent as well as ask for the
+    video, so it is asked about, never run."""
+    return bool(units) and all(
+        unit.tag in _EMPTY or unit.words in words.ACKNOWLEDGING_WORDS or unit.words in _GO_ON
+        for unit in units
+    )
+
+
+def _video_described(units: Sequence[Unit]) -> bool:
+    """ "video di Roma", "the video of the beach": the video said to be of something."""
+    return any(
+        unit.tag is Tag.THING and following.words in _OF
+        for unit, following in itertools.pairwise(units)
+    )
 
 
 def beside_links(text: str, links: Sequence[str]) -> str | None:

@@ -89,6 +89,26 @@ def test_an_editing_request_that_mentions_export_goes_to_the_agent(bot, telegram
     assert nemo.count(*RENDER) == 0
 
 
+def test_asking_how_to_send_a_video_gets_the_upload_hint_not_an_export(bot, telegram_fake, nemo):
+    chat = _project_with_a_draft(telegram_fake, nemo, "it")
+    chat.send_text("posso mandare un video lungo dieci minuti?")
+    telegram_fake.wait_for_message_sync(chat, contains="Mandami foto, clip o musica")
+    [session] = nemo.sessions.values()
+    assert session.messages == ["crea un video delle vacanze"], "the agent was not asked"
+    assert nemo.count(*RENDER) == 0
+
+
+def test_making_it_and_sending_it_renders_the_video(bot, telegram_fake, nemo):
+    chat = _project_with_a_draft(telegram_fake, nemo, "en")
+    chat.send_text("ok make it and send it")
+    telegram_fake.wait_for_sync(
+        lambda: any("video" in m for m in telegram_fake.bot_messages(chat)), timeout=30
+    )
+    assert nemo.count(*RENDER) == 1
+    [session] = nemo.sessions.values()
+    assert session.messages == ["crea un video delle vacanze"], "no edit was asked for"
+
+
 def test_a_flood_in_one_chat_is_refused_while_another_chat_is_answered(bot, telegram_fake, nemo):
     nemo.script_turn(steps.add_video_track("lungo"), steps.heartbeats(100, interval=0.05))
     flooding = telegram_fake.private_chat(language_code="en")

@@ -3,7 +3,7 @@
 The file was written apart from the router and is never tuned on; see its header.
 Each non-comment, non-blank line is ``lang<TAB>label<TAB>text``. A dated comment line
 (``# 2026-12-06: why``) below some lines starts a new batch, so a later, blinder batch
-can be reported on its own.
+can be reported on its own; several dated comments in a row start one.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def parse_heldout(content: str, source: str = "<heldout>") -> list[Utterance]:
     seen: dict[str, int] = {}
     batch = 1
     for number, raw in enumerate(content.splitlines(), start=1):
-        if _DATED.match(raw) and utterances:
+        # Dated comments in a row (a note on the batch above, then a new batch's header)
+        # start one batch, not one each.
+        if _DATED.match(raw) and utterances and utterances[-1].batch == batch:
             batch += 1
         if not raw.strip() or raw.startswith("#"):
             continue

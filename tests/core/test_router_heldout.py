@@ -151,6 +151,11 @@ def test_loader_reads_comments_blanks_and_lines(tmp_path: Path) -> None:
     ]
 
 
+def test_dated_comments_in_a_row_start_one_batch() -> None:
+    content = "en\tchat\thi\n# 2026-12-07: a note\n# 2026-12-07: more\nen\tchat\tyo\n"
+    assert [u.batch for u in parse_heldout(content)] == [1, 2]
+
+
 @pytest.mark.parametrize(
     "line",
     [

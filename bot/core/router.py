@@ -200,7 +200,8 @@ def _export_threshold(reading: Reading, limits: Thresholds) -> float:
     if reading.held_back or _EDITING.intersection(reading.cues):
         return math.inf
     if not _ASKING_FOR_EXPORT.intersection(reading.cues):
-        return limits.export_unasked
+        # A refusal no rule could pin on a verb ("no send now please") still refuses.
+        return math.inf if "negation" in reading.cues else limits.export_unasked
     return limits.export_agreed if reading.verdict is Action.EXPORT else limits.export_sure
 
 

@@ -189,7 +189,113 @@ def test_a_sending_verb_alone_sends_the_video(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["send to mom", "voglio", "non mandare", "mandami la musica", "ok send the song"]
+    "text", ["nailed it. send", "looks great, send", "questo è per la nonna, manda"]
+)
+def test_a_sending_verb_alone_in_its_clause_beside_praise_sends_the_video(text):
+    assert read(text).verdict is Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("send to mom", "voglio", "non mandare", "mandami la musica", "ok send the song"),
+        *("togli la foto 3, manda", "ok i'll send"),
+    ],
 )
 def test_a_sending_verb_with_more_to_say_is_not_a_bare_send(text):
     assert read(text).verdict is not Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "generalo pure",
+        "fallo partire",
+        "daje fallo uscì",
+        "go ahead and produce it",
+        "ci siamo, rendilo e mandamelo",
+        "把视频做出来发我",
+        "请生成最终视频并发送给我",
+        "做成视频给我吧",
+        "合成视频发我",
+        "不改了不改了，生成吧",
+        "這樣可以了 幫我做出來 謝謝",
+        "fallo uscire sto video raga",
+        "go ahead and make the final one",
+    ],
+)
+def test_making_the_video_carried_or_named_before_is_the_export(text):
+    assert "make>export" in read(text).cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fallo più corto",
+        "fai partire la musica dal secondo 10",
+        "produce it with music",
+        "make it 1080p and export",
+        "把字幕做出来",
+        "把这两段合成一段",
+        "做成黑白的",
+        "che tipo di video sai fare?",
+        "教会活动的视频做完了吗",
+        "rendilo più nitido",
+        "字幕自动生成",
+        "生成一个新的片头",
+    ],
+)
+def test_making_it_otherwise_or_making_a_part_is_no_export(text):
+    assert "make>export" not in read(text).cues
+
+
+@pytest.mark.parametrize("text", ["ok perfetto, fallo", "sì fallo", "fatelo"])
+def test_do_it_alone_may_answer_the_agent_so_it_is_held_back(text):
+    assert read(text).held_back
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mandatemi il video finito", "inviatemelo pure", "me lo trasmetta, grazie"],
+)
+def test_speaking_to_a_team_or_formally_still_sends_the_video(text):
+    assert read(text).verdict is Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [("幫我做出來", "帮我做出来"), ("影片傳給我", "视频传给我"), ("匯出", "导出")],
+)
+def test_taiwan_and_hong_kong_chinese_read_as_the_mainland_words(traditional, simplified):
+    assert read(traditional).text == read(simplified).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["周日再发出去", "ci penso stasera se esportarlo", "ok, i'll tell you when to export"],
+)
+def test_a_day_named_or_a_decision_to_come_holds_an_export_back(text):
+    assert read(text).held_back
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "send it before i lose signal",
+        "ok dai esporta che domani è la festa della maestra",
+        "che aspetti a mandarmelo?",
+        "nn cambiare niente mandalo cosi",
+        "non modificare più niente e mandami il video",
+    ],
+)
+def test_haste_a_reason_or_nothing_left_to_change_asks_for_the_video_now(text):
+    reading = read(text)
+    assert reading.verdict is Action.EXPORT and not reading.held_back
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["domani mandalo", "before exporting, add music", "aspetta, non mandarlo", "niente export"],
+)
+def test_a_time_before_the_request_or_a_refusal_still_holds_it_back(text):
+    assert read(text).held_back

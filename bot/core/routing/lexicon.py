@@ -8,6 +8,7 @@ from enum import StrEnum
 
 __all__ = [
     "ADDING",
+    "CARRYING",
     "DESCRIBING",
     "LEXICON",
     "PERSON_MODALS",
@@ -97,9 +98,20 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # Traditional and Cantonese: 匯出 is Taiwan's 导出, 發畀我 Hong Kong's 发给我.
         *("匯出", "汇出", "發畀我", "發俾我", "发畀我", "传过来", "出视频", "出成品", "拿到手"),
         *("consegnamelo", "consegnamela", "inoltramelo", "me lo inoltri", "me lo consegni"),
+        # The same, to a team: "mandatemelo", "inviatelo pure".
+        *("mandatemelo", "mandatelo", "mandatemela", "inviatelo", "inviatemelo", "inviatemela"),
+        *("speditemelo", "speditelo", "spediscilo", "passatemelo", "datemelo", "sgancialo"),
+        *("consegnatemelo", "sganciamelo"),
         *("tiralo fuori", "tirala fuori", "sparalo fuori", "spara fuori", "butta fuori"),
         *("buttalo fuori", "shoot it over", "shoot it to me", "hit me with"),
         *("let me have it", "lets have it", "let s have it", "spit it out", "fire it over"),
+        *("throw it over", "yeet it", "chuck it over", "chuck it through", "flick it over"),
+        *("flick it through", "bung it over", "bung it through", "fling it over"),
+        *("me lo butti fuori", "expot", "expor", "exprt", "xport"),
+        # "好 發片", "出终版", "快啲出條片啦" (after the Taiwan and Hong Kong script is read
+        # as the mainland one).
+        *("发片", "出终版", "出最终版", "出最后版", "出最后版本", "出条片", "出个片"),
+        "做成片",
         *("pop it over", "pop it in the chat", "chuck it in the chat", "drop it in the chat"),
     ),
     Tag.CREDITS: (
@@ -128,6 +140,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("progresso", "progressi", "status", "state", "tracks", "track", "summary"),
         *("progress", "a che punto", "cosa c e", "cosa ce", "where are we", "so far"),
         *("come sta venendo", "come procede", "how s it coming along"),
+        # The render as it runs: "how's the render going", "come va l'export".
+        *("how s the render going", "how is the render going", "how s the export going"),
+        *("come va il render", "come va l export", "come va il rendering"),
         *("what s in", "whats in", "状态", "轨道", "时间线", "时间轴", "进度", "进展"),
         *("aggiornami", "aggiornamento", "aggiornamenti"),
     ),
@@ -156,8 +171,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("cambia", "cambiare", "togli", "togliere"),
         *("rimuovi", "rimuovere", "elimina", "eliminare", "cancella", "taglia"),
         *("tagliare", "accorcia", "allunga", "sposta", "usa", "usare", "inserisci"),
-        *("modifica", "modificare", "sostituisci", "rendi", "rendilo", "rendila"),
-        *("renderlo", "renderla", "velocizza", "rallenta", "ruota", "ritaglia"),
+        *("modifica", "modificare", "sostituisci", "velocizza", "rallenta", "ruota"),
+        *("tocca", "toccare", "tocchi", "tocchiamo", "toccate", "touch"),
+        "ritaglia",
         *("applica", "imposta", "monta", "scrivi", "trasforma"),
         *("unisci", "dividi", "migliora", "sistema", "correggi", "abbassa", "alza"),
         *("sincronizza", "componi", "gira", "giralo", "girala"),
@@ -168,22 +184,33 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("rotate", "crop", "write", "merge", "split", "fix", "lower"),
         *("raise", "mute", "include", "build", "combine", "swap", "shorten"),
         *("increase", "decrease", "reduce", "adjust", "balance the"),
-        *("创建", "添加", "加上", "加入", "加", "制作", "改", "改成", "换"),
+        *("创建", "添加", "加上", "加入", "加", "改", "改成", "换"),
         *("换成", "删除", "删掉", "去掉", "剪", "剪掉", "剪辑", "放", "放上", "插入"),
         "删",
         # An adjective and 一点, "a bit more …", asks for an edit: "字大一点".
         *("大一点", "亮一点", "暗一点", "慢一点", "短一点", "长一点", "暖一点", "响一点"),
         *("清楚一点", "高一点", "低一点", "轻一点", "近一点", "远一点"),
-        *("设置", "调整", "修改", "配", "配上", "合成", "用", "变成", "替换", "弄"),
+        *("设置", "调整", "修改", "配", "配上", "用", "变成", "替换", "弄"),
         *("rifallo", "rifalla", "rifai", "rifare", "redo", "remake", "重做", "重新做", "裁"),
     ),
     Tag.PRODUCE: (
         *("genera", "generare", "generami", "generalo", "prepara", "preparami", "prepare"),
         *("crea", "creare", "creami", "create"),
         *("generate", "produce", "produci", "finalizza", "finalize", "生成", "出个", "出一下"),
+        # Made of what it names: "rendilo più nitido" an edit, "rendilo e mandamelo" the
+        # video; "合成视频发我" the video, "合成一段" an edit.
+        *("rendi", "rendilo", "rendila", "renderlo", "renderla", "合成", "制作"),
+        # The polite and the plural forms: "produca il video", "preparatelo pure".
+        *("produca", "prepari", "generi", "preparate", "preparatemi", "preparatelo"),
+        *("generatelo", "createlo", "producetelo"),
+        *("crealo", "creamelo", "producilo", "producimelo", "preparalo", "preparamelo"),
+        *("compile", "print", "put together", "put it together", "cook"),
+        # The verb and its result, the video made: "把视频做出来发我", "做成视频给我".
+        *("做出来", "做出來", "弄出来", "弄出來", "整出来", "搞出来", "做成", "弄个"),
     ),
     Tag.LIGHT: (
         *("fai", "fare", "fammi", "facciamo", "farmelo", "farlo", "fallo", "falla", "make"),
+        *("fatelo", "fatemelo", "fatemi", "faccia", "lo faccia", "facci", "famo", "famme"),
         *("做", "做个"),
     ),
     Tag.DELIVER: (
@@ -193,6 +220,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("gimme", "drop", "post", "hand over", "bounce"),
         *("inviarmi", "rimanda", "ricevere", "avere", "sforna", "sgancia", "molla"),
         *("tira fuori", "butta", "need", "hand", "发送", "保存", "存到", "拿到", "丢", "甩"),
+        *("lemme have", "let me have", "lets have", "let s have", "volere", "传来"),
+        *("ho bisogno", "avrei bisogno", "abbiamo bisogno", "avremmo bisogno"),
         *("where is", "where s", "给我", "发", "传", "想要"),
         *("consegna", "consegnami", "consegnamelo", "inoltra", "inoltrami", "mi serve"),
         *("mi servirebbe", "salva", "salvalo", "salvala", "salvamelo", "salvarlo", "save"),
@@ -204,6 +233,10 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # Sharing it here is sending it: "share it with the group", "condividilo qui".
         *("share", "condividi", "condividilo", "condividila", "pubblicalo", "pubblicala"),
         *("ping me", "dm", "dm me", "分享", "转发"),
+        # Speaking to a team ("mandatemi il video") or formally ("me lo trasmetta").
+        *("mandatemi", "inviatemi", "speditemi", "spedisca", "passatemi", "datemi"),
+        *("consegnatemi", "trasmetta", "trasmettimi", "trasmettetemi", "trasmettere"),
+        *("sganciami", "mandime", "mandamme"),
     ),
     Tag.SHOW: (
         *("mostra", "mostrami", "fammi vedere", "vedere", "show", "see", "view"),
@@ -213,6 +246,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("video", "filmato", "risultato", "montaggio", "movie"),
         *("film", "result", "clip", "final cut", "com e venuto", "come e venuto"),
         *("视频", "成品", "结果", "影片", "vid", "final video", "finished video"),
+        *("final one", "finished one", "the real one"),
         *("片子", "最终视频", "thing", "finished thing", "draft", "bozza", "filmino"),
         *("slideshow", "montage"),
     ),
@@ -244,7 +278,8 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     ),
     Tag.DEFER: (
         # "prima di esportare", "before we export", "export的时候": the export comes later.
-        *("prima di", "prima de", "before we", "before you", "before i", "的时候"),
+        *("prima di", "prima de", "prima che", "before we", "before you", "before i"),
+        "的时候",
         *("dopo", "piu tardi", "domani", "alla fine", "tra poco", "fra poco", "later"),
         *("after", "tomorrow", "at the end", "once", "以后", "稍后", "待会", "待会儿"),
         *("等会", "等会儿", "回头", "最后", "明天", "再说", "晚点", "per ora", "for now"),
@@ -256,6 +291,14 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("next week", "settimana prossima", "la prossima settimana", "下周", "下星期", "下礼拜"),
         # Not decided yet: "magari stasera lo esportiamo", "maybe we export tonight".
         *("magari", "forse", "maybe", "perhaps", "也许", "或许", "说不定"),
+        # The person will say when: "ci penso stasera", "i'll tell you when to export".
+        *("ci penso", "ci pensiamo", "ti faccio sapere", "vi faccio sapere", "ti dico io"),
+        *("per adesso", "tell you when", "let you know when", "我再想想", "我想想"),
+        # A day named: "周日再发出去", "send it on sunday".
+        *("周一", "周二", "周三", "周四", "周五", "周六", "周日", "周末", "星期一", "星期二"),
+        *("星期三", "星期四", "星期五", "星期六", "星期天", "星期日", "礼拜天", "礼拜六"),
+        *("on monday", "on tuesday", "on wednesday", "on thursday", "on friday"),
+        *("on saturday", "on sunday", "this weekend", "at the weekend", "on the weekend"),
     ),
     Tag.THEN: (
         *("poi", "e poi", "dopodiche", "dopo di che", "e dopo", "successivamente"),
@@ -274,7 +317,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     Tag.HOW: (
         *("come", "come faccio", "dove", "how", "how do i", "how can i", "where do i"),
         *("怎么", "怎样", "如何", "在哪里", "在哪儿", "哪里"),
-        *("in che modo", "in what way"),
+        *("in che modo", "in what way", "咋", "咋么", "咋样"),
     ),
     Tag.OWN: ("esporto", "scarico", "salvo", "esportero", "scarichero", "porto", "ricevo"),
     Tag.DEVICE: (
@@ -324,6 +367,12 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # Taken back: "i didn't mean export", "non volevo esportare", "我不是要导出".
         *("didn t mean", "did not mean", "didn t want", "non volevo", "non intendevo"),
         *("不是要", "我不是要", "没想要"),
+        # "no send now please": "no" alone answers, before a verb it refuses.
+        *("no send", "no sending", "no export", "no exporting", "no render"),
+        *("piu niente", "piu nulla"),  # "non toccare più niente": anymore, not "più corto"
+        # Nothing left to change: "没什么要改的了，导出吧", "唔使再改".
+        *("没什么要改", "没什么要改的", "没啥要改", "没啥要改的", "没有要改的", "不改了"),
+        *("唔使再改", "不用再改", "不用改了", "没什么好改的", "无需修改", "没意见"),
     ),
     Tag.INDEFINITE: ("un", "uno", "una", "a", "an", "another", "new", "nuova", "nuovo"),
     Tag.FILLER: (
@@ -331,6 +380,12 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("sto", "sta", "er", "definitivo", "finito", "completo", "finished"),
         *("mio", "mia", "tuo", "your", "our", "nostro", "final", "finale", "this"),
         *("questo", "quel", "quello", "it", "to", "over", "please", "per favore", "ora", "now"),
+        # Before the video, what makes it the one to deliver: "make me the real video",
+        # "生成最终mp4"; after it, "fammi il video vero".
+        *("real", "proper", "completed", "complete", "full", "actual", "vero", "intero"),
+        *("vero e proprio", "最终", "最终的", "完整", "完整的", "正式", "正式的"),
+        # "fallo uscire", "fai partire il render": the video let out, the render started.
+        *("uscire", "usci", "partire"),
         *("adesso", "subito", "qui", "here", "del", "della", "of", "tutto", "whole"),
         *("把", "我", "我的", "这个", "那个", "一下", "请", "现在", "的", "个", "that"),
     ),
@@ -392,6 +447,16 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("spedito", "spedita", "girato", "girata", "passato", "passata"),
         # Wanting, not likeness ("i'd like this added"); a picture, not "like" (像).
         *("图像", "像素", "好像", "录像", "影像", "头像"),
+        # Ready, not an edit: "all set, send it" ("set the title" is one).
+        *("all set", "al set"),
+        "gender",  # "gender reveal", one letter from "render"
+        *("fai tu", "fate voi", "decidi tu", "decidete voi"),  # up to you, not "make"
+        # Waiting as haste, not a "wait": "che aspetti a mandarmelo?", "mia madre lo aspetta".
+        *("che aspetti", "cosa aspetti", "ke aspetti", "che aspetti a", "che aspettate"),
+        *("cosa aspettate", "iche tu aspetti", "lo aspetta", "la aspetta", "lo aspettano"),
+        *("aspetta da", "sta aspettando", "stanno aspettando", "mi aspetta", "ci aspetta"),
+        *("aspettano", "sto aspettando", "farmi aspettare", "fa aspetta", "aspetto"),
+        *("what are you waiting for", "is waiting", "are waiting", "im waiting", "i m waiting"),
     ),
 }
 
@@ -441,6 +506,18 @@ PERSON_MODALS = frozenset(
     }
 )
 # Making these is editing, not delivering: "fai il montaggio", "make a draft".
+# Making verbs that carry their object, the video: "generalo pure", "fallo partire",
+# "把视频做出来发我". With nothing after them but assent or a send, they make the video.
+CARRYING = frozenset(
+    {
+        *("fallo", "farlo", "farmelo", "fammelo", "fatelo", "fatemelo", "lo faccia"),
+        *("generalo", "generamelo", "generarlo", "generatelo", "crealo", "creamelo"),
+        *("crearlo", "createlo", "producilo", "producimelo", "produrlo", "producetelo"),
+        *("preparalo", "preparamelo", "prepararlo", "preparatelo", "rendilo", "renderlo"),
+        *("finalizzalo", "做出来", "做出來", "弄出来", "弄出來", "整出来"),
+        "搞出来",
+    }
+)
 WORK_IN_PROGRESS = frozenset({"montaggio", "montage", "draft", "bozza", "clip", "slideshow"})
 # Beside a link (not a media file), these ask to add or use what it points to: "usa questo
 # video https://…", "add this too https://…", "这个也加进去 https://…". Words tagged UPLOAD

@@ -5,6 +5,7 @@ intent word in this context; none of it reaches across a clause's break.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.core.actions import Action
@@ -41,7 +42,11 @@ _DETERMINERS = frozenset(
         *("ultimo", "ultima", "precedente", "primo", "prima", "sto"),
     )
 )
+# Negations that follow the verb they deny: "non cambiare niente", "change nothing".
+_AFTER_A_VERB = frozenset({("niente",), ("nulla",), ("nothing",), ("piu", "niente")})
+_VERBS = frozenset({Tag.EDIT, Tag.PRODUCE, Tag.LIGHT, Tag.DELIVER, Tag.EXPORT, Tag.SHOW})
 _OBJECT_REACH = 4  # how far a verb looks, past fillers, for its object
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Between a verb and what it acts on, how much of it: "download some music", "下载一首歌".
 _QUANTIFIERS = frozenset(
     (word,)
@@ -62,7 +67,12 @@ def negated(units: Sequence[Unit], index: int) -> bool:
         or units[before].tag in (Tag.FILLER, Tag.DELIVER, Tag.LIGHT)
     ):
         before -= 1
-    return before >= 0 and units[before].tag is Tag.NEGATION
+    if before < 0 or units[before].tag is not Tag.NEGATION:
+        return False
+    # "non cambiare niente mandalo": "niente" after a verb ends that verb's negation.
+    return not (
+        units[before].words in _AFTER_A_VERB and before > 0 and units[before - 1].tag in _VERBS
+    )
 
 
 def asked_how(units: Sequence[Unit], index: int) -> bool:
@@ -220,14 +230,23 @@ def _fronted_object(units: Sequence[Unit], index: int) -> Action | None:
 
 
 def _bare_send(units: Sequence[Unit], index: int) -> bool:
-    """ "ok send", "me lo spedisci?", "给我吧", "快发快发": a sending verb with nothing else
-    to send than the video, in a message that says nothing else."""
-    return units[index].words in words.SENDING_WORDS and all(
-        units[position].tag in (Tag.FILLER, Tag.BREAK)
-        or units[position].words in words.ACKNOWLEDGING_WORDS
-        or units[position].words in words.SENDING_WORDS
-        for position in range(len(units))
-    )
+    """ "ok send", "me lo spedisci?", "给我吧", "nailed it. send": a sending verb with
+    nothing else to send than the video, alone in its clause but for assent, in a message
+    whose other clauses ask for nothing ("looks great" yes, "togli la foto 3" no)."""
+    if units[index].words not in words.SENDING_WORDS:
+        return False
+    start, end = index, index
+    while start > 0 and units[start - 1].tag is not Tag.BREAK:
+        start -= 1
+    while end + 1 < len(units) and units[end + 1].tag is not Tag.BREAK:
+        end += 1
+    return all(
+        _plain(unit) or unit.words in words.SENDING_WORDS for unit in units[start : end + 1]
+    ) and all(_plain(unit) or unit.tag is None for unit in (*units[:start], *units[end + 1 :]))
+
+
+def _plain(unit: Unit) -> bool:
+    return unit.tag in (Tag.FILLER, Tag.BREAK) or unit.words in words.ACKNOWLEDGING_WORDS
 
 
 def bare_thing(units: Sequence[Unit], index: int) -> bool:
@@ -255,6 +274,8 @@ def makes_file(units: Sequence[Unit], index: int) -> bool:
     "fallo e mandamelo"), where "make it brighter and send it" changes it first."""
     if negated(units, index):
         return False
+    if _makes_it(units, index):
+        return True
     position = _object(units, index)
     if position is None:
         return False
@@ -271,11 +292,87 @@ def makes_file(units: Sequence[Unit], index: int) -> bool:
     )
 
 
+def _makes_it(units: Sequence[Unit], index: int) -> bool:
+    """ "generalo pure", "fallo partire", "go ahead and produce it", "把视频做出来发我":
+    the verb's object is the video, carried as a pronoun ("-lo", "it", a result such as
+    做出来) or named before it, and nothing follows in its clause but assent, haste, a
+    send or where it goes. "fallo più corto", "produce it with music" say how."""
+    following = _past_assent(units, index + 1)
+    carried = (
+        units[index].words in words.CARRYING_WORDS
+        # Chinese drops the object it has in mind: "不改了，生成吧", "合成一下发过来".
+        or (units[index].tag is Tag.PRODUCE and _CJK.match(units[index].words[0]) is not None)
+        or any(unit.words == ("it",) for unit in units[index + 1 : following or len(units)])
+    )
+    if carried and following is not None and units[following].tag in _VIDEO:
+        following = _past_assent(units, following + 1)  # "fallo uscire sto video"
+    named = _named_before(units, index)
+    # "视频做完了吗": named before a bare 做 or "fai", the video is asked about.
+    if _part_before(units, index) or not (carried or (named and units[index].tag is Tag.PRODUCE)):
+        return False
+    if following is None:
+        return True
+    if not carried:  # "视频做完了吗" asks whether it is done
+        return units[following].tag in (Tag.DELIVER, Tag.EXPORT)
+    # Not a setting: "make it 1080p and export" has the agent edit first.
+    return _closing(units, following, settings=False)
+
+
+def _named_before(units: Sequence[Unit], index: int) -> bool:
+    """The video just before the verb, past fillers and assent: "把视频直接做出来", "il
+    video? fallo"; in "che tipo di video sai fare?" it is not what "fare" makes."""
+    before = index - 1
+    while before >= 0 and (
+        units[before].tag in (Tag.FILLER, Tag.BREAK)
+        or units[before].words in words.ACKNOWLEDGING_WORDS
+    ):
+        before -= 1
+    return before >= 0 and units[before].tag in _VIDEO
+
+
+def _part_before(units: Sequence[Unit], index: int) -> bool:
+    """A part of the video named earlier in the verb's clause, what it makes: "把字幕做出来",
+    "字幕自动生成"."""
+    before = index - 1
+    while before >= 0 and units[before].tag is not Tag.BREAK:
+        if units[before].tag is Tag.CONTENT:
+            return True
+        before -= 1
+    return False
+
+
+def _past_assent(units: Sequence[Unit], start: int) -> int | None:
+    """The first unit from ``start`` that is neither a filler nor assent or haste ("pure",
+    "dai", "吧", "ora"), if its clause goes on."""
+    for position in range(start, len(units)):
+        unit = units[position]
+        if unit.tag is Tag.BREAK:
+            return None
+        if unit.tag is not Tag.FILLER and unit.words not in words.ACKNOWLEDGING_WORDS:
+            return position
+    return None
+
+
+def _closing(units: Sequence[Unit], position: int, *, settings: bool = True) -> bool:
+    """What may follow the video made: a send, a "then", where it goes, "and" and a send,
+    and unless ``settings`` is False a setting ("in hd")."""
+    unit = units[position]
+    if unit.words in _AND:
+        return _sends_next(units, position)
+    if unit.tag is Tag.PREP:
+        after = _past_assent(units, position + 1)
+        return after is None or (
+            units[after].tag is Tag.DEVICE
+            or (settings and units[after].words in words.SETTING_WORDS)
+        )
+    return unit.tag in _CLOSING or (settings and unit.words in words.SETTING_WORDS)
+
+
 # "做个视频" is "make a video": one to edit, the article inside the verb.
 _MAKE_ONE = frozenset({("做个",), ("做一个",)})
 # After the video made, these end its phrase: a request to send it, a "then", a setting.
 _CLOSING = frozenset({Tag.DELIVER, Tag.EXPORT, Tag.THEN, Tag.DEVICE})
-_AND = frozenset({("e",), ("ed",), ("and",), ("和",), ("再",)})
+_AND = frozenset({("e",), ("ed",), ("and",), ("和",), ("再",), ("并",), ("并且",), ("並",)})
 
 
 def _sends_next(units: Sequence[Unit], position: int) -> bool:
@@ -286,20 +383,11 @@ def _sends_next(units: Sequence[Unit], position: int) -> bool:
 
 
 def _closes(units: Sequence[Unit], position: int) -> bool:
-    """Nothing after the object but the end of its clause, "and", a setting, a send, or
-    where it goes ("sul telefono", "in hd"; "in verticale" says how it should look)."""
-    after = _past_fillers(units, position + 1)
-    if after is not None and units[after].tag is Tag.PREP:
-        after = _past_fillers(units, after + 1)
-        return after is None or (
-            units[after].tag is Tag.DEVICE or units[after].words in words.SETTING_WORDS
-        )
-    return (
-        after is None
-        or units[after].tag in _CLOSING
-        or units[after].words in _AND
-        or units[after].words in words.SETTING_WORDS
-    )
+    """Nothing after the object but the end of its clause, assent, "and" and a send, a
+    setting, a send, or where it goes ("sul telefono", "in hd"; "in verticale" says how
+    it should look)."""
+    after = _past_assent(units, position + 1)
+    return after is None or _closing(units, after)
 
 
 def governs_request(units: Sequence[Unit], index: int) -> bool:

@@ -97,6 +97,20 @@ _GO_ON = frozenset(
     (word,)
     for word in ("procedi", "proceed", "vai", "avanti", "continua", "approvato", "approved")
 )
+# After a request, these give its reason, and a time after them is the reason's: "mandalo
+# che domani è la festa", "send it so i can post it tomorrow", "发我 因为明天要用".
+_REASONS = frozenset(
+    (word,)
+    for word in (
+        *("che", "perche", "poiche", "siccome", "so", "because", "cause", "cuz", "coz"),
+        *("since", "as", "因为", "我要", "要"),
+    )
+)
+# After a request, "before" is haste: "send it before i lose signal".
+_BEFORE = frozenset(
+    {("before",), ("before", "i"), ("before", "we"), ("before", "you"), ("prima", "che")}
+    | {("prima", "di"), ("prima", "de")}
+)
 # After the video, these say what it is of: "video di Roma", "the video of the beach".
 _OF = frozenset((word,) for word in ("di", "of", "del", "della", "delle", "dei", "degli", "from"))
 # Words that say nothing of what is asked: a step made only of them is no step.
@@ -143,7 +157,7 @@ def read(text: str) -> Reading:
     if command:
         prose = f"{command.name} {command.args}"
     runs = words.runs(prose)
-    units = words.units(runs)
+    units = _reasons_given(words.units(runs))
     decided = None
     if any(is_media_link(link) for link in links) or (links and not words.text_of(runs)):
         decided = Action.UPLOAD
@@ -170,11 +184,33 @@ def read(text: str) -> Reading:
     return Reading(decided, verdict, text, tuple(cues), held_back, _video_described(units))
 
 
+def _reasons_given(units: list[Unit]) -> list[Unit]:
+    """The units, with a time that follows a request as its reason or its haste read as
+    plain words: "mandalo che domani è la festa", "send it before i lose signal" ask for
+    it now; "domani mandalo", "before exporting, add music" still wait."""
+    kept: list[Unit] = []
+    asked = reason = False
+    for unit in units:
+        if unit.tag is Tag.BREAK:
+            asked = reason = False
+        elif unit.tag in (Tag.EXPORT, Tag.DELIVER):
+            asked = True
+        elif asked and unit.words in _REASONS:
+            reason = True
+        elif asked and unit.tag is Tag.DEFER and (reason or unit.words in _BEFORE):
+            unit = Unit(unit.words, None, unit.start)
+        kept.append(unit)
+    return kept
+
+
 def _assent_alone(units: Sequence[Unit]) -> bool:
-    """ "sì, procedi", "ok vai": assent alone may answer the agent as well as ask for the
-    video, so it is asked about, never run."""
+    """ "sì, procedi", "ok vai", "ok, fallo": assent alone may answer the agent as well as
+    ask for the video, so it is asked about, never run."""
     return bool(units) and all(
-        unit.tag in _EMPTY or unit.words in words.ACKNOWLEDGING_WORDS or unit.words in _GO_ON
+        unit.tag in _EMPTY
+        or unit.words in words.ACKNOWLEDGING_WORDS
+        or unit.words in _GO_ON
+        or (unit.tag is Tag.LIGHT and unit.words in words.CARRYING_WORDS)
         for unit in units
     )
 

@@ -17,12 +17,13 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.routing import pinyin
 from bot.core.routing.lexicon import (
     ADDING,
+    CARRYING,
     DESCRIBING,
     LEXICON,
     PERSON_MODALS,
@@ -37,6 +38,7 @@ from bot.core.routing.lexicon import (
 __all__ = [
     "ACKNOWLEDGING_WORDS",
     "BREAK",
+    "CARRYING_WORDS",
     "DESCRIBING_WORDS",
     "PERSON_MODAL_WORDS",
     "PERSON_SENDING_WORDS",
@@ -81,23 +83,31 @@ def _squeeze(word: str) -> str:
     return _REPEATS.sub(r"\1", word)
 
 
+@functools.cache
+def _simplifier() -> Callable[[str], str]:
+    """OpenCC's Taiwan-to-mainland conversion, phrases included (影片 -> 视频, 匯出 ->
+    导出): Taiwan and Hong Kong writers then meet the lexicon and the model's n-grams
+    in the one script they are written in. Simplified text goes through unchanged."""
+    import opencc
+
+    return opencc.OpenCC("tw2sp").convert
+
+
+def _word(word: str) -> str:
+    # Chinese is never squeezed: "等等" (wait) is not "等" (to wait for).
+    return _simplifier()(word) if _CJK_CHAR.match(word) else _squeeze(word)
+
+
 def _build_lexicon() -> dict[tuple[str, ...], Tag]:
     lexicon: dict[tuple[str, ...], Tag] = {}
     for tag, entries in LEXICON.items():
         for entry in entries:
-            # Chinese is never squeezed: "等等" (wait) is not "等" (to wait for).
-            words = tuple(
-                word if _CJK_CHAR.match(word) else _squeeze(word) for word in entry.split()
-            )
-            lexicon.setdefault(words, tag)
+            lexicon.setdefault(tuple(map(_word, entry.split())), tag)
     return lexicon
 
 
 def _normalised(entries: frozenset[str]) -> frozenset[tuple[str, ...]]:
-    return frozenset(
-        tuple(word if _CJK_CHAR.match(word) else _squeeze(word) for word in entry.split())
-        for entry in entries
-    )
+    return frozenset(tuple(map(_word, entry.split())) for entry in entries)
 
 
 # Sending verbs that, alone in a message but for a pronoun and an "ok" ("ok send",
@@ -109,6 +119,7 @@ _SENDING = frozenset(
         *("dammi", "passami", "passi", "consegna", "consegnami", "inoltra", "inoltrami"),
         *("rimanda", "send", "give", "gimme", "ship", "给我", "发", "发送", "inviare", "inviarlo"),
         *("mandare", "mandarlo", "consegnare", "consegnarlo", "deliver", "俾", "發"),
+        *("trasmetta", "spedisca", "mandatemi", "inviatemi"),
     }
 )
 # Words that say nothing but assent: beside a bare sending verb, still only "send it".
@@ -120,6 +131,10 @@ _ACKNOWLEDGING = frozenset(
         # Leave given, or haste: "puoi inviare", "you can send", "直接发", "快发快发".
         *("puoi", "potete", "puo", "you", "can", "could", "already", "finally", "finalmente"),
         *("可以", "能", "直接", "马上", "立刻", "赶紧", "快", "就行", "了", "搞掂", "ora"),
+        # Thanks around a request: "做出来发我 谢谢", "generalo, grazie".
+        *("grazie", "thanks", "thank you", "thx", "ty", "谢谢", "謝謝", "麻烦了", "麻烦你了"),
+        # Greetings and calls around a request: "fai il video adesso grazie ciao", "raga".
+        *("ciao", "bye", "cheers", "raga", "ragazzi", "guys", "bro", "mate", "lads", "dude"),
     }
 )
 
@@ -132,6 +147,7 @@ SETTING_WORDS = _normalised(SETTINGS)
 WANTING_WORDS = _normalised(WANTING)
 SENDING_WORDS = _normalised(_SENDING)
 PERSON_SENDING_WORDS = _normalised(PERSON_SENDING)
+CARRYING_WORDS = _normalised(CARRYING)
 PERSON_MODAL_WORDS = _normalised(PERSON_MODALS)
 WORK_IN_PROGRESS_WORDS = _normalised(WORK_IN_PROGRESS)
 ACKNOWLEDGING_WORDS = _normalised(_ACKNOWLEDGING)
@@ -141,7 +157,14 @@ _PLAIN_TAGS = frozenset(
     {Tag.UPLOAD, Tag.LINK_WORD, Tag.FILLER, Tag.BREAK, Tag.PREP, Tag.THING, Tag.FILE}
 )
 _LONGEST_PHRASE = max(len(words) for words in ENTRIES)
-_CHINESE_WORDS = frozenset(word for words in ENTRIES for word in words if _CJK_CHAR.match(word))
+# The segmenter knows the words of the word lists too: else "谢谢" and "赶紧" (assent,
+# haste) fall apart into characters no rule reads.
+_CHINESE_WORDS = frozenset(
+    word
+    for words in (*ENTRIES, *ACKNOWLEDGING_WORDS, *SENDING_WORDS)
+    for word in words
+    if _CJK_CHAR.match(word)
+)
 _LONGEST_CHINESE = max(len(word) for word in _CHINESE_WORDS)
 # Typos are looked for among the words that carry an intent, nowhere else.
 _FUZZY_TARGETS = tuple(
@@ -180,7 +203,7 @@ def runs(text: str) -> list[str]:
     for match in _TOKEN.finditer(text):
         run = match.group()
         if _CJK_CHAR.match(run):
-            found.append(run)
+            found.append(_simplifier()(run))
         elif run[0].isalnum():
             found.append(_squeeze(run))
         elif found and found[-1] != BREAK:

@@ -40,7 +40,8 @@ def test_router_learns_the_table_without_exporting_by_mistake(record_property):
     record_property(REPORT, accuracy.line())
     # 2026-12-07: 96.9 % on 9,882 lines (98.5 % on 4,636 before nine voices of minimal
     # pairs, slang and group chats; an unsure line counts as a miss, and 289 are asked).
-    assert accuracy.overall >= 0.965, accuracy.line()
+    # Session 6: 97.4 % on 11,030 lines (voices 16-17, rules of its first round).
+    assert accuracy.overall >= 0.97, accuracy.line()
     assert accuracy.wrong_exports == 0, accuracy.misroutes
 
 
@@ -60,9 +61,12 @@ def test_router_generalises_to_lines_it_was_not_trained_on(record_property):
     # bot, sharing): 93.5 % (it 93.5, en 93.1, zh 94.0), and 6 lines routed to an export by
     # mistake, all from the new voices' hard negatives ("成片最多两分钟", "no send now
     # please, I am at church"): a floor, not a target.
-    assert accuracy.overall >= 0.93, accuracy.line()
+    # Session 6, round 1 (voices 16-17, 11,030 lines; making the video carried or named
+    # before, Taiwan and Hong Kong script, haste and reasons): 94.8 % (it 94.8, en 94.1,
+    # zh 95.5), the same 6 false exports.
+    assert accuracy.overall >= 0.945, accuracy.line()
     for language in LANGUAGES:
-        assert accuracy.right[language] >= 0.92 * accuracy.total[language], accuracy.line()
+        assert accuracy.right[language] >= 0.935 * accuracy.total[language], accuracy.line()
     assert accuracy.wrong_exports <= 6, accuracy.misroutes
 
 

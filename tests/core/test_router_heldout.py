@@ -44,9 +44,15 @@ MIN_PER_LANG = 0.95
 # that round gained English (93.7 -> 95.0 %) and lost on the one target that spends.
 # Batch 9, written after the last change and measured once: 93.6 %, 1 false export:
 # the best estimate of the router on writers it never met.
-FLOOR_OVERALL = 0.95
-FLOOR_PER_LANG = 0.945
-FLOOR_FALSE_EXPORTS = 10
+# Session 6, round 1 (the regression fitted by scipy over features of two messages or
+# more; voices 16-17; making the video carried or named before, Taiwan and Hong Kong
+# script read as the mainland one, haste and reasons after a request), judged by batch 10
+# sealed before it: 97.0 -> 98.1 %. All eleven batches after it: 96.4 % (it 96.3, en
+# 95.9, zh 96.9), 11 false exports of 3,108 non-export lines (10 of 2,576 before);
+# batch 11, sealed after it, 96.0 %.
+FLOOR_OVERALL = 0.96
+FLOOR_PER_LANG = 0.955
+FLOOR_FALSE_EXPORTS = 11
 
 
 @dataclass
@@ -124,8 +130,8 @@ def test_router_on_heldout_set_holds_its_level(record_property) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #11's targets are not met on the blind batches: 95.2 % overall (97 %), "
-    "en 94.9 % and zh 94.6 % (95 %), 10 false exports (0)",
+    reason="issue #11's targets are not met on the blind batches: 96.4 % overall (97 %), "
+    "11 false exports (0)",
 )
 def test_router_on_heldout_set_meets_the_targets() -> None:
     _assert_bars(measure(route, load_heldout()), MIN_OVERALL, MIN_PER_LANG, 0)

@@ -299,3 +299,32 @@ def test_haste_a_reason_or_nothing_left_to_change_asks_for_the_video_now(text):
 )
 def test_a_time_before_the_request_or_a_refusal_still_holds_it_back(text):
     assert read(text).held_back
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "等机器人剪好了我发群里",
+        "做好我会发群里",
+        "ragazzi tranquilli che il bot ci manda il video stasera",
+        "guys the bot's sending the video tonight chill",
+    ],
+)
+def test_the_person_or_the_bot_as_the_subject_of_sending_asks_for_nothing(text):
+    reading = read(text)
+    assert reading.verdict is Action.CHAT
+    assert not {"deliver>export", "export"}.intersection(reading.cues)
+
+
+@pytest.mark.parametrize("text", ["发群里", "bot mandami il video", "机器人 发我成片"])
+def test_the_bot_called_by_name_is_still_asked(text):
+    assert read(text).verdict is Action.EXPORT
+
+
+def test_after_the_export_a_question_asks_about_the_credits():
+    assert read("出成片之后还剩多少积分").verdict is Action.CREDITS
+
+
+@pytest.mark.parametrize("text", ["导出之后发我", "导出后发我"])
+def test_export_then_send_is_still_the_export(text):
+    assert read(text).verdict is Action.EXPORT

@@ -133,6 +133,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("渲染费", "导出费", "费多少", "扣几点", "扣幾點", "扣点", "扣點", "要扣"),
         "够",  # "剩的分够出片吗": enough credits for it? ("够了" is KNOWN: enough said)
         *("pricey", "expensive", "costly", "quanto viene", "quanto verrebbe", "costera"),
+        *("scali", "scala", "scalano", "scalare", "scalate", "mi scali"),  # "quanto mi scali"
         *("costerebbe", "costerebbero", "昂贵", "划算", "要几点", "要幾點"),
     ),
     Tag.STATE: (
@@ -145,6 +146,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("come va il render", "come va l export", "come va il rendering"),
         *("what s in", "whats in", "状态", "轨道", "时间线", "时间轴", "进度", "进展"),
         *("aggiornami", "aggiornamento", "aggiornamenti"),
+        # How long until it is done: "成片还要多久", "quanto manca?".
+        *("还要多久", "要多久", "多久", "多长时间", "how long", "how much longer"),
+        *("quanto ci vuole", "quanto manca", "quanto ci metti"),
     ),
     # "carico" is first person but asks all the same: "come carico un video?"
     Tag.UPLOAD: (
@@ -294,6 +298,10 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         # The person will say when: "ci penso stasera", "i'll tell you when to export".
         *("ci penso", "ci pensiamo", "ti faccio sapere", "vi faccio sapere", "ti dico io"),
         *("per adesso", "tell you when", "let you know when", "我再想想", "我想想"),
+        *("先到这", "今天先到这", "就到这里", "等阵", "等一阵", "阵间"),  # enough for today; later
+        # Once it is sent, a time, not a request: "发完视频怎么存到相册？" ("导出后发我"
+        # chains two requests).
+        *("发完", "发完之后", "下载完", "下载之后"),
         # A day named: "周日再发出去", "send it on sunday".
         *("周一", "周二", "周三", "周四", "周五", "周六", "周日", "周末", "星期一", "星期二"),
         *("星期三", "星期四", "星期五", "星期六", "星期天", "星期日", "礼拜天", "礼拜六"),
@@ -451,6 +459,12 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("all set", "al set"),
         "gender",  # "gender reveal", one letter from "render"
         *("fai tu", "fate voi", "decidi tu", "decidete voi"),  # up to you, not "make"
+        # The bot as the subject, told to the group: "tranquilli che il bot ci manda il
+        # video stasera", "the bot's sending it tonight"; "bot, mandamelo" asks it.
+        *("il bot ci manda", "il bot ti manda", "il bot vi manda", "il bot manda"),
+        *("il bot lo manda", "il bot ce lo manda", "il bot ci mandera", "il bot mandera"),
+        *("the bot s sending", "the bot is sending", "the bot will send", "the bot sends"),
+        *("bot will send", "bot s sending", "机器人会发", "机器人会发给"),
         # Waiting as haste, not a "wait": "che aspetti a mandarmelo?", "mia madre lo aspetta".
         *("che aspetti", "cosa aspetti", "ke aspetti", "che aspetti a", "che aspettate"),
         *("cosa aspettate", "iche tu aspetti", "lo aspetta", "la aspetta", "lo aspettano"),

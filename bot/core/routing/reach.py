@@ -18,6 +18,7 @@ __all__ = [
     "as_subject",
     "asked_how",
     "bare_thing",
+    "by_the_person",
     "describes_wish",
     "governs_request",
     "makes_file",
@@ -99,6 +100,21 @@ def sent_by_person(units: Sequence[Unit], index: int) -> bool:
         return True
     before = f" {' '.join(word for unit in units[start:index] for word in unit.words)} "
     return any(f" {' '.join(modal)} " in before for modal in words.PERSON_MODAL_WORDS)
+
+
+# Between 我 and the verb: "我会发群里", "我再发", "我自己发".
+_PERSON_ADVERBS = frozenset((word,) for word in ("会", "再", "来", "就", "先", "自己", "等下"))
+
+
+def by_the_person(units: Sequence[Unit], index: int) -> bool:
+    """ "做好我会发群里", "等剪好了我发群里": 我 before a Chinese sending verb makes the
+    person its subject, who will share the video; "发我" asks the bot for it."""
+    if _CJK.match(units[index].words[0]) is None:
+        return False
+    before = index - 1
+    while before >= 0 and units[before].words in _PERSON_ADVERBS:
+        before -= 1
+    return before >= 0 and units[before].words == ("我",)
 
 
 def new_content(units: Sequence[Unit], index: int) -> bool:

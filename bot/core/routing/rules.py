@@ -106,6 +106,8 @@ _REASONS = frozenset(
         *("since", "as", "因为", "我要", "要"),
     )
 )
+# What a question asks about, not for: after "之后" it makes the words before a time.
+_ASKED_ABOUT = frozenset({Tag.CREDITS, Tag.STATE, Tag.PRICE})
 # After a request, "before" is haste: "send it before i lose signal".
 _BEFORE = frozenset(
     {("before",), ("before", "i"), ("before", "we"), ("before", "you"), ("prima", "che")}
@@ -257,6 +259,11 @@ def _steps(units: list[Unit], *, has_link: bool) -> tuple[list[Unit], list[Unit]
         first = units[:index]
         if all(unit.tag in _EMPTY for unit in first):
             return units, []
+        if unit.words == ("之后",) and any(
+            later.tag in _ASKED_ABOUT for later in units[index + 1 :]
+        ):
+            # "出成片之后还剩多少积分": after the export, the credits are what is asked.
+            return units[index + 1 :], []
         if _decide(_score(first, has_link=has_link)) is not Action.CHAT or {
             "edit",
             "light",
@@ -299,6 +306,8 @@ def _cues(units: Sequence[Unit]) -> list[str]:
                 cues.append(f"not-{unit.tag}")
             case Tag.EXPORT | Tag.DELIVER if reach.sent_by_person(units, index):
                 cues.append("how>upload")
+            case Tag.EXPORT | Tag.DELIVER if reach.by_the_person(units, index):
+                cues.append(str(Tag.SELF))
             case Tag.EXPORT if reach.as_subject(units, index):
                 cues.append("export-named")
             case Tag.EXPORT if reach.acts_on_content(units, index):
@@ -350,6 +359,8 @@ def _score(units: Sequence[Unit], *, has_link: bool) -> Counter[Action]:
                 scores[Action.CHAT] += _EDIT
             case Tag.EXPORT | Tag.DELIVER if reach.sent_by_person(units, index):
                 scores[Action.UPLOAD] += _REQUEST
+            case Tag.EXPORT | Tag.DELIVER if reach.by_the_person(units, index):
+                scores[Action.CHAT] += _ASIDE
             case Tag.EXPORT | Tag.UPLOAD if not reach.negated(units, index):
                 scores[_INTENT_OF_TAG[unit.tag]] += _REQUEST
             case Tag.CREDITS | Tag.STATE if not (

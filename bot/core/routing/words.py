@@ -135,6 +135,7 @@ _ACKNOWLEDGING = frozenset(
         *("grazie", "thanks", "thank you", "thx", "ty", "谢谢", "謝謝", "麻烦了", "麻烦你了"),
         # Greetings and calls around a request: "fai il video adesso grazie ciao", "raga".
         *("ciao", "bye", "cheers", "raga", "ragazzi", "guys", "bro", "mate", "lads", "dude"),
+        *("bot", "机器人"),  # called by name: "bot mandamelo", "机器人 生成最终mp4"
     }
 )
 

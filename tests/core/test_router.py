@@ -63,7 +63,8 @@ def test_router_generalises_to_lines_it_was_not_trained_on(record_property):
     # please, I am at church"): a floor, not a target.
     # Session 6, round 1 (voices 16-17, 11,030 lines; making the video carried or named
     # before, Taiwan and Hong Kong script, haste and reasons): 94.8 % (it 94.8, en 94.1,
-    # zh 95.5), the same 6 false exports.
+    # zh 95.5), the same 6 false exports. Round 2 (voices 18-19, 12,187 lines): 94.7 %
+    # (it 94.6, en 94.1, zh 95.2), 6.
     assert accuracy.overall >= 0.945, accuracy.line()
     for language in LANGUAGES:
         assert accuracy.right[language] >= 0.935 * accuracy.total[language], accuracy.line()

@@ -50,9 +50,15 @@ MIN_PER_LANG = 0.95
 # sealed before it: 97.0 -> 98.1 %. All eleven batches after it: 96.4 % (it 96.3, en
 # 95.9, zh 96.9), 11 false exports of 3,108 non-export lines (10 of 2,576 before);
 # batch 11, sealed after it, 96.0 %.
-FLOOR_OVERALL = 0.96
-FLOOR_PER_LANG = 0.955
-FLOOR_FALSE_EXPORTS = 11
+# Round 2 (voices 18-19: what sounds like a request and is not, requests in pairs; who
+# sends, what waits, what is asked after the export), judged by batch 11 sealed before
+# it: 96.0 -> 96.0 %; all eleven 96.4 -> 96.6 %, false exports 11 -> 10. Batch 12, sealed
+# before the last change (an export the rules see needs 0.6): 97.6 % before and after.
+# All twelve batches: 96.7 % (it 96.6, en 96.2, zh 97.2), 10 false exports of 3,384
+# non-export lines; of the 152 misses, 87 asked with the right reading offered.
+FLOOR_OVERALL = 0.965
+FLOOR_PER_LANG = 0.96
+FLOOR_FALSE_EXPORTS = 10
 
 
 @dataclass
@@ -130,8 +136,8 @@ def test_router_on_heldout_set_holds_its_level(record_property) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #11's targets are not met on the blind batches: 96.4 % overall (97 %), "
-    "11 false exports (0)",
+    reason="issue #11's targets are not met on the blind batches: 96.7 % overall (97 %), "
+    "10 false exports (0)",
 )
 def test_router_on_heldout_set_meets_the_targets() -> None:
     _assert_bars(measure(route, load_heldout()), MIN_OVERALL, MIN_PER_LANG, 0)

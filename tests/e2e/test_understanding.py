@@ -144,3 +144,19 @@ def test_a_photo_sent_again_with_a_caption_is_named_and_the_caption_runs(bot, te
     assert nemo.count("POST", "/api/upload-video") == 1
     [session] = nemo.sessions.values()
     assert session.messages == ["make a video of this photo"]
+
+
+def test_a_taiwanese_request_to_make_it_and_send_it_renders_the_video(bot, telegram_fake, nemo):
+    chat = _project_with_a_draft(telegram_fake, nemo, "zh")
+    chat.send_text("這樣可以了 幫我做出來 謝謝")
+    telegram_fake.wait_for_sync(lambda: nemo.count(*RENDER) == 1, timeout=30)
+    [session] = nemo.sessions.values()
+    assert session.messages == ["crea un video delle vacanze"], "no edit was asked for"
+
+
+def test_the_group_told_the_bot_will_send_it_starts_no_render(bot, telegram_fake, nemo):
+    chat = _project_with_a_draft(telegram_fake, nemo, "it")
+    nemo.script_turn(steps.text("Certo!"))
+    chat.send_text("ragazzi tranquilli che il bot ci manda il video stasera")
+    telegram_fake.wait_for_message_sync(chat, contains="Certo!")
+    assert nemo.count(*RENDER) == 0

@@ -328,3 +328,17 @@ def test_after_the_export_a_question_asks_about_the_credits():
 @pytest.mark.parametrize("text", ["导出之后发我", "导出后发我"])
 def test_export_then_send_is_still_the_export(text):
     assert read(text).verdict is Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    "text", ["no more changes send", "basta modifiche, invia", "不改了，直接给我", "满意 发"]
+)
+def test_a_bare_send_beside_an_edit_declined_or_approval_sends_the_video(text):
+    assert read(text).verdict is Action.EXPORT
+
+
+@pytest.mark.parametrize(
+    "text", ["it's not done, send", "ok i'll send", "la musica è troppo alta, manda"]
+)
+def test_a_send_beside_not_done_or_by_the_person_is_no_bare_send(text):
+    assert "deliver>export" not in read(text).cues

@@ -251,18 +251,42 @@ def _bare_send(units: Sequence[Unit], index: int) -> bool:
     whose other clauses ask for nothing ("looks great" yes, "togli la foto 3" no)."""
     if units[index].words not in words.SENDING_WORDS:
         return False
-    start, end = index, index
-    while start > 0 and units[start - 1].tag is not Tag.BREAK:
-        start -= 1
+    end = index
     while end + 1 < len(units) and units[end + 1].tag is not Tag.BREAK:
         end += 1
-    return all(
-        _plain(unit) or unit.words in words.SENDING_WORDS for unit in units[start : end + 1]
-    ) and all(_plain(unit) or unit.tag is None for unit in (*units[:start], *units[end + 1 :]))
+    before, after = units[:index], units[index + 1 : end + 1]
+    return (
+        all(_plain(unit) or unit.words in words.SENDING_WORDS for unit in after)
+        and all(_approving(units, position) for position in range(index))
+        and not any(unit.words == ("i",) for unit in before)  # "ok i'll send": the person
+        and all(_approving(units, position) for position in range(end + 1, len(units)))
+    )
 
 
 def _plain(unit: Unit) -> bool:
     return unit.tag in (Tag.FILLER, Tag.BREAK) or unit.words in words.ACKNOWLEDGING_WORDS
+
+
+def _approving(units: Sequence[Unit], position: int) -> bool:
+    """Words beside a bare send that ask for nothing else: assent, praise ("满意", "looks
+    fire"), or an edit declined ("no more changes", "basta modifiche", "不改了")."""
+    unit = units[position]
+    if unit.tag is Tag.NEGATION and unit.words in _BARE_NEGATIONS:
+        # "non cambiare niente, manda" declines an edit; "it's not done, send it" does not.
+        following = units[position + 1] if position + 1 < len(units) else None
+        return following is not None and following.tag in (Tag.EDIT, Tag.CHANGE)
+    return (
+        _plain(unit)
+        or unit.tag in (None, Tag.NEGATION)
+        or (unit.tag in (Tag.EDIT, Tag.CHANGE) and negated(units, position))
+    )
+
+
+# Negations that deny whatever follows; the others ("basta", "no more", "不改了") already
+# say that nothing is to change.
+_BARE_NEGATIONS = frozenset(
+    (word,) for word in ("not", "non", "nn", "never", "no", "不", "没", "别", "不要", "don")
+)
 
 
 def bare_thing(units: Sequence[Unit], index: int) -> bool:

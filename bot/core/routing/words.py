@@ -136,6 +136,7 @@ _ACKNOWLEDGING = frozenset(
         # Greetings and calls around a request: "fai il video adesso grazie ciao", "raga".
         *("ciao", "bye", "cheers", "raga", "ragazzi", "guys", "bro", "mate", "lads", "dude"),
         *("bot", "机器人"),  # called by name: "bot mandamelo", "机器人 生成最终mp4"
+        *("rn", "asap", "pls", "plz", "dai su"),
     }
 )
 

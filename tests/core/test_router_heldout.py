@@ -56,6 +56,9 @@ MIN_PER_LANG = 0.95
 # before the last change (an export the rules see needs 0.6): 97.6 % before and after.
 # All twelve batches: 96.7 % (it 96.6, en 96.2, zh 97.2), 10 false exports of 3,384
 # non-export lines; of the 152 misses, 87 asked with the right reading offered.
+# Batch 13, sealed before the last rule (a bare send beside approval or an edit
+# declined): 98.5 % before and after. All thirteen: 96.9 % (it 96.8, en 96.6, zh 97.4),
+# 10 false exports of 3,621 non-export lines.
 FLOOR_OVERALL = 0.965
 FLOOR_PER_LANG = 0.96
 FLOOR_FALSE_EXPORTS = 10
@@ -136,7 +139,7 @@ def test_router_on_heldout_set_holds_its_level(record_property) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #11's targets are not met on the blind batches: 96.7 % overall (97 %), "
+    reason="issue #11's targets are not met on the blind batches: 96.9 % overall (97 %), "
     "10 false exports (0)",
 )
 def test_router_on_heldout_set_meets_the_targets() -> None:

@@ -5,7 +5,6 @@ intent word in this context; none of it reaches across a clause's break.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.core.actions import Action
@@ -47,7 +46,6 @@ _DETERMINERS = frozenset(
 _AFTER_A_VERB = frozenset({("niente",), ("nulla",), ("nothing",), ("piu", "niente")})
 _VERBS = frozenset({Tag.EDIT, Tag.PRODUCE, Tag.LIGHT, Tag.DELIVER, Tag.EXPORT, Tag.SHOW})
 _OBJECT_REACH = 4  # how far a verb looks, past fillers, for its object
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Between a verb and what it acts on, how much of it: "download some music", "下载一首歌".
 _QUANTIFIERS = frozenset(
     (word,)
@@ -109,7 +107,7 @@ _PERSON_ADVERBS = frozenset((word,) for word in ("会", "再", "来", "就", "�
 def by_the_person(units: Sequence[Unit], index: int) -> bool:
     """ "做好我会发群里", "等剪好了我发群里": 我 before a Chinese sending verb makes the
     person its subject, who will share the video; "发我" asks the bot for it."""
-    if _CJK.match(units[index].words[0]) is None:
+    if not words.is_chinese(units[index].words[0]):
         return False
     before = index - 1
     while before >= 0 and units[before].words in _PERSON_ADVERBS:
@@ -341,7 +339,7 @@ def _makes_it(units: Sequence[Unit], index: int) -> bool:
     carried = (
         units[index].words in words.CARRYING_WORDS
         # Chinese drops the object it has in mind: "不改了，生成吧", "合成一下发过来".
-        or (units[index].tag is Tag.PRODUCE and _CJK.match(units[index].words[0]) is not None)
+        or (units[index].tag is Tag.PRODUCE and words.is_chinese(units[index].words[0]))
         or any(unit.words == ("it",) for unit in units[index + 1 : following or len(units)])
     )
     if carried and following is not None and units[following].tag in _VIDEO:

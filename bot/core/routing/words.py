@@ -49,6 +49,7 @@ __all__ = [
     "Unit",
     "adds",
     "forget",
+    "is_chinese",
     "plain_beside_links",
     "runs",
     "text_of",
@@ -228,6 +229,11 @@ def adds(unit: Unit) -> bool:
 def plain_beside_links(unit: Unit) -> bool:
     """Beside a link, this unit says nothing more than "add it" or "here it is"."""
     return unit.tag in _PLAIN_TAGS or unit.words in _ADDING or unit.words in _PLAIN
+
+
+def is_chinese(word: str) -> bool:
+    """Whether the word is written in Chinese characters (its first one is)."""
+    return _CJK_CHAR.match(word) is not None
 
 
 def text_of(found: Sequence[str]) -> str:

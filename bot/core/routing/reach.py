@@ -342,18 +342,21 @@ def _makes_it(units: Sequence[Unit], index: int) -> bool:
         or (units[index].tag is Tag.PRODUCE and words.is_chinese(units[index].words[0]))
         or any(unit.words == ("it",) for unit in units[index + 1 : following or len(units)])
     )
-    if carried and following is not None and units[following].tag in _VIDEO:
-        following = _past_assent(units, following + 1)  # "fallo uscire sto video"
-    named = _named_before(units, index)
-    # "视频做完了吗": named before a bare 做 or "fai", the video is asked about.
-    if _part_before(units, index) or not (carried or (named and units[index].tag is Tag.PRODUCE)):
+    if _part_before(units, index):
         return False
-    if following is None:
-        return True
-    if not carried:  # "视频做完了吗" asks whether it is done
-        return units[following].tag in (Tag.DELIVER, Tag.EXPORT)
+    if not carried:
+        # Named just before a making verb and then sent, or ending the clause: "把视频做出来
+        # 发我". Before a bare 做 or "fai", or followed by more, it is asked about: "视频做完
+        # 了吗".
+        return (
+            units[index].tag is Tag.PRODUCE
+            and _named_before(units, index)
+            and (following is None or units[following].tag in (Tag.DELIVER, Tag.EXPORT))
+        )
+    if following is not None and units[following].tag in _VIDEO:
+        following = _past_assent(units, following + 1)  # "fallo uscire sto video"
     # Not a setting: "make it 1080p and export" has the agent edit first.
-    return _closing(units, following, settings=False)
+    return following is None or _closing(units, following, settings=False)
 
 
 def _named_before(units: Sequence[Unit], index: int) -> bool:

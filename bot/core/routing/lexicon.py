@@ -95,8 +95,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         "导",  # alone, as in "直接导", "快导"; the words that merely contain it are KNOWN
         *("rimandamelo", "rimandami", "resend", "re send", "sfornalo", "buttamelo"),
         *("output", "push it out", "spit out", "send it thru", "send it through"),
-        # Traditional and Cantonese: 匯出 is Taiwan's 导出, 發畀我 Hong Kong's 发给我.
-        *("匯出", "汇出", "發畀我", "發俾我", "发畀我", "传过来", "出视频", "出成品", "拿到手"),
+        # Cantonese: 发畀我 is Hong Kong's 发给我. Taiwan and Hong Kong script needs no
+        # entries of its own: words.runs reads it as the mainland one (匯出 as 导出).
+        *("汇出", "發俾我", "发畀我", "传过来", "出视频", "出成品", "拿到手"),
         *("consegnamelo", "consegnamela", "inoltramelo", "me lo inoltri", "me lo consegni"),
         # The same, to a team: "mandatemelo", "inviatelo pure".
         *("mandatemelo", "mandatelo", "mandatemela", "inviatelo", "inviatemelo", "inviatemela"),
@@ -115,7 +116,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("pop it over", "pop it in the chat", "chuck it in the chat", "drop it in the chat"),
     ),
     Tag.CREDITS: (
-        *("crediti", "credito", "saldo", "credits", "credit", "balance", "點數", "点数够"),
+        *("crediti", "credito", "saldo", "credits", "credit", "balance", "点数够"),
         *("quanto mi resta", "quanto mi rimane", "how much do i have left"),
         *("积分", "余额", "点数", "额度", "配额", "还剩多少", "剩余", "剩下多少", "次数"),
         *("够不够", "够吗", "够再", "够用"),  # "够再导一次吗": enough credits for it?
@@ -130,11 +131,11 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("permettermi", "permettere", "付得起", "付不起", "负担得起"),  # "can I afford"
         *("caro", "cara", "tariffa", "spesa", "spende", "spendere", "spendo", "fee", "fees"),
         *("the damage", "费用", "收钱", "花钱", "扣钱", "扣分", "扣几分", "扣分不"),
-        *("渲染费", "导出费", "费多少", "扣几点", "扣幾點", "扣点", "扣點", "要扣"),
+        *("渲染费", "导出费", "费多少", "扣几点", "扣点", "要扣"),
         "够",  # "剩的分够出片吗": enough credits for it? ("够了" is KNOWN: enough said)
         *("pricey", "expensive", "costly", "quanto viene", "quanto verrebbe", "costera"),
         *("scali", "scala", "scalano", "scalare", "scalate", "mi scali"),  # "quanto mi scali"
-        *("costerebbe", "costerebbero", "昂贵", "划算", "要几点", "要幾點"),
+        *("costerebbe", "costerebbero", "昂贵", "划算", "要几点"),
     ),
     Tag.STATE: (
         *("stato", "tracce", "traccia", "timeline", "riepilogo", "riassunto"),
@@ -210,7 +211,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("crealo", "creamelo", "producilo", "producimelo", "preparalo", "preparamelo"),
         *("compile", "print", "put together", "put it together", "cook"),
         # The verb and its result, the video made: "把视频做出来发我", "做成视频给我".
-        *("做出来", "做出來", "弄出来", "弄出來", "整出来", "搞出来", "做成", "弄个"),
+        *("做出来", "弄出来", "整出来", "搞出来", "做成", "弄个"),
     ),
     Tag.LIGHT: (
         *("fai", "fare", "fammi", "facciamo", "farmelo", "farlo", "fallo", "falla", "make"),
@@ -249,7 +250,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
     Tag.THING: (
         *("video", "filmato", "risultato", "montaggio", "movie"),
         *("film", "result", "clip", "final cut", "com e venuto", "come e venuto"),
-        *("视频", "成品", "结果", "影片", "vid", "final video", "finished video"),
+        *("视频", "成品", "结果", "vid", "final video", "finished video"),
         *("final one", "finished one", "the real one"),
         *("片子", "最终视频", "thing", "finished thing", "draft", "bozza", "filmino"),
         *("slideshow", "montage"),
@@ -417,7 +418,7 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("ending", "spostalo", "spostala", "spostali", "spostale", "出片效果"),
         *("导出的", "下载的", "渲染的", "出片的", "发给我的时候", "发我的时候"),
         # A video already made or received: "导出来的颜色", "发过来的那个", "下载完发现".
-        *("导出来的", "发过来的", "发来的", "發過來的", "下载完", "导出后", "到处的"),
+        *("导出来的", "发过来的", "发来的", "下载完", "导出后", "到处的"),
         *("你发的", "发我的", "发过来是", "够了"),
         # Cannot: a complaint, not a request ("下载不了啊 手机上打不开").
         *("下载不了", "下栽不了", "导出不了", "发不了", "传不了", "打不开"),
@@ -454,9 +455,9 @@ LEXICON: dict[Tag, tuple[str, ...]] = {
         *("mandato", "mandata", "mandati", "mandate", "inviato", "inviata", "inviati"),
         *("spedito", "spedita", "girato", "girata", "passato", "passata"),
         # Wanting, not likeness ("i'd like this added"); a picture, not "like" (像).
-        *("图像", "像素", "好像", "录像", "影像", "头像"),
+        *("图像", "像素", "好像", "录像", "头像"),
         # Ready, not an edit: "all set, send it" ("set the title" is one).
-        *("all set", "al set"),
+        "all set",
         "gender",  # "gender reveal", one letter from "render"
         *("fai tu", "fate voi", "decidi tu", "decidete voi"),  # up to you, not "make"
         # The bot as the subject, told to the group: "tranquilli che il bot ci manda il
@@ -528,7 +529,7 @@ CARRYING = frozenset(
         *("generalo", "generamelo", "generarlo", "generatelo", "crealo", "creamelo"),
         *("crearlo", "createlo", "producilo", "producimelo", "produrlo", "producetelo"),
         *("preparalo", "preparamelo", "prepararlo", "preparatelo", "rendilo", "renderlo"),
-        *("finalizzalo", "做出来", "做出來", "弄出来", "弄出來", "整出来"),
+        *("finalizzalo", "做出来", "弄出来", "整出来"),
         "搞出来",
     }
 )

@@ -119,7 +119,7 @@ _SENDING = frozenset(
         *("manda", "mandami", "mandi", "invia", "inviami", "invii", "spedisci", "spediscimi"),
         *("dammi", "passami", "passi", "consegna", "consegnami", "inoltra", "inoltrami"),
         *("rimanda", "send", "give", "gimme", "ship", "给我", "发", "发送", "inviare", "inviarlo"),
-        *("mandare", "mandarlo", "consegnare", "consegnarlo", "deliver", "俾", "發"),
+        *("mandare", "mandarlo", "consegnare", "consegnarlo", "deliver", "俾"),
         *("trasmetta", "spedisca", "mandatemi", "inviatemi"),
     }
 )
@@ -133,7 +133,7 @@ _ACKNOWLEDGING = frozenset(
         *("puoi", "potete", "puo", "you", "can", "could", "already", "finally", "finalmente"),
         *("可以", "能", "直接", "马上", "立刻", "赶紧", "快", "就行", "了", "搞掂", "ora"),
         # Thanks around a request: "做出来发我 谢谢", "generalo, grazie".
-        *("grazie", "thanks", "thank you", "thx", "ty", "谢谢", "謝謝", "麻烦了", "麻烦你了"),
+        *("grazie", "thanks", "thank you", "thx", "ty", "谢谢", "麻烦了", "麻烦你了"),
         # Greetings and calls around a request: "fai il video adesso grazie ciao", "raga".
         *("ciao", "bye", "cheers", "raga", "ragazzi", "guys", "bro", "mate", "lads", "dude"),
         *("bot", "机器人"),  # called by name: "bot mandamelo", "机器人 生成最终mp4"

@@ -160,3 +160,21 @@ def test_the_group_told_the_bot_will_send_it_starts_no_render(bot, telegram_fake
     chat.send_text("ragazzi tranquilli che il bot ci manda il video stasera")
     telegram_fake.wait_for_message_sync(chat, contains="Certo!")
     assert nemo.count(*RENDER) == 0
+
+
+def test_a_send_beside_an_edit_declined_renders_the_video(bot, telegram_fake, nemo):
+    chat = _project_with_a_draft(telegram_fake, nemo, "it")
+    chat.send_text("basta modifiche, invia")
+    telegram_fake.wait_for_sync(lambda: nemo.count(*RENDER) == 1, timeout=30)
+    [session] = nemo.sessions.values()
+    assert session.messages == ["crea un video delle vacanze"], "no edit was asked for"
+
+
+def test_the_credits_asked_after_the_export_show_the_balance_not_a_render(
+    bot, telegram_fake, nemo
+):
+    chat = _project_with_a_draft(telegram_fake, nemo, "zh")
+    chat.send_text("出成片之后还剩多少积分")
+    answer = telegram_fake.wait_for_message_sync(chat, contains="💳")
+    assert "100" in answer["text"]
+    assert nemo.count(*RENDER) == 0
